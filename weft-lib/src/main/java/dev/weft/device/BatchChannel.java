@@ -18,69 +18,79 @@ import java.util.concurrent.locks.LockSupport;
  * {@code b} is {@code slots[b * capacity .. (b + 1) * capacity)}. At any time producers fill one
  * of them (the <i>open</i> buffer) while the consumer runs the other.
  *
- * <p><b>The tail word.</b> One 64-bit word holds all shared producer state:
+ * <p><b>The tail word.</b> One 64-bit word holds all shared state that decides where an item
+ * goes, so every decision is one atomic operation on it:
  * <pre>
- *   bit 63      CLOSED: no send is accepted any more
- *   bits 62..32 epoch:  the open buffer is epoch &amp; 1; only the consumer changes it
- *   bits 31..0  count:  slots claimed in the open buffer (may exceed capacity, see below)
+ *   bit 63      CLOSED:  no send is accepted any more (the sign bit: closed iff tail &lt; 0)
+ *   bit 62      FLUSHED: the open buffer was flushed: it is eligible though not full
+ *   bits 61..32 epoch:   the open buffer is epoch &amp; 1; only the consumer changes it
+ *   bits 31..0  count:   claims made on the open buffer (may exceed capacity, see below)
  * </pre>
  *
- * <b>Send</b> (any thread): {@code t = getAndAdd(tail, 1)}. One atomic add claims a slot.
+ * <h2>Operations and their transitions</h2>
  * <ul>
- *   <li>{@code t} has CLOSED: the item is rejected ({@code send} returns false).</li>
- *   <li>{@code count(t) < capacity}: the slot {@code count(t)} of buffer {@code epoch(t) & 1} is
- *       the producer's alone; it stores the item there with release semantics. The producer that
- *       claims the last slot wakes the consumer if it is parked (the buffer is now full).</li>
- *   <li>{@code count(t) >= capacity}: the open buffer is full and the consumer still runs the other
- *       one: both buffers are full. The failed claim only raised the count (harmless: the consumer
- *       clamps it to capacity, and at most one failed claim per producer is outstanding, so the
- *       count never carries into the epoch). The producer backs off until the epoch changes and
- *       tries again.</li>
+ *   <li><b>send</b> (any thread): {@code t = getAndAdd(tail, 1)}, one atomic add.
+ *     <ul>
+ *       <li>{@code t} has CLOSED: rejected ({@code send} returns false).</li>
+ *       <li>{@code count(t) < capacity}: slot {@code count(t)} of buffer {@code epoch(t) & 1} is
+ *           the producer's alone; it stores the item with release semantics. The producer that
+ *           claims the last slot wakes the consumer if it is parked: the buffer is now full.</li>
+ *       <li>{@code count(t) >= capacity}: the open buffer is full and the consumer has not yet
+ *           swapped it out (it is still running the other one): both buffers are full. The failed
+ *           claim only raised the count, which the consumer clamps to capacity; a producer makes
+ *           at most one failed claim per epoch, so the count never carries into the epoch. The
+ *           producer backs off until the epoch changes (or CLOSED appears) and claims again.</li>
+ *     </ul></li>
+ *   <li><b>flush</b> (any thread): CAS {@code t → t | FLUSHED}, only while the open buffer has
+ *       claims and is not flushed or closed; otherwise nothing (all sent before is in a buffer
+ *       already swapped out, or already eligible). Wakes a parked consumer.</li>
+ *   <li><b>close</b> (any thread): CAS {@code t → t | CLOSED}. The closer then publishes the tail it
+ *       closed in {@code closedTail} (rejected sends keep raising the count, so the consumer needs
+ *       the count at the instant of closing), releases parked producers and wakes the consumer.</li>
+ *   <li><b>receive</b> (the consumer): if the tail is eligible (full or FLUSHED), CAS
+ *       {@code t → (epoch + 1) << 32}: producers now claim slots in the other buffer, which the
+ *       consumer drained completely in the receive that swapped it out. A CAS that fails because a
+ *       producer claimed is retried; it fails at most {@code capacity} times plus once per
+ *       producer, since a full buffer takes no more successful claims and a producer makes one
+ *       failed claim per epoch. The consumer then runs slots {@code 0 .. min(count(t), capacity)}
+ *       of the swapped-out buffer in order, waiting (short back-off, {@code STORE_WAIT}, no
+ *       registration) for a slot whose producer has claimed but not yet stored, and clears each
+ *       slot. If the tail is CLOSED, the consumer reads {@code closedTail} (waiting briefly if the
+ *       closer has not published it yet), runs the claimed slots of the open buffer and is done
+ *       ({@link #isDrained()}).</li>
  * </ul>
- *
- * <b>Eligibility.</b> Items in the open buffer run when it is full, when a {@link #flush()}
- * asked for it, or when the channel is closing. {@code flush} increments {@code flushRequests}
- * (one atomic add, skipped when the open buffer is empty) after the caller's sends; the consumer
- * remembers the last value it has served ({@code flushSeen}).
- *
- * <p><b>Swap</b> (consumer only, in {@link #receive}): read {@code flushRequests} into {@code f},
- * then {@code old = getAndSet(tail, (epoch + 1) << 32 | closing)}. From that instant producers
- * claim slots in the other buffer, which the consumer drained before: it drains every buffer
- * completely in the same call that swapped it out. The consumer then runs slots
- * {@code 0 .. min(count(old), capacity)} of the swapped-out buffer in order, waiting (bounded
- * back-off, no registration needed) for a slot whose producer has claimed but not yet stored, and
- * clears each slot. It sets {@code flushSeen = f}.
  *
  * <h2>Why nothing is lost, duplicated or reordered</h2>
  * <ul>
- *   <li>Every claim is an atomic add on the one tail word, and every swap an atomic exchange on it,
- *       so each claim lies in exactly one epoch and each epoch's claimed slots are run exactly
- *       once, by the one consumer, in claim order. Claims of one producer are ordered by program
- *       order, so per-producer order holds; epochs run in order.</li>
- *   <li>Close sets CLOSED in the same exchange that takes the last buffer: a send is either
- *       claimed before it (and runs in that final drain) or sees CLOSED (and is rejected). Nothing
- *       accepted is dropped.</li>
- *   <li>Flush: a flusher's sends precede its increment of {@code flushRequests}; the consumer reads
- *       {@code flushRequests} before it reads or swaps the tail. So every flush the consumer has
- *       counted is covered by the swap it makes (or, if the open buffer is empty, by swaps already
- *       made), and a flush it has not counted leaves {@code flushRequests != flushSeen}: another
- *       swap follows. A counter, not a flag: clearing a flag could erase a concurrent flush.</li>
- *   <li>A slot is cleared with a plain write before the consumer's next exchange of the tail, and a
- *       producer reaches that slot again only through an epoch published by such an exchange, so
- *       the clear happens-before the producer's store.</li>
+ *   <li>Claims are atomic adds and swaps are CASes on the one tail word, so each accepted claim lies
+ *       in exactly one epoch, and each epoch's claimed slots are run exactly once, by the one
+ *       consumer, in claim order. Claims of one producer follow its program order, so
+ *       per-producer order holds; epochs run in order.</li>
+ *   <li>The swap is a CAS, not an exchange, so it never erases a CLOSED or FLUSHED set by another
+ *       thread after the consumer read the tail. A send is accepted exactly when its add comes
+ *       before the CAS that set CLOSED, and then lies in the final epoch's count, which
+ *       {@code closedTail} records: everything accepted is delivered, nothing after.</li>
+ *   <li>FLUSHED lives and dies with its epoch: the flusher's sends were claimed before its CAS on
+ *       the same word, so they are in the epoch it marks or in an earlier one. A flush never makes a
+ *       later epoch eligible and is never erased before its epoch is swapped out. (A flush counter
+ *       read before the swap was tried first: safe, but it could make the next epoch eligible
+ *       early, which the Lincheck model rejected; so did a close flag read outside the tail word.)</li>
+ *   <li>A slot is cleared with a plain write before the consumer's next CAS of the tail, and a
+ *       producer reaches that slot again only through an epoch published by such a CAS, so the
+ *       clear happens-before the producer's store.</li>
  * </ul>
  *
  * <h2>Why no wake-up is lost</h2>
- * Both sleepers publish before they re-check, both wakers change state before they look, and all
+ * Each sleeper publishes before it re-checks, each waker changes state before it looks, and all
  * four accesses are volatile (sequentially consistent), so at least one side sees the other:
  * <ul>
- *   <li>Consumer: {@code consumerParked = 1}; re-check eligibility (reads {@code closeRequested},
- *       {@code tail}, {@code flushRequests}); park only if nothing is eligible. Producers: change
- *       the tail (filling claim) or {@code flushRequests} or {@code closeRequested}, then read
- *       {@code consumerParked} and unpark the consumer if it is set.</li>
+ *   <li>Consumer: {@code consumerParked = 1}; re-read the tail; park only if it is neither full,
+ *       flushed nor closed. Producers: change the tail (the filling claim, the FLUSHED or CLOSED
+ *       CAS), then read {@code consumerParked} and unpark the consumer if it is set.</li>
  *   <li>Producer facing two full buffers: push a {@link Waiter} onto the {@code waiters} stack
- *       (CAS), re-check the epoch, park only if it is unchanged. Consumer: exchange the tail (new
- *       epoch), then read {@code waiters}; if non-empty, take the whole stack and unpark each.</li>
+ *       (CAS), re-read the tail, park only if the epoch is unchanged and it is not closed.
+ *       Consumer (after a swap) and closer (after closing): change the tail, then read
+ *       {@code waiters}; if non-empty, take the whole stack and unpark each.</li>
  * </ul>
  * An unpark that arrives after the sleeper re-checked and left only leaves a permit: its next park
  * returns at once and re-checks. Parks are bounded by the back-off's longest period as a safety
@@ -88,8 +98,9 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Costs</h2>
  * A send is one atomic add and one release store; a send that fills a buffer also reads one
- * volatile flag. No send allocates; a producer allocates a {@link Waiter} only when it is about to
- * park on two full buffers. The tail word lives on its own cache line.
+ * volatile flag. A flush is one CAS, or nothing when the open buffer is empty or already flushed.
+ * No send allocates; a producer allocates a {@link Waiter} only when it is about to park on two
+ * full buffers. The tail word lives on its own cache line.
  *
  * @param <T> the item type
  */
@@ -101,12 +112,21 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
     public static final int MAX_CAPACITY = 1 << 20;
 
     private static final long CLOSED = 1L << 63;
+    private static final long FLUSHED = 1L << 62;
     private static final int EPOCH_SHIFT = 32;
-    private static final long EPOCH_MASK = 0x7FFF_FFFFL;
+    private static final long EPOCH_MASK = (1L << 30) - 1;
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
 
-    private static final VarHandle FLUSH_REQUESTS;
-    private static final VarHandle CLOSE_REQUESTED;
+    /**
+     * How the consumer waits for a slot that is claimed but not yet stored, or for a closer to
+     * publish {@code closedTail}. The other thread is between two instructions, so the wait ends
+     * at once unless it was descheduled; then spinning only steals the core it needs. Spin
+     * briefly, then yield, then park at most 100 µs: no wake-up is involved, and a long park here
+     * would stall the whole channel.
+     */
+    private static final Backoff STORE_WAIT = new Backoff(64, 256, 1_000, 100_000);
+
+    private static final VarHandle CLOSED_TAIL;
     private static final VarHandle CONSUMER_PARKED;
     private static final VarHandle WAITERS;
     private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
@@ -114,8 +134,7 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            FLUSH_REQUESTS = l.findVarHandle(BatchChannel.class, "flushRequests", int.class);
-            CLOSE_REQUESTED = l.findVarHandle(BatchChannel.class, "closeRequested", int.class);
+            CLOSED_TAIL = l.findVarHandle(BatchChannel.class, "closedTail", long.class);
             CONSUMER_PARKED = l.findVarHandle(BatchChannel.class, "consumerParked", int.class);
             WAITERS = l.findVarHandle(BatchChannel.class, "waiters", Waiter.class);
         } catch (ReflectiveOperationException e) {
@@ -128,8 +147,7 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
     private final Backoff backoff;
 
     // Written by producers (rarely), read by the consumer.
-    private volatile int flushRequests;
-    private volatile int closeRequested;
+    private volatile long closedTail; // the tail as it was closed, with CLOSED set; 0 until then
     private volatile Waiter waiters;
     // Written by the consumer, read by producers that fill, flush or close.
     private volatile int consumerParked;
@@ -137,7 +155,6 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
 
     // The consumer's own state.
     private long epoch;
-    private int flushSeen;
     private boolean drained;
 
     /** A channel of {@link #DEFAULT_CAPACITY} slots per buffer that waits with {@link Backoff#DEFAULT}. */
@@ -170,7 +187,8 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
 
     /**
      * Sends an item: it runs when its buffer is full, after a {@link #flush()}, or when the channel
-     * closes, whichever comes first. Waits (spin, yield, park) while both buffers are full.
+     * is closed, whichever comes first. Waits (spin, yield, park) while both buffers are full; the
+     * wait is not interruptible (an interrupt is kept for later).
      *
      * @return true if the item was accepted (it will be received exactly once); false if the
      *         channel is closed (it will never be received)
@@ -178,17 +196,11 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
     public boolean send(T item) {
         Objects.requireNonNull(item, "item");
         for (;;) {
-            long t = (long) TAIL.getAndAdd(this, 1L);
+            long t = claim(item);
             if (t < 0) {
-                return false; // CLOSED is the sign bit
+                return false;
             }
-            long index = t & COUNT_MASK;
-            if (index < capacity) {
-                int buffer = (int) ((t >>> EPOCH_SHIFT) & 1);
-                SLOTS.setRelease(slots, buffer * capacity + (int) index, item);
-                if (index == capacity - 1) {
-                    wakeConsumer();
-                }
+            if ((t & COUNT_MASK) < capacity) {
                 return true;
             }
             if (!awaitSwap(t)) {
@@ -198,28 +210,68 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
     }
 
     /**
-     * Makes everything the calling thread has sent so far eligible to run now, without waiting
-     * for it to run. Costs nothing when the open buffer is empty.
+     * Sends without waiting: false when the open buffer is full or the channel closed. For tests
+     * that must not block (the Lincheck model); {@link #send} is the API.
      */
-    public void flush() {
-        long t = (long) TAIL.getVolatile(this);
-        if ((t & COUNT_MASK) == 0 || t < 0) {
-            return; // the open buffer is empty (all sent before is swapped out) or closed
+    boolean offer(T item) {
+        Objects.requireNonNull(item, "item");
+        long t = claim(item);
+        return t >= 0 && (t & COUNT_MASK) < capacity;
+    }
+
+    /** One claim: stores the item if the claimed slot exists. Returns the tail before the add. */
+    private long claim(T item) {
+        long t = (long) TAIL.getAndAdd(this, 1L);
+        if (t >= 0) {
+            long index = t & COUNT_MASK;
+            if (index < capacity) {
+                int buffer = (int) ((t >>> EPOCH_SHIFT) & 1);
+                SLOTS.setRelease(slots, buffer * capacity + (int) index, item);
+                if (index == capacity - 1) {
+                    wakeConsumer();
+                }
+            }
         }
-        FLUSH_REQUESTS.getAndAdd(this, 1);
-        wakeConsumer();
+        return t;
     }
 
     /**
-     * Asks the consumer to close: its next {@link #receive} takes every item still claimed, marks
-     * the channel closed and delivers them. Sends that come after are rejected. Idempotent.
+     * Makes everything the calling thread has sent so far eligible to run now, without waiting
+     * for it to run. Costs nothing when the open buffer is empty or already flushed.
      */
-    public void close() {
-        CLOSE_REQUESTED.setVolatile(this, 1);
-        wakeConsumer();
+    public void flush() {
+        for (;;) {
+            long t = (long) TAIL.getVolatile(this);
+            if (t < 0 || (t & FLUSHED) != 0 || (t & COUNT_MASK) == 0) {
+                return; // closed, already flushed, or empty (all sent before is swapped out)
+            }
+            if (TAIL.compareAndSet(this, t, t | FLUSHED)) {
+                wakeConsumer();
+                return;
+            }
+        }
     }
 
-    /** Whether sends are rejected now (the consumer has taken the final batch). */
+    /**
+     * Closes the channel: sends from now on are rejected; everything accepted before is still
+     * delivered, by the consumer's next {@link #receive}. Idempotent.
+     */
+    public void close() {
+        for (;;) {
+            long t = (long) TAIL.getVolatile(this);
+            if (t < 0) {
+                return;
+            }
+            if (TAIL.compareAndSet(this, t, t | CLOSED)) {
+                CLOSED_TAIL.setVolatile(this, t | CLOSED);
+                releaseWaiters();
+                wakeConsumer();
+                return;
+            }
+        }
+    }
+
+    /** Whether sends are rejected. */
     public boolean isClosed() {
         return (long) TAIL.getVolatile(this) < 0;
     }
@@ -232,7 +284,7 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
 
     /** Waits until the consumer swaps the buffer the claim {@code seen} found full. */
     private boolean awaitSwap(long seen) {
-        long seenEpoch = seen >>> EPOCH_SHIFT;
+        long seenEpoch = (seen >>> EPOCH_SHIFT) & EPOCH_MASK;
         Waiter self = null;
         boolean interrupted = false;
         long step = 0;
@@ -242,16 +294,16 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
                 if (t < 0) {
                     return false;
                 }
-                if ((t >>> EPOCH_SHIFT) != seenEpoch) {
+                if (((t >>> EPOCH_SHIFT) & EPOCH_MASK) != seenEpoch) { // FLUSHED is not a swap
                     return true;
                 }
                 if (backoff.parks(step) && self == null) {
                     self = new Waiter(Thread.currentThread());
                     pushWaiter(self);
-                    continue; // re-check the epoch after publishing the waiter
+                    continue; // re-check the tail after publishing the waiter
                 }
                 if (Thread.interrupted()) {
-                    interrupted = true; // a send is not interruptible; keep the flag for later
+                    interrupted = true;
                 }
                 step = backoff.idle(step);
             }
@@ -270,12 +322,25 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
         } while (!WAITERS.compareAndSet(this, head, w));
     }
 
+    private void releaseWaiters() {
+        if (WAITERS.getVolatile(this) == null) {
+            return;
+        }
+        Waiter w = (Waiter) WAITERS.getAndSet(this, (Waiter) null);
+        while (w != null) {
+            Waiter next = w.next;
+            LockSupport.unpark(w.thread);
+            w = next;
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
     // Consumer side: one thread only.
 
     /**
      * Receives one eligible batch, if there is one: swaps the open buffer out and passes its items
-     * to {@code sink} in claim order. Consumer thread only.
+     * to {@code sink} in claim order; on a closed channel, passes the final batch and marks the
+     * channel {@linkplain #isDrained() drained}. Consumer thread only.
      *
      * <p>If {@code sink} throws, the rest of the batch is still delivered and the first throwable
      * is rethrown after, with the later ones suppressed: the channel never drops an item.
@@ -286,32 +351,27 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
         if (drained) {
             return 0;
         }
-        boolean closing = (int) CLOSE_REQUESTED.getVolatile(this) != 0;
-        int flushes = (int) FLUSH_REQUESTS.getVolatile(this); // before the tail: see the header
-        long claimed = Math.min((long) TAIL.getVolatile(this) & COUNT_MASK, capacity);
-        if (!closing) {
-            if (claimed == 0) {
-                flushSeen = flushes; // every counted flush is covered by earlier swaps
-                return 0;
-            }
-            if (claimed < capacity && flushes == flushSeen) {
-                return 0;
-            }
-        }
-        flushSeen = flushes;
-        long next = ((epoch + 1) & EPOCH_MASK) << EPOCH_SHIFT | (closing ? CLOSED : 0);
-        long old = (long) TAIL.getAndSet(this, next);
-        int n = (int) Math.min(old & COUNT_MASK, capacity);
+        long t = (long) TAIL.getVolatile(this);
         int base = (int) (epoch & 1) * capacity;
+        for (;;) {
+            if (t < 0) {
+                drained = true;
+                releaseWaiters();
+                return deliver(base, claimed(awaitClosedTail()), sink);
+            }
+            if (!eligible(t)) {
+                return 0;
+            }
+            long next = ((epoch + 1) & EPOCH_MASK) << EPOCH_SHIFT;
+            long witness = (long) TAIL.compareAndExchange(this, t, next);
+            if (witness == t) {
+                break;
+            }
+            t = witness; // a producer claimed, flushed or closed meanwhile: decide again
+        }
         epoch = (epoch + 1) & EPOCH_MASK;
-        if (closing) {
-            drained = true;
-        }
-        if (WAITERS.getVolatile(this) != null) {
-            releaseWaiters();
-        }
-        deliver(base, n, sink);
-        return n;
+        releaseWaiters();
+        return deliver(base, claimed(t), sink);
     }
 
     /**
@@ -322,19 +382,13 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
         return drained;
     }
 
-    /**
-     * Whether a batch is eligible now (full, flushed, or closing). Consumer thread only.
-     */
+    /** Whether a batch is eligible now (full, flushed, or the final one). Consumer thread only. */
     public boolean hasEligible() {
         if (drained) {
             return false;
         }
-        if ((int) CLOSE_REQUESTED.getVolatile(this) != 0) {
-            return true;
-        }
-        int flushes = (int) FLUSH_REQUESTS.getVolatile(this);
-        long claimed = (long) TAIL.getVolatile(this) & COUNT_MASK;
-        return claimed >= capacity || (claimed > 0 && flushes != flushSeen);
+        long t = (long) TAIL.getVolatile(this);
+        return t < 0 || eligible(t);
     }
 
     /**
@@ -361,17 +415,27 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
         }
     }
 
-    private void releaseWaiters() {
-        Waiter w = (Waiter) WAITERS.getAndSet(this, (Waiter) null);
-        while (w != null) {
-            Waiter next = w.next;
-            LockSupport.unpark(w.thread);
-            w = next;
+    /** Whether the open buffer described by tail word {@code t} is full or flushed. */
+    private boolean eligible(long t) {
+        return (t & COUNT_MASK) >= capacity || (t & FLUSHED) != 0;
+    }
+
+    private int claimed(long t) {
+        return (int) Math.min(t & COUNT_MASK, capacity);
+    }
+
+    /** The closer sets CLOSED, then publishes the tail it closed: wait for that second step. */
+    private long awaitClosedTail() {
+        long step = 0;
+        long closed;
+        while ((closed = (long) CLOSED_TAIL.getVolatile(this)) == 0) {
+            step = STORE_WAIT.idle(step);
         }
+        return closed;
     }
 
     @SuppressWarnings("unchecked")
-    private void deliver(int base, int n, Consumer<? super T> sink) {
+    private int deliver(int base, int n, Consumer<? super T> sink) {
         Throwable first = null;
         for (int i = 0; i < n; i++) {
             int s = base + i;
@@ -379,7 +443,7 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
             if (item == null) {
                 item = awaitStore(s);
             }
-            slots[s] = null; // plain: published by the next exchange of the tail
+            slots[s] = null; // plain: published by the next CAS of the tail
             try {
                 sink.accept((T) item);
             } catch (Throwable e) {
@@ -393,6 +457,7 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
         if (first != null) {
             throw BatchChannel.<RuntimeException>sneaky(first);
         }
+        return n;
     }
 
     /** A producer claimed slot {@code s} and is about to store: no wake-up needed, just wait. */
@@ -400,7 +465,7 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
         long step = 0;
         Object item;
         while ((item = SLOTS.getAcquire(slots, s)) == null) {
-            step = backoff.idle(step);
+            step = STORE_WAIT.idle(step);
         }
         return item;
     }
@@ -427,7 +492,7 @@ abstract class BatchChannelPadBeforeTail {
     long p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
 }
 
-/** The tail word, alone on its cache line: producers add to it, the consumer exchanges it. */
+/** The tail word, alone on its cache lines: producers add to it, the consumer swaps it. */
 abstract class BatchChannelTail extends BatchChannelPadBeforeTail {
     static final VarHandle TAIL;
 

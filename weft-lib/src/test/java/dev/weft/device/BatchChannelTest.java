@@ -73,11 +73,12 @@ class BatchChannelTest {
         List<Integer> got = new ArrayList<>();
         assertTrue(ch.send(1));
         ch.close();
-        assertFalse(ch.isClosed()); // closed once the consumer takes the final batch
+        assertTrue(ch.isClosed());
+        assertFalse(ch.send(2));     // rejected from the close on
+        assertTrue(ch.hasEligible()); // the final batch, though neither full nor flushed
         assertEquals(1, ch.receive(got::add));
         assertTrue(ch.isDrained());
-        assertTrue(ch.isClosed());
-        assertFalse(ch.send(2));
+        assertFalse(ch.hasEligible());
         assertEquals(0, ch.receive(got::add));
         assertEquals(List.of(1), got);
     }
@@ -145,14 +146,13 @@ class BatchChannelTest {
             result.set(ch.send(2)); // waits on two full buffers (A is drained, but epoch is B)
             done.countDown();
         });
-        ch.close();
-        List<Integer> got = new ArrayList<>();
-        while (!ch.isDrained()) {
-            ch.receive(got::add);
-        }
+        ch.close(); // releases the parked sender by itself, before any receive
         assertTrue(done.await(10, TimeUnit.SECONDS), "sender still blocked after close");
         producer.join();
-        // No swap reopened a buffer before the close took B, so the waiting send is rejected.
+        List<Integer> got = new ArrayList<>();
+        ch.receive(got::add);
+        assertTrue(ch.isDrained());
+        // No swap reopened a buffer before the close, so the waiting send is rejected.
         assertFalse(result.get());
         assertEquals(List.of(1), got);
     }
