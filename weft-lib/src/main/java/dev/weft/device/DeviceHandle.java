@@ -20,7 +20,10 @@ import java.util.function.Supplier;
  * becomes eligible to run when its batch fills ({@link DeviceConfig#batchSize()} tasks) or when
  * someone calls {@link #flush()}; {@link #submitBlocking} and {@link #exclusive} flush by
  * themselves, and so does {@link #shutdown}. A call made on the runner's own thread (a task that
- * calls its own device) runs inline, at once, instead of waiting for itself.
+ * calls its own device) runs inline, at once, instead of waiting for itself. A blocking call from
+ * one runner to another is an ordinary wait: two runners that call each other blockingly can
+ * deadlock, as two threads taking two locks in opposite order can; use {@link #submit} for one
+ * direction.
  *
  * <h2>Failures</h2>
  * A task that throws never ends the runner. {@code submitBlocking} and {@code exclusive} throw a
