@@ -43,7 +43,9 @@ import java.util.concurrent.locks.LockSupport;
  *     </ul></li>
  *   <li><b>flush</b> (any thread): CAS {@code t → t | FLUSHED}, only while the open buffer has
  *       claims and is not flushed or closed; otherwise nothing (all sent before is in a buffer
- *       already swapped out, or already eligible). Wakes a parked consumer.</li>
+ *       already swapped out, or already eligible). Wakes a parked consumer.
+ *       <b>sendAndFlush</b> claims and flushes in one CAS, {@code t → (t + 1) | FLUSHED}, when
+ *       {@code count(t) < capacity}; it is a claim exactly like the add of send.</li>
  *   <li><b>close</b> (any thread): CAS {@code t → t | CLOSED}. The closer then publishes the tail it
  *       closed in {@code closedTail} (rejected sends keep raising the count, so the consumer needs
  *       the count at the instant of closing), releases parked producers and wakes the consumer.</li>
@@ -205,6 +207,57 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
             }
             if (!awaitSwap(t)) {
                 return false;
+            }
+        }
+    }
+
+    /**
+     * Sends an item and makes it, and everything sent before it, eligible to run now: what a caller
+     * that waits for its item's result wants. One CAS claims the slot and sets FLUSHED together,
+     * instead of an add followed by a flush CAS. Waits like {@link #send} while both buffers are
+     * full.
+     *
+     * @return true if the item was accepted; false if the channel is closed
+     */
+    public boolean sendAndFlush(T item) {
+        Objects.requireNonNull(item, "item");
+        for (;;) {
+            long t = claimAndFlush(item);
+            if (t < 0) {
+                return false;
+            }
+            if ((t & COUNT_MASK) < capacity) {
+                return true;
+            }
+            if (!awaitSwap(t)) {
+                return false;
+            }
+        }
+    }
+
+    /** {@link #sendAndFlush} without waiting, for the Lincheck model. */
+    boolean offerAndFlush(T item) {
+        Objects.requireNonNull(item, "item");
+        long t = claimAndFlush(item);
+        return t >= 0 && (t & COUNT_MASK) < capacity;
+    }
+
+    /**
+     * One claim-and-flush: CAS {@code t → (t + 1) | FLUSHED} while the open buffer has room, then
+     * store. Returns the tail the CAS replaced, or the closed or full tail that stopped it.
+     */
+    private long claimAndFlush(T item) {
+        for (;;) {
+            long t = (long) TAIL.getVolatile(this);
+            long index = t & COUNT_MASK;
+            if (t < 0 || index >= capacity) {
+                return t;
+            }
+            if (TAIL.compareAndSet(this, t, (t + 1) | FLUSHED)) {
+                int buffer = (int) ((t >>> EPOCH_SHIFT) & 1);
+                SLOTS.setRelease(slots, buffer * capacity + (int) index, item);
+                wakeConsumer();
+                return t;
             }
         }
     }

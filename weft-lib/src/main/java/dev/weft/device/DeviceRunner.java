@@ -106,8 +106,9 @@ final class DeviceRunner {
 
     /** Queues a call, makes it eligible now, and waits for its result. */
     <R> R call(Call<R> call) {
-        send(call);
-        channel.flush();
+        if (!channel.sendAndFlush(call)) {
+            throw shutDown(device);
+        }
         return call.await(this);
     }
 
@@ -178,6 +179,7 @@ final class DeviceRunner {
             }
             step = channel.awaitEligible(step);
         }
+        services.clear(); // a shut-down device keeps no service alive through the registry
     }
 
     private void runQueued(DeviceTask task) {

@@ -39,6 +39,11 @@ public class BatchChannelLincheckTest {
     }
 
     @Operation
+    public boolean offerAndFlush(@Param(name = "item") int item) {
+        return channel.offerAndFlush(item);
+    }
+
+    @Operation
     public void close() {
         channel.close();
     }
@@ -97,6 +102,14 @@ public class BatchChannelLincheckTest {
             if (!closed && !open.isEmpty()) {
                 flushed = true;
             }
+        }
+
+        public boolean offerAndFlush(int item) {
+            if (!offer(item)) {
+                return false;
+            }
+            flushed = true;
+            return true;
         }
 
         public void close() {
