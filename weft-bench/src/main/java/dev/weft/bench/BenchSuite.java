@@ -1,0 +1,19 @@
+package dev.weft.bench;
+
+import java.io.PrintWriter;
+
+/** A benchmark suite: runs its cases for weft and every peer and reports what it measured. */
+public interface BenchSuite {
+
+    /**
+     * Runs the suite.
+     *
+     * @param quick    fewer rounds and smaller sizes, same cases: the whole suite finishes in
+     *                 under 90 seconds on a 2-core machine
+     * @param table    where the result table goes (the terminal's standard output)
+     * @param progress where progress lines go while the suite runs (standard error)
+     * @return every (case, impl, metric) measured, and a skipped entry for each (case, impl)
+     *         that could not run
+     */
+    SuiteReport run(boolean quick, PrintWriter table, PrintWriter progress);
+}

@@ -1,0 +1,102 @@
+package dev.weft.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The terminal form of a report: per case and metric, weft's median and spread, then each peer's,
+ * the ratio that says how many times better weft is (above 1: weft is better, whichever way the
+ * metric goes), and whether the difference exceeds the spread. Skipped peers are listed with
+ * their reason.
+ */
+public final class ResultTable {
+
+    /** The impl name of the project itself: the row every ratio refers to. */
+    public static final String WEFT = "weft";
+
+    private ResultTable() {
+    }
+
+    /** The table of a report, ending with a newline. */
+    public static String render(SuiteReport report) {
+        Map<String, List<Result>> byCase = new LinkedHashMap<>();
+        for (Result r : report.results()) {
+            byCase.computeIfAbsent(r.caseName(), k -> new ArrayList<>()).add(r);
+        }
+        String format = "%-10s %-11s %-10s %15s   %-23s %-24s %s%n";
+        StringBuilder out = new StringBuilder();
+        out.append("ratio = how many times better weft is than the peer (>1: weft better): "
+                + "weft/peer for throughput, peer/weft for latency.\n");
+        out.append("verdict 'noise' = the spreads [min..max] of weft and the peer overlap.\n\n");
+        out.append(String.format(Locale.ROOT, format, "case", "metric", "impl", "median",
+                "spread (min .. max)", "ratio", "verdict"));
+        for (Map.Entry<String, List<Result>> entry : byCase.entrySet()) {
+            String caseName = entry.getKey();
+            List<Result> results = entry.getValue();
+            List<String> metrics = results.stream().filter(r -> !r.isSkipped())
+                    .map(Result::metric).distinct().toList();
+            List<Result> skipped = results.stream().filter(Result::isSkipped).toList();
+            String caseLabel = caseName;
+            for (String metric : metrics) {
+                List<Result> rows = results.stream()
+                        .filter(r -> !r.isSkipped() && r.metric().equals(metric)).toList();
+                Result weft = rows.stream().filter(r -> r.impl().equals(WEFT)).findFirst().orElse(null);
+                String metricLabel = metric;
+                for (Result r : rows) {
+                    String ratio = "";
+                    String verdict = "";
+                    if (weft != null && r != weft) {
+                        ratio = String.format(Locale.ROOT, "%.2fx (%s)", weft.advantageOver(r),
+                                r.higherIsBetter() ? WEFT + "/" + r.impl() : r.impl() + "/" + WEFT);
+                        verdict = weft.spreadOverlaps(r) ? "noise"
+                                : weft.advantageOver(r) > 1 ? "weft better" : r.impl() + " better";
+                    }
+                    out.append(String.format(Locale.ROOT, format, caseLabel, metricLabel, r.impl(),
+                            quantity(r.value(), r.unit()),
+                            number(r.min(), r.unit()) + " .. " + number(r.max(), r.unit()),
+                            ratio, verdict));
+                    caseLabel = "";
+                    metricLabel = "";
+                }
+            }
+            for (Result r : skipped) {
+                out.append(String.format(Locale.ROOT, "%-10s %-11s %-10s skipped: %s%n",
+                        caseLabel, "", r.impl(), r.skipped()));
+                caseLabel = "";
+            }
+        }
+        return out.toString();
+    }
+
+    /** A value scaled for reading, without its unit: {@code 12.35 M}, {@code 1234 ns}. */
+    static String number(double value, String unit) {
+        String q = quantity(value, unit);
+        return unit.equals("ns") ? q : q.substring(0, q.length() - unit.length() - 1);
+    }
+
+    /** A value with its unit, scaled for reading: {@code 12.35 M ops/s}, {@code 1234 ns}, {@code 87.0 µs}. */
+    public static String quantity(double value, String unit) {
+        if (unit.equals("ns")) {
+            if (value >= 1e6) {
+                return String.format(Locale.ROOT, "%.2f ms", value / 1e6);
+            }
+            if (value >= 1e4) {
+                return String.format(Locale.ROOT, "%.1f µs", value / 1e3);
+            }
+            return String.format(Locale.ROOT, "%.0f ns", value);
+        }
+        if (value >= 1e9) {
+            return String.format(Locale.ROOT, "%.2f G %s", value / 1e9, unit);
+        }
+        if (value >= 1e6) {
+            return String.format(Locale.ROOT, "%.2f M %s", value / 1e6, unit);
+        }
+        if (value >= 1e3) {
+            return String.format(Locale.ROOT, "%.1f k %s", value / 1e3, unit);
+        }
+        return String.format(Locale.ROOT, "%.1f %s", value, unit);
+    }
+}
