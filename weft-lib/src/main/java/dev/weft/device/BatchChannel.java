@@ -196,9 +196,25 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
      *         channel is closed (it will never be received)
      */
     public boolean send(T item) {
+        return send(item, false);
+    }
+
+    /**
+     * Sends an item and makes it, and everything sent before it, eligible to run now: what a caller
+     * that waits for its item's result wants. One CAS claims the slot and sets FLUSHED together,
+     * instead of an add followed by a flush CAS. Waits like {@link #send} while both buffers are
+     * full.
+     *
+     * @return true if the item was accepted; false if the channel is closed
+     */
+    public boolean sendAndFlush(T item) {
+        return send(item, true);
+    }
+
+    private boolean send(T item, boolean flush) {
         Objects.requireNonNull(item, "item");
         for (;;) {
-            long t = claim(item);
+            long t = flush ? claimAndFlush(item) : claim(item);
             if (t < 0) {
                 return false;
             }
@@ -212,33 +228,12 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
     }
 
     /**
-     * Sends an item and makes it, and everything sent before it, eligible to run now: what a caller
-     * that waits for its item's result wants. One CAS claims the slot and sets FLUSHED together,
-     * instead of an add followed by a flush CAS. Waits like {@link #send} while both buffers are
-     * full.
-     *
-     * @return true if the item was accepted; false if the channel is closed
+     * {@link #send} or {@link #sendAndFlush} without waiting: false when the open buffer is full or
+     * the channel closed. For the Lincheck model, which cannot express a wait.
      */
-    public boolean sendAndFlush(T item) {
+    boolean offer(T item, boolean flush) {
         Objects.requireNonNull(item, "item");
-        for (;;) {
-            long t = claimAndFlush(item);
-            if (t < 0) {
-                return false;
-            }
-            if ((t & COUNT_MASK) < capacity) {
-                return true;
-            }
-            if (!awaitSwap(t)) {
-                return false;
-            }
-        }
-    }
-
-    /** {@link #sendAndFlush} without waiting, for the Lincheck model. */
-    boolean offerAndFlush(T item) {
-        Objects.requireNonNull(item, "item");
-        long t = claimAndFlush(item);
+        long t = flush ? claimAndFlush(item) : claim(item);
         return t >= 0 && (t & COUNT_MASK) < capacity;
     }
 
@@ -260,16 +255,6 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
                 return t;
             }
         }
-    }
-
-    /**
-     * Sends without waiting: false when the open buffer is full or the channel closed. For tests
-     * that must not block (the Lincheck model); {@link #send} is the API.
-     */
-    boolean offer(T item) {
-        Objects.requireNonNull(item, "item");
-        long t = claim(item);
-        return t >= 0 && (t & COUNT_MASK) < capacity;
     }
 
     /** One claim: stores the item if the claimed slot exists. Returns the tail before the add. */

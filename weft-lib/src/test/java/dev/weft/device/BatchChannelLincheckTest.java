@@ -30,7 +30,7 @@ public class BatchChannelLincheckTest {
 
     @Operation
     public boolean offer(@Param(name = "item") int item) {
-        return channel.offer(item);
+        return channel.offer(item, false);
     }
 
     @Operation
@@ -40,7 +40,7 @@ public class BatchChannelLincheckTest {
 
     @Operation
     public boolean offerAndFlush(@Param(name = "item") int item) {
-        return channel.offerAndFlush(item);
+        return channel.offer(item, true);
     }
 
     @Operation
