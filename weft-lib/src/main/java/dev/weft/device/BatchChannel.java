@@ -128,6 +128,15 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
      */
     private static final Backoff STORE_WAIT = new Backoff(64, 256, 1_000, 100_000);
 
+    /**
+     * Spin steps between two reads of the tail while producers are filling a buffer that is not
+     * eligible yet. Each read pulls the tail's cache line away from the producers, whose next claim
+     * must then win it back; reading every 4th step raised single-producer throughput by about a
+     * quarter on the device bench. While the open buffer is empty (the runner waits for a call),
+     * it reads every step, so a call's round trip is not delayed.
+     */
+    private static final int STREAMING_SPINS_PER_READ = 4;
+
     private static final VarHandle CLOSED_TAIL;
     private static final VarHandle CONSUMER_PARKED;
     private static final VarHandle WAITERS;
@@ -158,6 +167,8 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
     // The consumer's own state.
     private long epoch;
     private boolean drained;
+    /** The last tail read showed claims in a buffer that was not eligible yet. */
+    private boolean filling;
 
     /** A channel of {@link #DEFAULT_CAPACITY} slots per buffer that waits with {@link Backoff#DEFAULT}. */
     public BatchChannel() {
@@ -398,6 +409,7 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
                 return deliver(base, claimed(awaitClosedTail()), sink);
             }
             if (!eligible(t)) {
+                filling = (t & COUNT_MASK) != 0;
                 return 0;
             }
             long next = ((epoch + 1) & EPOCH_MASK) << EPOCH_SHIFT;
@@ -439,7 +451,11 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
      */
     public long awaitEligible(long step) {
         if (!backoff.parks(step)) {
-            return backoff.idle(step);
+            long next = backoff.idle(step);
+            for (int i = 1; filling && i < STREAMING_SPINS_PER_READ && !backoff.parks(next); i++) {
+                next = backoff.idle(next);
+            }
+            return next;
         }
         consumer = Thread.currentThread(); // published by the volatile write below
         CONSUMER_PARKED.setVolatile(this, 1);
