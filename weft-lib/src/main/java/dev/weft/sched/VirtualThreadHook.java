@@ -1,0 +1,107 @@
+package dev.weft.sched;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Constructor;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+
+/**
+ * The one place where weft reaches into the JDK to run virtual threads on its own workers. The JDK
+ * has no public API for a virtual-thread scheduler; JDK 25 has two package-private members that
+ * make one, and this class is all that knows about them, so that a public API can replace it here
+ * alone:
+ * <ul>
+ *   <li>{@code java.lang.ThreadBuilders$VirtualThreadBuilder(Executor)}: a virtual-thread builder
+ *       whose threads are scheduled by the given executor. When such a thread is started,
+ *       unparked or yields, the JDK calls {@code executor.execute(continuation)}; running that
+ *       runnable on a platform thread mounts the virtual thread on it until it parks or ends.</li>
+ *   <li>{@code Thread.currentCarrierThread()}: on JDK 25 the JDK calls {@code execute} on the
+ *       virtual thread that caused the wake-up (pinned to its carrier for the call), not on the
+ *       carrier, so the scheduler asks for the carrier to find the worker whose local queue should
+ *       take the task. (JDK 21 switched to the carrier instead; 25 pins.)</li>
+ * </ul>
+ * Both need {@code --add-opens java.base/java.lang=ALL-UNNAMED}; the {@code weft} command and the
+ * test configuration pass it. {@link #check()} fails with one message naming the flag when it is
+ * missing, or when a JDK no longer has these members.
+ */
+final class VirtualThreadHook {
+
+    /** The JVM flag the hook needs. */
+    static final String REQUIRED_FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+
+    private static final Constructor<?> BUILDER;
+    private static final MethodHandle CURRENT_CARRIER;
+    private static final Throwable UNAVAILABLE;
+
+    static {
+        Constructor<?> builder = null;
+        MethodHandle carrier = null;
+        Throwable failure = null;
+        try {
+            Class<?> type = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
+            builder = type.getDeclaredConstructor(Executor.class);
+            builder.setAccessible(true);
+            MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
+            carrier = lookup.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            failure = e; // InaccessibleObjectException, IllegalAccessException, NoSuchMethodException
+            builder = null;
+            carrier = null;
+        }
+        BUILDER = builder;
+        CURRENT_CARRIER = carrier;
+        UNAVAILABLE = failure;
+    }
+
+    private VirtualThreadHook() {
+    }
+
+    /**
+     * Fails if the hook cannot work in this JVM.
+     *
+     * @throws IllegalStateException naming the missing JVM flag, or the JDK member that is gone
+     */
+    static void check() {
+        if (UNAVAILABLE != null) {
+            throw unavailable(UNAVAILABLE);
+        }
+    }
+
+    /** A virtual-thread builder whose threads {@code scheduler} runs. */
+    static Thread.Builder.OfVirtual builder(Executor scheduler) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        check();
+        try {
+            return (Thread.Builder.OfVirtual) BUILDER.newInstance(scheduler);
+        } catch (ReflectiveOperationException e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * The platform thread the current thread runs on: itself for a platform thread, its carrier
+     * for a mounted virtual thread.
+     */
+    static Thread currentCarrier() {
+        try {
+            return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** The message for a hook that cannot work, with what to do about it. */
+    static IllegalStateException unavailable(Throwable cause) {
+        boolean missingMember = cause instanceof NoSuchMethodException || cause instanceof ClassNotFoundException;
+        String message = missingMember
+                ? "weft cannot run virtual threads on its own workers: this JDK ("
+                        + Runtime.version() + ") lacks " + cause.getMessage()
+                        + "; weft supports JDK 25 (see VirtualThreadHook)"
+                : "weft runs virtual threads on its own workers and needs the JVM flag "
+                        + REQUIRED_FLAG + " (the weft command and the tests pass it; add it to your "
+                        + "java command line)";
+        return new IllegalStateException(message, cause);
+    }
+}
