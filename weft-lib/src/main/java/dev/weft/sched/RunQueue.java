@@ -1,0 +1,386 @@
+package dev.weft.sched;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * A worker's local run queue: a bounded FIFO ring of runnable tasks (virtual-thread
+ * continuations) with one owner, the worker that runs them, and any number of stealers, the other
+ * workers. The owner pushes and pops; a stealer takes the older half of the queue into its own
+ * ring in one step. When the ring is full, the owner moves half of it to the global injector.
+ *
+ * <h2>Implementation overview</h2>
+ *
+ * <b>Ring and counters.</b> {@code slots} has {@code capacity} entries, a power of two. Two
+ * {@code int} counters describe the contents: the items are those with counters in
+ * {@code [head, tail)}, item {@code c} in slot {@code c & (capacity - 1)}. The counters only move
+ * forward and wrap around at 2<sup>32</sup> (see <i>Counter wrap</i>). Invariant:
+ * {@code 0 <= tail - head <= capacity}.
+ *
+ * <p><b>Who writes what.</b>
+ * <ul>
+ *   <li>{@code slots}: only the owner: a push stores an item, a pop or an overflow clears the slots
+ *       it took, and a steal <i>by</i> the owner (from another queue into this one) copies items
+ *       into this ring. Stealers only read this ring's slots. They cannot clear the slots they
+ *       took (the owner may be refilling them already), so a stolen task stays referenced from
+ *       the victim's ring until a push reuses its slot: at most {@code capacity} stale
+ *       references per queue.</li>
+ *   <li>{@code tail}: only the owner, with a release store after the slot stores it publishes.
+ *       Stealers read it with acquire.</li>
+ *   <li>{@code head}: anyone, only by compare-and-set: the owner's pop and overflow, stealers'
+ *       steals. Each successful CAS moves {@code head} from {@code h} to {@code h + n} and so
+ *       claims the items {@code [h, h + n)} for the thread that made it.</li>
+ *   <li>{@code headCache}: only the owner, plain: a value {@code head} had earlier. {@code head}
+ *       only advances, so a ring with room by the cached value has room now; the owner reads the
+ *       contended {@code head} in a push only when the cache says the ring is full.</li>
+ * </ul>
+ *
+ * <h2>Operations and their transitions</h2>
+ * <ul>
+ *   <li><b>push</b> (owner): {@code t = tail}; if {@code t - head < capacity}, store the item in
+ *       slot {@code t}, then release-store {@code tail = t + 1}: the item is visible to stealers
+ *       from that store on. Otherwise the ring is full: {@link #push} returns false.</li>
+ *   <li><b>pop</b> (owner): {@code h = head} (acquire); if {@code h == tail} the ring is empty.
+ *       Otherwise read slot {@code h} and CAS {@code head} from {@code h} to {@code h + 1}. A
+ *       failed CAS means a stealer took item {@code h} (and maybe more): start again. After a
+ *       successful CAS the owner clears the slot, so the ring does not keep a finished task
+ *       reachable.</li>
+ *   <li><b>overflow</b> (owner, ring full, {@code tail - h == capacity}): CAS {@code head} from
+ *       {@code h} to {@code h + capacity / 2}: the owner now holds the oldest half. It reads and
+ *       clears those slots and passes them, then the new task, to the overflow sink in FIFO order.
+ *       Only the owner writes slots, so reading them after the CAS is safe. A failed CAS means a
+ *       stealer took items, so the ring has room now: push normally instead.</li>
+ *   <li><b>steal</b> (the thief's owner, on a victim): read the victim's {@code head} {@code h},
+ *       then its {@code tail} {@code t} (both acquire); {@code size = t - h}; take
+ *       {@code n = ceil(size / 2)}, at most the thief's free space. Copy victim slots
+ *       {@code [h, h + n)} into the thief's ring at the thief's tail (beyond it: invisible to the
+ *       thief's own stealers), then CAS the victim's {@code head} from {@code h} to {@code h + n}.
+ *       On success release-store the thief's tail {@code + n}: the items move from one ring to the
+ *       other in that one CAS. On failure someone else took items from the victim: start again;
+ *       the copies lie beyond the thief's tail and are overwritten later. The two reads are not
+ *       one snapshot: between them stealers may advance {@code head} and the owner refill, so
+ *       {@code t - h} may exceed {@code capacity}. The CAS from {@code h} would fail then anyway;
+ *       reading again at once saves copying more than a ring's worth of stale slots. (Reading
+ *       {@code head} first makes {@code t - h >= 0}.)</li>
+ * </ul>
+ * Linearization points: a push at its tail store, a pop, overflow or steal at its successful CAS;
+ * an empty pop at its read of {@code head} (the owner's tail is stable), an empty steal at its
+ * read of {@code tail} ({@code head} read before is {@code <=} the head now, which never passes
+ * the tail, so both equal {@code t}). A steal takes the {@code n} oldest items, but {@code n} is
+ * half of the queue <i>as the stealer read it</i>: the owner may push between that read and the
+ * CAS, which still succeeds because {@code head} did not move. So at the CAS a steal takes at
+ * least one item and at most half of the queue, rounded up; exactly half only if no push came
+ * in between. (The Lincheck model found this; a steal that must take exactly half would need
+ * {@code head} and {@code tail} in one word, turning every push into a CAS. Half is a balancing
+ * heuristic and does not need to be exact.)
+ *
+ * <h2>Why a stealer never returns a slot the owner has overwritten</h2>
+ * Stealers read slots with plain loads while the owner may be writing them; a racy read is harmless
+ * exactly when the CAS that follows it fails. Suppose a stealer read slot {@code k & mask} for item
+ * {@code k}, with {@code h <= k < h + n}, and its CAS from {@code h} succeeds. The owner stores
+ * into that slot again only for counter {@code k + capacity} (a push) or to clear it after taking
+ * {@code k} itself (a pop or an overflow); either way only after it read (acquire) a {@code head}
+ * value beyond {@code k}, written by some CAS {@code X}. All CASes on {@code head} are totally
+ * ordered and each one advances it. If {@code X} came before the stealer's CAS, {@code head} was
+ * already beyond {@code k >= h} and the stealer's CAS failed. So {@code X} is the stealer's CAS or
+ * a later one. Then: the stealer's slot read precedes its CAS in program order; its CAS, a volatile
+ * write, happens-before every later CAS (each begins with a volatile read of {@code head}), so it
+ * happens-before {@code X}; {@code X} happens-before the owner's acquire read that returned its
+ * value; that read precedes the owner's store in program order. The slot read happens-before the
+ * overwrite and cannot see it. It does see the pushed item: the owner stored it before the release
+ * store of the {@code tail} (or a later tail value) that the stealer read with acquire, so the
+ * store happens-before the read and hides any older value of the slot. The same argument covers the
+ * owner's own pop (it reads slots it wrote) and the slots a steal copied into the owner's ring (its
+ * owner wrote them before publishing its tail).
+ *
+ * <h2>Why nothing is lost or duplicated</h2>
+ * Every item leaves the ring through exactly one successful CAS of {@code head}: the CASes are
+ * totally ordered, each claims the range {@code [h, h + n)} starting where the previous one ended,
+ * so the ranges are disjoint and cover every item that leaves. The claimer of a range has the
+ * right items (previous section) and hands each on once: pop returns it, overflow passes it to the
+ * sink, steal publishes it in the thief's ring, where it is again claimed by exactly one CAS. Items
+ * never leave any other way: a failed attempt changes nothing other threads can see (a pop or
+ * overflow only read; a steal wrote beyond the thief's tail). A push never overwrites an item:
+ * it stores at {@code tail} only when {@code tail - head < capacity}, with a {@code head} no later
+ * than the current one, so slot {@code tail & mask} holds a counter below {@code head}: already
+ * claimed. A steal writes only the thief's free space, computed the same way.
+ *
+ * <h2>Counter wrap</h2>
+ * The counters are {@code int}s incremented modulo 2<sup>32</sup>. The code never compares two
+ * counters directly (which breaks at the wrap), only their difference: {@code tail - head} computed
+ * in {@code int} arithmetic is exact while the true difference is below 2<sup>31</sup>, and it is
+ * at most {@code capacity <= 2^30}. The slot of counter {@code c} is {@code c & (capacity - 1)};
+ * since {@code capacity} divides 2<sup>32</sup>, counter {@code 0xFFFF_FFFF} and its successor
+ * {@code 0} fall in consecutive slots, so the ring does not notice the wrap. The one thing the wrap
+ * allows is ABA: a stealer's CAS would succeed on stale copies if {@code head} advanced by a
+ * multiple of 2<sup>32</sup> between the stealer's read and its CAS, a few instructions apart. That
+ * takes four billion tasks run from this one queue while the stealer is descheduled in the middle
+ * of a steal: over an hour at a microsecond per task. Go's per-P run queue accepts the same bound.
+ *
+ * <h2>Why FIFO</h2>
+ * The owner pops from the head, the oldest task, like stealers do: each runnable task gets its
+ * turn in order. A task that yields goes back to the tail and waits behind everything that became
+ * runnable before it, so a yield-heavy task cannot starve the others on its worker, and stealers
+ * take the tasks that have waited longest. LIFO would favour cache locality for a task woken by the
+ * one that just ran; a single "run next" slot beside this queue (with a limit on how often it may
+ * bypass the queue) can add that later without giving up fairness.
+ *
+ * <h2>Costs</h2>
+ * A push is one plain slot store and one release store, plus an acquire read of {@code head} only
+ * when the cached head says the ring is full. A pop is an acquire read and a CAS. A steal is three
+ * acquire reads (one for the thief's free space), {@code n} slot copies, a CAS and a release
+ * store. None allocates; an overflow calls its sink {@code capacity / 2 + 1} times. {@code head}
+ * (CASed by stealers) and {@code tail} with {@code headCache} (the owner's) lie on cache lines of
+ * their own, so stealers' CAS traffic does not slow the owner's pushes.
+ *
+ * <p>The owner is not checked: the scheduler guarantees that only a queue's worker calls its
+ * owner-only methods, and that a worker steals only into its own queue.
+ */
+final class RunQueue extends RunQueuePadAfterTail {
+
+    /** Slots in a worker's queue unless configured otherwise. */
+    static final int DEFAULT_CAPACITY = 256;
+    /** Fewest slots: a full ring must have a half to overflow. */
+    static final int MIN_CAPACITY = 2;
+    /** Most slots: {@code tail - head} must stay exact in {@code int} arithmetic. */
+    static final int MAX_CAPACITY = 1 << 30;
+
+    private final Runnable[] slots;
+    private final int mask;
+
+    /**
+     * @param capacity slots in the ring: a power of two from {@link #MIN_CAPACITY} to
+     *                 {@link #MAX_CAPACITY}
+     * @throws IllegalArgumentException naming the capacity when it is not such a power of two
+     */
+    RunQueue(int capacity) {
+        this(capacity, 0);
+    }
+
+    /**
+     * A queue whose counters start at {@code initialCounter} instead of 0: tests start them just
+     * below a wrap of {@code int}.
+     */
+    RunQueue(int capacity, int initialCounter) {
+        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("run queue capacity must be a power of two from "
+                    + MIN_CAPACITY + " to " + MAX_CAPACITY + ", was " + capacity);
+        }
+        this.slots = new Runnable[capacity];
+        this.mask = capacity - 1;
+        this.head = initialCounter;
+        this.tail = initialCounter;
+        this.headCache = initialCounter;
+    }
+
+    /** Slots in the ring. */
+    int capacity() {
+        return mask + 1;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Owner only.
+
+    /**
+     * Adds a task at the tail if the ring has room. Owner only.
+     *
+     * @return true if the task is queued; false if the ring is full (the caller sends the task
+     *         elsewhere, usually through {@link #pushOrOverflow})
+     */
+    boolean push(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        int t = (int) TAIL.get(this);
+        if (t - headCache >= slots.length) {
+            headCache = (int) HEAD.getAcquire(this);
+            if (t - headCache >= slots.length) {
+                return false;
+            }
+        }
+        slots[t & mask] = task;
+        TAIL.setRelease(this, t + 1);
+        return true;
+    }
+
+    /**
+     * Adds a task at the tail; if the ring is full, moves its oldest half and then the task to
+     * {@code overflow}, in FIFO order, instead. Owner only. {@code overflow} (the global injector)
+     * must accept every task it is given and not throw: the tasks passed to it have left this
+     * queue.
+     *
+     * @return 0 if the task was queued here; otherwise the number of tasks passed to
+     *         {@code overflow}, {@code capacity / 2 + 1}
+     */
+    int pushOrOverflow(Runnable task, Consumer<? super Runnable> overflow) {
+        for (;;) {
+            if (push(task)) {
+                return 0;
+            }
+            int h = headCache; // push just read it: the ring was full at h
+            int half = slots.length >>> 1;
+            if (HEAD.compareAndSet(this, h, h + half)) {
+                headCache = h + half;
+                for (int i = 0; i < half; i++) {
+                    int s = (h + i) & mask;
+                    Runnable r = slots[s];
+                    slots[s] = null;
+                    overflow.accept(r);
+                }
+                overflow.accept(task);
+                return half + 1;
+            }
+            // A stealer took tasks since: the ring has room now.
+        }
+    }
+
+    /**
+     * Takes the oldest task. Owner only.
+     *
+     * @return the task, or null if the queue is empty
+     */
+    Runnable pop() {
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            if (h == (int) TAIL.get(this)) {
+                return null;
+            }
+            int s = h & mask;
+            Runnable task = slots[s];
+            if (HEAD.compareAndSet(this, h, h + 1)) {
+                slots[s] = null;
+                return task;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Stealing: called by the thief's owner on another worker's queue.
+
+    /**
+     * Moves the oldest half of this queue, rounded up, to the tail of {@code thief}, keeping their
+     * order; takes fewer if {@code thief} has less free space. Called by {@code thief}'s owner, on
+     * another worker's queue. The half is of the queue as this call read it: if this queue's owner
+     * pushes meanwhile, it may be less than half of the queue when the tasks move, but never none.
+     *
+     * @return the number of tasks moved; 0 if this queue was empty or {@code thief} is full
+     * @throws IllegalArgumentException if {@code thief} is this queue
+     */
+    int stealInto(RunQueue thief) {
+        if (thief == this) {
+            throw new IllegalArgumentException("a run queue cannot steal from itself");
+        }
+        Runnable[] to = thief.slots;
+        int toMask = thief.mask;
+        int tt = (int) TAIL.get(thief);
+        // The thief's head only grows while we look: this is a lower bound of its free space.
+        int free = to.length - (tt - (int) HEAD.getAcquire(thief));
+        if (free <= 0) {
+            return 0;
+        }
+        for (;;) {
+            int h = (int) HEAD.getAcquire(this);
+            int t = (int) TAIL.getAcquire(this);
+            int size = t - h;
+            if (size <= 0) {
+                return 0;
+            }
+            if (size > slots.length) {
+                continue; // head moved and the owner refilled between the two reads: read again
+            }
+            int n = Math.min(size - (size >>> 1), free);
+            for (int i = 0; i < n; i++) {
+                to[(tt + i) & toMask] = slots[(h + i) & mask];
+            }
+            if (HEAD.compareAndSet(this, h, h + n)) {
+                TAIL.setRelease(thief, tt + n);
+                return n;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Any thread.
+
+    /**
+     * The number of queued tasks: exact on the owner's thread. On another thread an estimate from
+     * two reads: at least the size at the second read and at most {@code capacity}; if tasks were
+     * both taken and added between the reads, more than the queue ever held.
+     */
+    int size() {
+        int h = (int) HEAD.getAcquire(this);
+        int t = (int) TAIL.getAcquire(this); // read after head: t - h >= 0
+        return Math.min(t - h, slots.length);
+    }
+
+    /**
+     * Whether the queue is empty: exact on the owner's thread; on another thread, as the queue was
+     * at some moment during the call.
+     */
+    boolean isEmpty() {
+        int h = (int) HEAD.getAcquire(this);
+        return h == (int) TAIL.getAcquire(this);
+    }
+}
+
+/*
+ * The counters each live on cache lines of their own: head between two pads, tail (with the
+ * owner's headCache) between two more, at least 128 bytes apart. HotSpot puts a subclass's int
+ * into any 4-byte alignment gap its superclasses left: with longs alone in the pads, JDK 25
+ * placed head at offset 12, next to the object header, and with -XX:+UseCompactObjectHeaders
+ * head and tail side by side at offsets 136 and 140. The int in each pad fills that gap first;
+ * head and tail are then at 144 and 280 (140 and 276 with compact headers).
+ */
+
+/** Padding before {@code head}. */
+abstract class RunQueuePadBeforeHead {
+    int p00;
+    long p01, p02, p03, p04, p05, p06, p07, p08;
+    long p09, p0a, p0b, p0c, p0d, p0e, p0f, p10;
+}
+
+/** {@code head}: CASed by the owner's pops and overflows and by stealers. */
+abstract class RunQueueHead extends RunQueuePadBeforeHead {
+    static final VarHandle HEAD;
+
+    static {
+        try {
+            HEAD = MethodHandles.lookup().findVarHandle(RunQueueHead.class, "head", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    volatile int head;
+}
+
+/** Padding between {@code head} and {@code tail}. */
+abstract class RunQueuePadBetween extends RunQueueHead {
+    int p20;
+    long p21, p22, p23, p24, p25, p26, p27, p28;
+    long p29, p2a, p2b, p2c, p2d, p2e, p2f, p30;
+}
+
+/** {@code tail}, written by the owner only, and the owner's cached head. */
+abstract class RunQueueTail extends RunQueuePadBetween {
+    static final VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = MethodHandles.lookup().findVarHandle(RunQueueTail.class, "tail", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    volatile int tail;
+    /** Owner only: a value {@code head} had; {@code tail - headCache} is at least the size. */
+    int headCache;
+}
+
+/** Padding after {@code tail}. */
+abstract class RunQueuePadAfterTail extends RunQueueTail {
+    int p40;
+    long p41, p42, p43, p44, p45, p46, p47, p48;
+    long p49, p4a, p4b, p4c, p4d, p4e, p4f, p50;
+}

@@ -1,0 +1,259 @@
+package dev.weft.sched;
+
+import dev.weft.sched.RunQueueTest.Item;
+import org.jetbrains.lincheck.datastructures.IntGen;
+import org.jetbrains.lincheck.datastructures.ModelCheckingOptions;
+import org.jetbrains.lincheck.datastructures.Operation;
+import org.jetbrains.lincheck.datastructures.Param;
+import org.jetbrains.lincheck.datastructures.StressOptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Lincheck checks that every concurrent run of the queue equals some sequential run of a bounded
+ * FIFO list: no task lost or duplicated, FIFO order kept, an overflow moves the oldest half and
+ * the new task. The owner's operations run on one thread ({@code nonParallelGroup = "owner"}),
+ * steals on the others, each into a fresh thief queue that it drains to report what it took.
+ * Counters start at or just below the wrap of {@code int}, so every run works across it.
+ *
+ * <p>How many items a steal takes is not a sequential property: the stealer computes half of
+ * the queue from its read of the tail, and the owner may push before the stealer's CAS, which
+ * then still succeeds (the head did not move). The steal takes the oldest half of the queue it
+ * read, which can be less than half of the queue at the moment it takes effect. So two models:
+ * <ul>
+ *   <li>{@link OwnerAndStealers}: every operation, with steals into a thief that has one free
+ *       slot, so each steal takes exactly the oldest item, whatever the owner does meanwhile.</li>
+ *   <li>{@link HalfSteals}: a full queue that only shrinks (the owner pops, nobody pushes): the
+ *       tail stands still, so a steal takes exactly the oldest half, rounded up.</li>
+ * </ul>
+ * Steals of many items racing pushes are checked by {@link RunQueueStressTest} (every task taken
+ * exactly once), their counts by {@link RunQueueTest}.
+ */
+public class RunQueueLincheckTest {
+
+    @Test
+    void ownerAndStealersModelChecking() {
+        new ModelCheckingOptions()
+                .iterations(30)
+                .invocationsPerIteration(600)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(3)
+                .actorsAfter(2)
+                .sequentialSpecification(OwnerAndStealersSpec.class)
+                .check(OwnerAndStealers.class);
+    }
+
+    @Test
+    void ownerAndStealersStress() {
+        // Model checking is the main gate; stress runs the real memory model on real threads,
+        // kept small for 2-core machines (see BatchChannelLincheckTest).
+        new StressOptions()
+                .iterations(20)
+                .invocationsPerIteration(2_000)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(3)
+                .actorsAfter(2)
+                .sequentialSpecification(OwnerAndStealersSpec.class)
+                .check(OwnerAndStealers.class);
+    }
+
+    @Test
+    void halfStealsModelChecking() {
+        new ModelCheckingOptions()
+                .iterations(20)
+                .invocationsPerIteration(500)
+                .threads(3)
+                .actorsPerThread(2)
+                .actorsBefore(1)
+                .actorsAfter(1)
+                .sequentialSpecification(HalfStealsSpec.class)
+                .check(HalfSteals.class);
+    }
+
+    @Test
+    void halfStealsStress() {
+        new StressOptions()
+                .iterations(10)
+                .invocationsPerIteration(2_000)
+                .threads(3)
+                .actorsPerThread(2)
+                .actorsBefore(1)
+                .actorsAfter(1)
+                .sequentialSpecification(HalfStealsSpec.class)
+                .check(HalfSteals.class);
+    }
+
+    /** Drains a thief after a steal, checking it holds what {@code stealInto} reported. */
+    static List<Integer> stolen(RunQueue thief, int reported, int alreadyThere) {
+        List<Integer> got = RunQueueTest.drain(thief);
+        if (got.size() != alreadyThere + reported) {
+            throw new AssertionError("stealInto reported " + reported + " tasks, the thief holds " + got);
+        }
+        return new ArrayList<>(got.subList(alreadyThere, got.size()));
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * Every operation; steals take one item. The queue starts with three items: one push from
+     * full, so that runs often overflow while a stealer races the owner's CAS, and three takes
+     * from empty. The three items take the counters up to the wrap of {@code int} at
+     * 2<sup>31</sup>: {@code head} and {@code tail} start on either side of it.
+     */
+    @Param(name = "item", gen = IntGen.class, conf = "1:9")
+    public static class OwnerAndStealers {
+        static final int CAPACITY = 4;
+        static final int START = Integer.MAX_VALUE - 2;
+        static final List<Integer> INITIAL = List.of(10, 11, 12);
+
+        private final RunQueue queue = new RunQueue(CAPACITY, START);
+
+        public OwnerAndStealers() {
+            for (int item : INITIAL) {
+                queue.push(new Item(item));
+            }
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public boolean push(@Param(name = "item") int item) {
+            return queue.push(new Item(item));
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public List<Integer> pushOrOverflow(@Param(name = "item") int item) {
+            List<Integer> overflow = new ArrayList<>();
+            queue.pushOrOverflow(new Item(item), r -> overflow.add(((Item) r).value()));
+            return overflow;
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public Integer pop() {
+            Runnable r = queue.pop();
+            return r == null ? null : ((Item) r).value();
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public int ownerSize() {
+            return queue.size();
+        }
+
+        /** Steals into a thief with one free slot: takes the oldest item, if any. */
+        @Operation
+        public Integer stealOne() {
+            RunQueue thief = new RunQueue(RunQueue.MIN_CAPACITY);
+            thief.push(new Item(0));
+            List<Integer> got = stolen(thief, queue.stealInto(thief), 1);
+            return got.isEmpty() ? null : got.get(0);
+        }
+
+        @Operation
+        public boolean isEmpty() {
+            return queue.isEmpty();
+        }
+    }
+
+    /** {@link OwnerAndStealers}, one operation at a time. */
+    public static class OwnerAndStealersSpec {
+        private final List<Integer> items = new ArrayList<>(OwnerAndStealers.INITIAL);
+
+        public boolean push(int item) {
+            if (items.size() >= OwnerAndStealers.CAPACITY) {
+                return false;
+            }
+            items.add(item);
+            return true;
+        }
+
+        public List<Integer> pushOrOverflow(int item) {
+            if (push(item)) {
+                return List.of();
+            }
+            List<Integer> half = items.subList(0, OwnerAndStealers.CAPACITY / 2);
+            List<Integer> overflow = new ArrayList<>(half);
+            half.clear();
+            overflow.add(item);
+            return overflow;
+        }
+
+        public Integer pop() {
+            return items.isEmpty() ? null : items.remove(0);
+        }
+
+        public int ownerSize() {
+            return items.size();
+        }
+
+        public Integer stealOne() {
+            return pop();
+        }
+
+        public boolean isEmpty() {
+            return items.isEmpty();
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    /** A full queue that the owner pops and stealers halve. */
+    public static class HalfSteals {
+        static final int CAPACITY = 8;
+        /** The eight items' counters run from 2^31 - 3 across the wrap. */
+        static final int START = Integer.MAX_VALUE - 2;
+
+        private final RunQueue queue = new RunQueue(CAPACITY, START);
+
+        public HalfSteals() {
+            for (int i = 1; i <= CAPACITY; i++) {
+                queue.push(new Item(i));
+            }
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public Integer pop() {
+            Runnable r = queue.pop();
+            return r == null ? null : ((Item) r).value();
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public int ownerSize() {
+            return queue.size();
+        }
+
+        /** Steals into an empty thief: takes the oldest half, rounded up. */
+        @Operation
+        public List<Integer> steal() {
+            RunQueue thief = new RunQueue(CAPACITY);
+            return stolen(thief, queue.stealInto(thief), 0);
+        }
+    }
+
+    /** {@link HalfSteals}, one operation at a time. */
+    public static class HalfStealsSpec {
+        private final List<Integer> items = new ArrayList<>();
+
+        public HalfStealsSpec() {
+            for (int i = 1; i <= HalfSteals.CAPACITY; i++) {
+                items.add(i);
+            }
+        }
+
+        public Integer pop() {
+            return items.isEmpty() ? null : items.remove(0);
+        }
+
+        public int ownerSize() {
+            return items.size();
+        }
+
+        public List<Integer> steal() {
+            List<Integer> oldest = items.subList(0, (items.size() + 1) / 2);
+            List<Integer> stolen = new ArrayList<>(oldest);
+            oldest.clear();
+            return stolen;
+        }
+    }
+}
