@@ -2,6 +2,7 @@ package dev.weft.bench.device;
 
 import dev.weft.bench.BenchSuite;
 import dev.weft.bench.JvmActivity;
+import dev.weft.bench.CoreToCore;
 import dev.weft.bench.MachineLoad;
 import dev.weft.bench.Result;
 import dev.weft.bench.ResultTable;
@@ -117,6 +118,7 @@ public final class DeviceSuite implements BenchSuite {
         String load = MachineLoad.describeSince(run.loadAtStart);
         progress.println("device: " + load);
         progress.flush();
+        double coreToCore = CoreToCore.roundTripNanos();
 
         SuiteReport report = SuiteReport.ofThisJvm(NAME, quick, run.results());
         table.printf(Locale.ROOT, "weft bench device%s: median of %d measured rounds (of %d planned)"
@@ -129,6 +131,8 @@ public final class DeviceSuite implements BenchSuite {
                 + " 32, 64 slots, Backoff.DEFAULT, parked flag + unpark); only the channel differs.%n",
                 sizes(plan));
         table.println(load);
+        table.printf(Locale.ROOT, "core-to-core round trip (two threads handing a counter back and"
+                + " forth): %.0f ns; every figure below is bound by it%n", coreToCore);
         table.println("JVM during the measured rounds: " + measuredJvm);
         table.println();
         table.print(ResultTable.render(report));
