@@ -260,8 +260,7 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
                 return t;
             }
             if (TAIL.compareAndSet(this, t, (t + 1) | FLUSHED)) {
-                int buffer = (int) ((t >>> EPOCH_SHIFT) & 1);
-                SLOTS.setRelease(slots, buffer * capacity + (int) index, item);
+                store(t, item);
                 wakeConsumer();
                 return t;
             }
@@ -271,17 +270,19 @@ public final class BatchChannel<T> extends BatchChannelPadAfterTail {
     /** One claim: stores the item if the claimed slot exists. Returns the tail before the add. */
     private long claim(T item) {
         long t = (long) TAIL.getAndAdd(this, 1L);
-        if (t >= 0) {
-            long index = t & COUNT_MASK;
-            if (index < capacity) {
-                int buffer = (int) ((t >>> EPOCH_SHIFT) & 1);
-                SLOTS.setRelease(slots, buffer * capacity + (int) index, item);
-                if (index == capacity - 1) {
-                    wakeConsumer();
-                }
+        if (t >= 0 && (t & COUNT_MASK) < capacity) {
+            store(t, item);
+            if ((t & COUNT_MASK) == capacity - 1) {
+                wakeConsumer(); // this claim filled the buffer
             }
         }
         return t;
+    }
+
+    /** Stores an item in the slot that the claim which saw tail {@code t} won (release). */
+    private void store(long t, T item) {
+        int buffer = (int) ((t >>> EPOCH_SHIFT) & 1);
+        SLOTS.setRelease(slots, buffer * capacity + (int) (t & COUNT_MASK), item);
     }
 
     /**

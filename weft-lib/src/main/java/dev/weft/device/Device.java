@@ -15,12 +15,11 @@ final class Device {
     private static final ConcurrentHashMap<DeviceId, Device> REGISTRY = new ConcurrentHashMap<>();
 
     private final DeviceId id;
-    private final DeviceRunner[] runners = new DeviceRunner[Stage.values().length];
+    /** Written under this entry's monitor, read without it. */
     private volatile DeviceRunner upstream;
     private volatile DeviceRunner downstream;
     private volatile boolean shutDown;
     private DeviceConfig config = DeviceConfig.DEFAULT;
-    private boolean started;
 
     private Device(DeviceId id) {
         this.id = id;
@@ -41,11 +40,9 @@ final class Device {
             if (shutDown) {
                 throw DeviceRunner.shutDown(id);
             }
-            r = runners[stage.ordinal()];
+            r = stage == Stage.UPSTREAM ? upstream : downstream;
             if (r == null) {
                 r = new DeviceRunner(id, stage, config);
-                runners[stage.ordinal()] = r;
-                started = true;
                 if (stage == Stage.UPSTREAM) {
                     upstream = r;
                 } else {
@@ -56,12 +53,24 @@ final class Device {
         }
     }
 
+    /** The started runners, upstream first. Caller holds this entry's monitor. */
+    private List<DeviceRunner> started() {
+        List<DeviceRunner> started = new ArrayList<>(2);
+        if (upstream != null) {
+            started.add(upstream);
+        }
+        if (downstream != null) {
+            started.add(downstream);
+        }
+        return started;
+    }
+
     synchronized void configure(DeviceConfig newConfig) {
         Objects.requireNonNull(newConfig, "config");
         if (shutDown) {
             throw DeviceRunner.shutDown(id);
         }
-        if (started) {
+        if (!started().isEmpty()) {
             throw new IllegalStateException(id + " is already in use with " + config
                     + "; call DeviceHandle.configure before the device's first open, insert or exclusive");
         }
@@ -71,23 +80,12 @@ final class Device {
     /** Marks the device shut down and closes its runners' channels; returns the runners. */
     synchronized List<DeviceRunner> shutDown() {
         shutDown = true;
-        List<DeviceRunner> started = new ArrayList<>(2);
-        for (DeviceRunner r : runners) {
-            if (r != null) {
-                r.stop();
-                started.add(r);
-            }
-        }
+        List<DeviceRunner> started = started();
+        started.forEach(DeviceRunner::stop);
         return started;
     }
 
     synchronized List<RunnerStats> stats() {
-        List<RunnerStats> stats = new ArrayList<>(2);
-        for (DeviceRunner r : runners) {
-            if (r != null) {
-                stats.add(r.stats());
-            }
-        }
-        return stats;
+        return started().stream().map(DeviceRunner::stats).toList();
     }
 }
