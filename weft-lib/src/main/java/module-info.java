@@ -5,9 +5,17 @@
  *   <li>{@link dev.weft.device}: device service runners, one thread per (device, stage) fed by a
  *       lock-free batching channel.</li>
  *   <li>{@link dev.weft.idle}: {@link dev.weft.idle.Backoff}, the one way every weft loop waits.</li>
+ *   <li>{@link dev.weft.runtime}: {@link dev.weft.runtime.Runtime}, the work-stealing scheduler's
+ *       entry point, its {@link dev.weft.runtime.Config} and stats.</li>
+ *   <li>{@link dev.weft.task}: tasks (virtual threads on weft's workers), join handles, yielding,
+ *       sleeping, timeouts.</li>
  * </ul>
+ * Internal: {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook)
+ * and {@code dev.weft.time} (the timer).
  */
 module dev.weft {
     exports dev.weft.device;
     exports dev.weft.idle;
+    exports dev.weft.runtime;
+    exports dev.weft.task;
 }

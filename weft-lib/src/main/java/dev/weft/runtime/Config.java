@@ -1,0 +1,113 @@
+package dev.weft.runtime;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Runtime} is built: how many workers, what their threads are called, how long a
+ * task runs before {@link dev.weft.task.Task#check()} yields.
+ *
+ * <pre>{@code
+ * Config config = Config.builder().workers(2, 8).threadNamePrefix("api").build();
+ * }</pre>
+ *
+ * @param minWorkers       the fewest workers; the count used is
+ *                         {@code clamp(availableProcessors, minWorkers, maxWorkers)}
+ * @param maxWorkers       the most workers
+ * @param threadNamePrefix worker threads are named {@code <prefix>-<index>}
+ * @param timeslice        how long a task runs before {@code Task.check()} yields
+ */
+public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Duration timeslice) {
+
+    /** Most workers a runtime can have. */
+    public static final int MAX_WORKERS = 1024;
+
+    /** Default {@link #timeslice}. */
+    public static final Duration DEFAULT_TIMESLICE = Duration.ofNanos(100_000);
+
+    /** Default {@link #threadNamePrefix}. */
+    public static final String DEFAULT_THREAD_NAME_PREFIX = "weft-worker";
+
+    /**
+     * Checks the values.
+     *
+     * @throws IllegalArgumentException naming the bad value and the allowed range
+     */
+    public Config {
+        Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
+        Objects.requireNonNull(timeslice, "timeslice");
+        if (minWorkers < 1 || maxWorkers > MAX_WORKERS || minWorkers > maxWorkers) {
+            throw new IllegalArgumentException("worker count " + minWorkers + ".." + maxWorkers
+                    + " is not a range within 1.." + MAX_WORKERS + "; use workers(n) or workers(min, max)"
+                    + " with 1 <= min <= max <= " + MAX_WORKERS);
+        }
+        if (timeslice.isNegative() || timeslice.isZero()) {
+            throw new IllegalArgumentException("timeslice " + timeslice
+                    + " must be positive; the default is " + DEFAULT_TIMESLICE);
+        }
+        if (threadNamePrefix.isBlank()) {
+            throw new IllegalArgumentException("threadNamePrefix must not be blank; the default is "
+                    + DEFAULT_THREAD_NAME_PREFIX);
+        }
+    }
+
+    /** The defaults: one worker per available processor, {@code weft-worker-N}, 100 µs. */
+    public static Config defaults() {
+        return builder().build();
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The number of workers a runtime with this config starts on this machine. */
+    public int workerCount() {
+        int cpus = java.lang.Runtime.getRuntime().availableProcessors();
+        return Math.clamp(cpus, minWorkers, maxWorkers);
+    }
+
+    /** Builds a {@link Config}; every setter checks at {@link #build()}. */
+    public static final class Builder {
+        private int minWorkers = 1;
+        private int maxWorkers = MAX_WORKERS;
+        private String threadNamePrefix = DEFAULT_THREAD_NAME_PREFIX;
+        private Duration timeslice = DEFAULT_TIMESLICE;
+
+        private Builder() {
+        }
+
+        /** Exactly {@code count} workers, whatever the processor count. */
+        public Builder workers(int count) {
+            return workers(count, count);
+        }
+
+        /** Between {@code min} and {@code max} workers: the processor count, clamped. */
+        public Builder workers(int min, int max) {
+            this.minWorkers = min;
+            this.maxWorkers = max;
+            return this;
+        }
+
+        /** Worker threads are named {@code <prefix>-<index>}. */
+        public Builder threadNamePrefix(String prefix) {
+            this.threadNamePrefix = prefix;
+            return this;
+        }
+
+        /** How long a task runs before {@code Task.check()} yields. */
+        public Builder timeslice(Duration timeslice) {
+            this.timeslice = timeslice;
+            return this;
+        }
+
+        /**
+         * The config.
+         *
+         * @throws IllegalArgumentException naming a bad value
+         */
+        public Config build() {
+            return new Config(minWorkers, maxWorkers, threadNamePrefix, timeslice);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.weft.runtime;
+
+import java.util.List;
+import java.util.function.ToLongFunction;
+
+/**
+ * A snapshot of a runtime's counters, read without locks from any thread.
+ *
+ * @param workers        one entry per worker, by index
+ * @param spawnedOutside tasks spawned by threads outside the runtime
+ * @param wokenOutside   virtual threads woken by threads outside the runtime (the timer, other
+ *                       threads)
+ * @param failed         task bodies that threw
+ * @param timersPending  timers (sleeps, timeouts) waiting to fire
+ */
+public record RuntimeStats(List<WorkerStats> workers, long spawnedOutside, long wokenOutside, long failed,
+                           long timersPending) {
+
+    /** Makes the worker list unmodifiable. */
+    public RuntimeStats {
+        workers = List.copyOf(workers);
+    }
+
+    /** The sum of one counter over all workers, e.g. {@code total(WorkerStats::completed)}. */
+    public long total(ToLongFunction<WorkerStats> counter) {
+        return workers.stream().mapToLong(counter).sum();
+    }
+}

@@ -1,0 +1,25 @@
+package dev.weft.runtime;
+
+/**
+ * One worker's counters at the moment they were read. Each counter is exact for the worker and
+ * only grows; counters of one snapshot are read one after another without a lock, so they may
+ * differ from each other by the work done during the read.
+ *
+ * @param index           the worker's index, 0-based
+ * @param threadName      the worker's thread name
+ * @param polled          tasks and resumptions taken from a queue to run
+ * @param completed       task bodies that ended (returned, threw, or were cancelled)
+ * @param spawned         tasks spawned by code running on this worker
+ * @param wokenInside     virtual threads woken by code running on this worker (a task woke a task)
+ * @param fromInjector    tasks and wake-ups this worker took from the global injector: spawned or
+ *                        woken from outside the runtime, or moved there from a full run queue
+ * @param stolen          tasks this worker stole from other workers
+ * @param parks           times this worker went to sleep for lack of work
+ * @param currentTaskId   the id of the task running now, or -1
+ * @param currentTaskName the name of the task running now; empty if none or unnamed
+ * @param runQueueLength  tasks in the worker's run queue
+ */
+public record WorkerStats(int index, String threadName, long polled, long completed, long spawned,
+                          long wokenInside, long fromInjector, long stolen, long parks,
+                          long currentTaskId, String currentTaskName, int runQueueLength) {
+}

@@ -1,0 +1,197 @@
+package dev.weft.sched;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A virtual thread that runs task bodies: the thread a {@link dev.weft.task.TaskKind#POOLED} task
+ * runs on, and the one a {@link dev.weft.task.TaskKind#DEDICATED} task has to itself.
+ *
+ * <h2>Why pooled runners</h2>
+ * Most tasks never block. Giving each one a virtual thread of its own costs a thread object, a
+ * continuation and a mount per task, which is what keeps JDK virtual threads several times slower
+ * than a ForkJoinPool on fine-grained work. So a worker keeps one <i>active runner</i>: a virtual
+ * thread that takes task after task from the worker's queues and calls their bodies one after
+ * another, on one stack, with no thread switch between them. Only when a body parks does the task
+ * need a thread of its own: the runner then simply stays with that task (its stack holds the
+ * task's frames), the worker gets control back, and the next pooled task gets a new runner. This
+ * is Go's hand-off of a P when a goroutine blocks, applied to virtual threads: threads are made
+ * only for tasks that actually park. A runner whose task resumes and ends then becomes the
+ * active runner of the worker it is on, if that worker has none; otherwise it ends.
+ *
+ * <h2>Protocol with the worker</h2>
+ * Owner-only fields: everything here is touched only by code running on one worker's OS thread
+ * at a time, the runner's own code or its worker's loop (the JDK's mount and unmount order them).
+ * <ul>
+ *   <li><b>Hand-off.</b> The worker's loop takes a pooled task; if it has no active runner it
+ *       creates one and starts it; otherwise it stores the task in the idle runner's
+ *       {@code first} and unparks it. Either way the JDK calls the scheduler's {@code execute}
+ *       on the worker's own thread, which puts the continuation into the worker's hand-off slot
+ *       instead of a queue, and the worker mounts it at once.</li>
+ *   <li><b>Running.</b> The runner runs {@code first}, then keeps taking work through
+ *       {@link Worker#findWorkWithoutSleeping()}: pooled tasks it runs itself; anything else (a
+ *       resumed virtual thread, a dedicated task, or nothing) it leaves in the worker's
+ *       {@code pending} slot, marks itself idle and parks, which returns control to the
+ *       worker's loop.</li>
+ *   <li><b>Parked in a task.</b> When control returns to the worker and its active runner is
+ *       not idle, the runner parked (or yielded) inside a task; the worker forgets it.</li>
+ *   <li><b>Spurious wake-ups.</b> A pooled thread can be unparked by code that saw it earlier
+ *       (a stale waiter, a late interrupt). An idle runner that wakes without a task parks again.
+ *       If the worker hands it a task while it is already runnable, the unpark schedules nothing,
+ *       the hand-off slot stays empty, and the worker forgets the runner: the runner finds the
+ *       task in {@code first} wherever it next runs. No task is lost either way.</li>
+ * </ul>
+ * Runners are found from their thread through the thread's uncaught-exception handler, which is
+ * the runner itself: readable from the thread with no thread-local lookup.
+ */
+final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
+
+    private final Scheduler scheduler;
+    private final boolean dedicated;
+    private Thread thread;
+    private volatile TaskCell<?> first;
+    /** The task whose body runs on this thread now (innermost, when joiners run tasks inline). */
+    private TaskCell<?> current;
+    /** Parked waiting for a task, not inside one. */
+    private boolean idle;
+    private int inlineDepth;
+
+    Runner(Scheduler scheduler, TaskCell<?> first, boolean dedicated) {
+        this.scheduler = scheduler;
+        this.first = first;
+        this.dedicated = dedicated;
+    }
+
+    /** Creates this runner's virtual thread, unstarted. */
+    Thread newThread() {
+        Thread t = scheduler.newVirtualThread(this);
+        t.setUncaughtExceptionHandler(this);
+        this.thread = t;
+        return t;
+    }
+
+    Thread thread() {
+        return thread;
+    }
+
+    /** The runner of the calling thread, or null. */
+    static Runner current() {
+        Thread t = Thread.currentThread();
+        return t.isVirtual() && t.getUncaughtExceptionHandler() instanceof Runner r ? r : null;
+    }
+
+    TaskCell<?> task() {
+        return current;
+    }
+
+    boolean isIdle() {
+        return idle;
+    }
+
+    boolean canRunInline() {
+        return inlineDepth < TaskCell.MAX_INLINE_DEPTH;
+    }
+
+    /** Hands an idle runner its next task; the caller then unparks it. Worker only. */
+    void give(TaskCell<?> task) {
+        first = task;
+    }
+
+    @Override
+    public void run() {
+        TaskCell<?> t = takeFirst();
+        for (;;) {
+            Worker w = Worker.current();
+            runBody(w, t);
+            if (dedicated) {
+                return;
+            }
+            w = Worker.current(); // the body may have parked and resumed on another worker
+            if (w.activeRunner != this) {
+                if (w.activeRunner != null || w.scheduler != scheduler) {
+                    return; // this worker has a runner: this thread's job is done
+                }
+                w.activeRunner = this;
+            }
+            Runnable next = w.findWorkWithoutSleeping();
+            if (next instanceof TaskCell<?> cell && cell.taskKind() == dev.weft.task.TaskKind.POOLED) {
+                if (cell.claim()) {
+                    t = cell;
+                    continue;
+                }
+                next = null; // an empty entry: cancelled, or run inline by a joiner
+            }
+            w.pending = next;
+            t = awaitTask();
+        }
+    }
+
+    private TaskCell<?> takeFirst() {
+        TaskCell<?> t = first;
+        first = null;
+        return t;
+    }
+
+    /** Parks until the worker hands over a task; spurious wake-ups park again. */
+    private TaskCell<?> awaitTask() {
+        for (;;) {
+            TaskCell<?> t = first;
+            if (t != null) {
+                first = null;
+                idle = false;
+                return t;
+            }
+            idle = true;
+            Thread.interrupted(); // a stale interrupt would turn park into a spin
+            LockSupport.park(this);
+        }
+    }
+
+    /** Runs a claimed task's body on this thread, on worker {@code w}. */
+    private void runBody(Worker w, TaskCell<?> t) {
+        current = t;
+        w.startSlice(t);
+        t.runClaimed();
+        current = null;
+    }
+
+    /** Runs {@code t}, claimed by a joiner on this thread, inline, then goes back to the joiner. */
+    void runInline(TaskCell<?> t) {
+        TaskCell<?> outer = current;
+        boolean outerInterrupted = Thread.interrupted();
+        inlineDepth++;
+        current = t;
+        Worker w = Worker.current();
+        if (w != null) {
+            w.startSlice(t);
+        }
+        try {
+            t.runClaimed();
+        } finally {
+            inlineDepth--;
+            current = outer;
+            w = Worker.current();
+            if (w != null) {
+                w.resumed(outer);
+            }
+            if (outerInterrupted || (outer != null && outer.isCancelled())) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** After a weft wait resumed the calling task: tell its (maybe new) worker what runs. */
+    static void afterPark() {
+        Runner r = current();
+        Worker w = Worker.current();
+        if (r != null && w != null) {
+            w.resumed(r.current);
+        }
+    }
+
+    /** A runner's own code never throws; if it ever does, say so instead of dying silently. */
+    @Override
+    public void uncaughtException(Thread t, Throwable e) {
+        System.err.println("weft: runner thread " + t + " failed; this is a bug in weft");
+        e.printStackTrace();
+    }
+}

@@ -1,0 +1,400 @@
+package dev.weft.sched;
+
+import dev.weft.runtime.Config;
+import dev.weft.runtime.RuntimeStats;
+import dev.weft.runtime.WorkerStats;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.TaskBuilder;
+import dev.weft.task.TaskKind;
+import dev.weft.time.Timer;
+
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The work-stealing scheduler behind {@link dev.weft.runtime.Runtime}: the workers, the global
+ * injector, the spawn path, the virtual-thread executor, and shutdown.
+ *
+ * <h2>Where runnables go</h2>
+ * <ul>
+ *   <li>A spawn from code running on one of this scheduler's workers goes to that worker's run
+ *       queue (half of a full queue moves to the injector); from anywhere else, to the
+ *       injector.</li>
+ *   <li>The JDK hands the continuation of a virtual thread that becomes runnable (started,
+ *       unparked, yielded) to {@link #execute}: the same rule, by the caller's carrier. A
+ *       continuation the worker itself is waiting for (it just handed a task to its runner) goes
+ *       to its hand-off slot and runs at once.</li>
+ * </ul>
+ * Every push is followed by {@link #notifyWork()} (the wake-up protocol is in {@link Worker}).
+ *
+ * <h2>Shutdown</h2>
+ * Tasks are counted: spawned (per worker, and for outside threads) and ended (per worker, and
+ * outside). {@link #close()} writes {@code closed}, then reads the counts. A spawn counts its
+ * task and pushes it, fences, then reads {@code closed}. If it reads false, close's reads come
+ * later and include its count: the runtime waits for the task. If it reads true, it tries to take
+ * the task back (a CAS from NEW); if that works the task never runs, counts as ended, and the
+ * spawn fails; if a worker claimed the task first, the task is running and the spawn succeeds.
+ * No task is accepted and then dropped. Once closed, the runtime terminates when the ended count
+ * reaches the spawned count (read in that order: a task's end is counted after its spawn, so the
+ * two reads never show more ended than spawned): checked by close, by every task end after close,
+ * and by workers before they sleep. Termination wakes every worker; they leave their loops, and
+ * the last one closes the timer.
+ */
+public final class Scheduler implements Executor {
+
+    private static final int QUEUE_CAPACITY = 4096;
+
+    private final Config config;
+    final long timesliceNanos;
+    final Worker[] workers;
+    final Injector injector = new Injector();
+    final AtomicInteger searching = new AtomicInteger();
+    final AtomicInteger sleepers = new AtomicInteger();
+    private final Consumer<Runnable> overflow = this::overflow;
+    private final ThreadFactory threads;
+    private final AtomicLong ids = new AtomicLong(1);
+    private final AtomicLong spawnedOutside = new AtomicLong();
+    private final AtomicLong endedOutside = new AtomicLong();
+    private final LongAdder wokenOutside = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final CountDownLatch exited;
+    private final AtomicInteger running;
+    private final AtomicBoolean terminating = new AtomicBoolean();
+    private final Object timerLock = new Object();
+    private volatile Timer timer;
+    private volatile boolean closed;
+    private volatile boolean terminated;
+
+    private Scheduler(Config config) {
+        VirtualThreadHook.check();
+        this.config = config;
+        this.timesliceNanos = config.timeslice().toNanos();
+        int n = config.workerCount();
+        this.workers = new Worker[n];
+        this.exited = new CountDownLatch(n);
+        this.running = new AtomicInteger(n);
+        this.threads = VirtualThreadHook.builder(this).factory();
+        for (int i = 0; i < n; i++) {
+            workers[i] = new Worker(this, i, config.threadNamePrefix() + "-" + i, QUEUE_CAPACITY);
+        }
+    }
+
+    /**
+     * Starts a scheduler and its workers.
+     *
+     * @throws IllegalStateException if the JVM lacks the flag the virtual-thread hook needs
+     */
+    public static Scheduler start(Config config) {
+        Objects.requireNonNull(config, "config");
+        Scheduler s = new Scheduler(config);
+        for (Worker w : s.workers) {
+            w.start();
+        }
+        return s;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public int workerCount() {
+        return workers.length;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Spawning
+
+    /** Spawns a task running {@code body}, with no result. */
+    public JoinHandle<Void> spawn(Runnable body) {
+        return spawn(TaskCell.callable(body), "", TaskKind.POOLED);
+    }
+
+    /**
+     * Spawns a task.
+     *
+     * @throws IllegalStateException if the scheduler is closed
+     */
+    public <T> JoinHandle<T> spawn(Callable<T> body, String name, TaskKind kind) {
+        Objects.requireNonNull(body, "body");
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(kind, "kind");
+        Worker w = Worker.current();
+        TaskCell<T> cell;
+        if (w != null && w.scheduler == this) {
+            cell = new TaskCell<>(this, w.nextTaskId(), name, kind, body);
+            w.countSpawn(1);
+            w.queue.pushOrOverflow(cell, overflow);
+        } else {
+            cell = new TaskCell<>(this, ids.getAndIncrement(), name, kind, body);
+            spawnedOutside.incrementAndGet();
+            injector.push(cell);
+        }
+        // One fence serves both protocols: the count and the push before it, the reads of
+        // 'closed' and of the wake-up counters after it.
+        VarHandle.fullFence();
+        if (closed && cell.withdraw()) {
+            // Closed meanwhile, and no worker took the task: it never runs, and counts as ended.
+            throw closedError();
+        }
+        notifyWorkFenced();
+        return cell;
+    }
+
+    /** A builder for named or dedicated tasks. */
+    public TaskBuilder taskBuilder() {
+        return new Builder();
+    }
+
+    long reserveIds(int count) {
+        return ids.getAndAdd(count);
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException(this + " is closed: spawn was called after close(); spawn"
+                + " before closing the runtime, or start a new one");
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // The virtual-thread executor
+
+    /**
+     * Schedules a virtual thread's continuation: called by the JDK when one of this scheduler's
+     * virtual threads starts, is unparked, or yields.
+     */
+    @Override
+    public void execute(Runnable continuation) {
+        if (Thread.currentThread() instanceof Worker own && own.scheduler == this) {
+            // The worker's own thread, nothing mounted: a hand-off it waits for, or a yield. A
+            // yielded thread goes to the back of this worker's queue; the worker is awake and
+            // looks there next, so no one needs waking (idle workers steal when they next look).
+            if (!own.takeHandoff(continuation)) {
+                own.queue.pushOrOverflow(continuation, overflow);
+            }
+            return;
+        }
+        Worker w = Worker.current();
+        if (w != null && w.scheduler == this) {
+            w.countWokenInside();
+            w.queue.pushOrOverflow(continuation, overflow);
+        } else {
+            wokenOutside.increment();
+            injector.push(continuation);
+        }
+        notifyWork();
+    }
+
+    /**
+     * Takes what a full run queue moves out. Entries whose task has been claimed already (run
+     * inline by a joiner, or cancelled) are dropped here instead of travelling through the
+     * injector: a joiner that runs its children inline leaves one such entry per child.
+     */
+    private void overflow(Runnable r) {
+        if (!(r instanceof TaskCell<?> cell) || cell.isUnclaimed()) {
+            injector.push(r);
+        }
+    }
+
+    Thread newVirtualThread(Runnable body) {
+        return threads.newThread(body);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Waking workers (protocol: Worker's class comment)
+
+    /** After a push: wakes a sleeping worker if none is searching. */
+    void notifyWork() {
+        VarHandle.fullFence();
+        notifyWorkFenced();
+    }
+
+    /** {@link #notifyWork()} for a caller that has fenced since its push. */
+    private void notifyWorkFenced() {
+        for (;;) {
+            if (searching.get() != 0 || sleepers.get() == 0) {
+                return;
+            }
+            if (!searching.compareAndSet(0, 1)) {
+                return;
+            }
+            for (Worker w : workers) {
+                if (w.tryWake()) {
+                    sleepers.decrementAndGet();
+                    LockSupport.unpark(w);
+                    return;
+                }
+            }
+            // No sleeper to claim (one took itself back): undo, and look again, since another
+            // notifier may have returned because of the count we held.
+            searching.decrementAndGet();
+        }
+    }
+
+    /** Whether any queue holds work; conservative: a push in flight counts as work. */
+    boolean hasWork() {
+        if (!injector.isEmpty()) {
+            return true;
+        }
+        for (Worker w : workers) {
+            if (!w.queue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Ending tasks and shutdown
+
+    void countFailure() {
+        failed.increment();
+    }
+
+    /** Counts a task as ended (on its worker if the caller is one) and checks for termination. */
+    void taskEnded() {
+        Worker w = Worker.current();
+        if (w != null && w.scheduler == this) {
+            w.countEnded();
+        } else {
+            endedOutside.incrementAndGet();
+        }
+        if (closed) {
+            tryTerminate();
+        }
+    }
+
+    /** Tasks spawned and not yet ended. */
+    private long live() {
+        long ended = endedOutside.get();
+        for (Worker w : workers) {
+            ended += w.endedCount();
+        }
+        long spawned = spawnedOutside.get();
+        for (Worker w : workers) {
+            spawned += w.spawnedCount();
+        }
+        return spawned - ended;
+    }
+
+    /** Terminates if closed and no task is left. @return whether terminated */
+    boolean tryTerminate() {
+        if (terminated) {
+            return true;
+        }
+        if (!closed || live() != 0) {
+            return false;
+        }
+        if (terminating.compareAndSet(false, true)) {
+            terminated = true;
+            for (Worker w : workers) {
+                LockSupport.unpark(w);
+            }
+        }
+        return true;
+    }
+
+    boolean isTerminated() {
+        return terminated;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Stops spawns; the runtime terminates once the tasks spawned before have ended. */
+    public void close() {
+        closed = true;
+        tryTerminate();
+    }
+
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return exited.await(Math.max(0L, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    void workerExited() {
+        if (running.decrementAndGet() == 0) {
+            Timer t = timer;
+            if (t != null) {
+                t.close();
+            }
+        }
+        exited.countDown();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Timer and stats
+
+    /** The runtime's timer, started on first use. */
+    public Timer timer() {
+        Timer t = timer;
+        if (t == null) {
+            synchronized (timerLock) {
+                t = timer;
+                if (t == null) {
+                    t = new Timer(config.threadNamePrefix() + "-timer");
+                    timer = t;
+                }
+            }
+        }
+        return t;
+    }
+
+    public RuntimeStats stats() {
+        List<WorkerStats> list = new ArrayList<>(workers.length);
+        for (Worker w : workers) {
+            list.add(w.stats());
+        }
+        Timer t = timer;
+        return new RuntimeStats(list, spawnedOutside.get(), wokenOutside.sum(), failed.sum(),
+                t == null ? 0 : t.pending());
+    }
+
+    /** E.g. {@code weft runtime 'weft-worker' (2 workers, open)}. */
+    @Override
+    public String toString() {
+        return "weft runtime '" + config.threadNamePrefix() + "' (" + workers.length + " workers, "
+                + (terminated ? "terminated" : closed ? "closed" : "open") + ")";
+    }
+
+    /** {@link TaskBuilder} for this scheduler. */
+    private final class Builder implements TaskBuilder {
+        private String name = "";
+        private TaskKind kind = TaskKind.POOLED;
+
+        @Override
+        public TaskBuilder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        @Override
+        public TaskBuilder kind(TaskKind kind) {
+            this.kind = Objects.requireNonNull(kind, "kind");
+            return this;
+        }
+
+        @Override
+        public <T> JoinHandle<T> spawn(Callable<T> body) {
+            return Scheduler.this.spawn(body, name, kind);
+        }
+
+        @Override
+        public JoinHandle<Void> spawn(Runnable body) {
+            return Scheduler.this.spawn(TaskCell.callable(body), name, kind);
+        }
+    }
+}

@@ -1,0 +1,422 @@
+package dev.weft.sched;
+
+import dev.weft.task.JoinException;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.Task;
+import dev.weft.task.TaskKind;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * One spawned task: its body, its state, its outcome and the threads waiting for it. It is what
+ * sits in run queues (hence {@link Runnable}), what {@code spawn} returns ({@link JoinHandle}) and
+ * what {@code Task.current()} returns ({@link Task}): one object per task.
+ *
+ * <h2>States</h2>
+ * {@code state} is an int changed only by compare-and-set:
+ * <pre>
+ *   NEW ──claim (a runner, or a joiner running it inline)──▶ RUNNING ──body ends──▶ RUNNING|DONE
+ *    │                                       │
+ *    │                                       └─cancel─▶ RUNNING|CANCELLED|INTERRUPTING
+ *    │                                            ──interrupt sent──▶ RUNNING|CANCELLED
+ *    │                                            ──body ends──▶ RUNNING|CANCELLED|DONE
+ *    └──cancel──▶ CANCELLED|DONE
+ * </pre>
+ * The bits only accumulate, so the final state says all there is to say: whether the task
+ * started, whether it was cancelled. Only an uncancelled task's {@code outcome} is read.
+ * <ul>
+ *   <li>Exactly one thread claims a task (the CAS from NEW), so a body runs at most once. A queue
+ *       entry whose claim fails (the task was cancelled, or a joiner ran it) is skipped.</li>
+ *   <li>{@code outcome} is written once, by the thread that makes the task DONE, before that CAS
+ *       (a volatile write); readers read it after seeing DONE (a volatile read), so they see it.</li>
+ *   <li>A cancel of a running task interrupts the thread running it. The INTERRUPTING bit
+ *       brackets the interrupt: the runner does not leave RUNNING while it is set. So an interrupt
+ *       aimed at this task is delivered while this task runs on that thread, and the runner
+ *       clears it before the thread runs anything else: it never leaks into a later task on a
+ *       pooled thread. (The same bracket as {@code FutureTask}'s.)</li>
+ *   <li>Joiners push a {@link WaitNode} onto {@code waiters} (a Treiber stack) with a CAS, then
+ *       re-read {@code state} and park until it says DONE. The task is made DONE by a CAS; then
+ *       {@code waiters} is read, and if it is not empty, swapped for {@link #NO_MORE_WAITERS}
+ *       and every node unparked. Both sides write (a CAS, a full fence) and then read what the
+ *       other writes, so at least one sees the other: either the completer sees the node (and
+ *       unparks it), or the joiner sees DONE (and does not park). No wake-up is lost. A joiner
+ *       that gives up (interrupt, timeout) clears its node's thread so the completion does not
+ *       unpark a thread that has moved on.</li>
+ * </ul>
+ */
+public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
+
+    static final int NEW = 0;
+    static final int RUNNING = 1;
+    static final int DONE = 2;
+    static final int CANCELLED = 4;
+    static final int INTERRUPTING = 8;
+
+    /** How deep joiners run unstarted tasks inline on one thread before they wait instead. */
+    static final int MAX_INLINE_DEPTH = 64;
+
+    private static final WaitNode NO_MORE_WAITERS = new WaitNode(null);
+
+    private final Scheduler scheduler;
+    private final long id;
+    private final String name;
+    private final TaskKind kind;
+    private Callable<T> body;
+    private volatile int state;
+    private Object outcome;
+    /** The thread running the body: published (release) when the body starts, cleared after DONE. */
+    private Thread thread;
+    private volatile WaitNode waiters;
+
+    TaskCell(Scheduler scheduler, long id, String name, TaskKind kind, Callable<T> body) {
+        this.scheduler = scheduler;
+        this.id = id;
+        this.name = name;
+        this.kind = kind;
+        this.body = body;
+    }
+
+    /** A callable that runs {@code body} and returns null. */
+    public static Callable<Void> callable(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        return () -> {
+            body.run();
+            return null;
+        };
+    }
+
+    /** The task running on the calling thread, or null if it is not a weft task. */
+    public static TaskCell<?> current() {
+        Runner runner = Runner.current();
+        return runner == null ? null : runner.task();
+    }
+
+    /**
+     * The task running on the calling thread.
+     *
+     * @throws IllegalStateException naming {@code what} if the caller is not a weft task
+     */
+    public static TaskCell<?> requireCurrent(String what) {
+        TaskCell<?> cell = current();
+        if (cell == null) {
+            throw new IllegalStateException(what + " was called on " + Thread.currentThread()
+                    + ", which is not a weft task; call it from a task (Runtime.spawn)");
+        }
+        return cell;
+    }
+
+    /** The scheduler this task belongs to. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    TaskKind taskKind() {
+        return kind;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Running
+
+    /**
+     * Takes a task back that its spawner pushed and must not have accepted (the runtime closed
+     * meanwhile): NEW to CANCELLED, ended like a cancel.
+     *
+     * @return true if taken back; false if a worker or joiner claimed it first
+     */
+    boolean withdraw() {
+        if (STATE.compareAndSet(this, NEW, DONE | CANCELLED)) {
+            body = null;
+            finish();
+            return true;
+        }
+        return false;
+    }
+
+    /** Whether nobody has claimed or cancelled the task yet. */
+    boolean isUnclaimed() {
+        return state == NEW;
+    }
+
+    /** Claims the task for the calling thread: NEW to RUNNING. */
+    boolean claim() {
+        return state == NEW && STATE.compareAndSet(this, NEW, RUNNING);
+    }
+
+    /**
+     * Runs the task's body on the calling thread if nobody has claimed it yet: what a dedicated
+     * runner does with its task.
+     */
+    @Override
+    public void run() {
+        if (claim()) {
+            runClaimed();
+        }
+    }
+
+    /**
+     * Runs the body of a task this thread claimed and completes the task. Never throws: the
+     * body's exception becomes the outcome and is counted.
+     */
+    void runClaimed() {
+        THREAD.setRelease(this, Thread.currentThread());
+        Callable<T> b = body;
+        Object result;
+        boolean failed = false;
+        try {
+            result = b.call();
+        } catch (Throwable e) {
+            result = new Failure(e);
+            failed = true;
+        }
+        // Wait out a cancel that is interrupting this thread, then end the task.
+        int s;
+        for (;;) {
+            s = state;
+            if ((s & INTERRUPTING) != 0) {
+                Thread.onSpinWait();
+                continue;
+            }
+            outcome = (s & CANCELLED) != 0 ? null : result;
+            if (STATE.compareAndSet(this, s, s | DONE)) {
+                break;
+            }
+        }
+        thread = null; // only a cancel reads it, and only before DONE
+        body = null;
+        if ((s & CANCELLED) != 0) {
+            Thread.interrupted(); // the cancel's interrupt was for this task alone
+        } else if (failed) {
+            scheduler.countFailure();
+        }
+        finish();
+    }
+
+    /** Wakes the joiners and counts the task as ended. */
+    private void finish() {
+        // DONE was set by a CAS (a full fence) before this read, and a joiner reads state after
+        // its push (a CAS): if no joiner is seen here, a later one sees DONE.
+        WaitNode w = waiters;
+        if (w != null) {
+            w = (WaitNode) WAITERS.getAndSet(this, NO_MORE_WAITERS);
+        }
+        for (; w != null; w = w.next) {
+            Thread t = w.thread;
+            if (t != null) {
+                w.thread = null;
+                LockSupport.unpark(t);
+            }
+        }
+        scheduler.taskEnded();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // JoinHandle
+
+    @Override
+    public T join() throws InterruptedException {
+        if (!isDone()) {
+            helpOrAwait(0L);
+        }
+        return report();
+    }
+
+    @Override
+    public T join(Duration timeout) throws InterruptedException, TimeoutException {
+        Objects.requireNonNull(timeout, "timeout");
+        if (!isDone()) {
+            long nanos = Math.max(1L, timeout.isNegative() ? 1L : saturatedNanos(timeout));
+            if (!helpOrAwait(nanos)) {
+                throw new TimeoutException("task " + this + " did not end within " + timeout);
+            }
+        }
+        return report();
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    /**
+     * Runs the task inline if nobody has started it and the caller is a runner with stack to
+     * spare; otherwise waits for it. {@code timeoutNanos} 0 means no limit.
+     *
+     * @return true if the task is done, false on timeout
+     */
+    private boolean helpOrAwait(long timeoutNanos) throws InterruptedException {
+        if (state == NEW) {
+            Runner runner = Runner.current();
+            if (runner != null && runner.canRunInline() && claim()) {
+                runner.runInline(this);
+                return true;
+            }
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while joining task " + this);
+        }
+        WaitNode node = new WaitNode(Thread.currentThread());
+        for (WaitNode head = waiters; ; head = waiters) {
+            if (head == NO_MORE_WAITERS) {
+                return true;
+            }
+            node.next = head;
+            if (WAITERS.compareAndSet(this, head, node)) {
+                break;
+            }
+        }
+        long deadline = timeoutNanos == 0L ? 0L : System.nanoTime() + timeoutNanos;
+        try {
+            while (!isDone()) {
+                if (timeoutNanos == 0L) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0L) {
+                        node.thread = null;
+                        return false;
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
+                if (Thread.interrupted()) {
+                    node.thread = null;
+                    throw new InterruptedException("interrupted while joining task " + this);
+                }
+            }
+            return true;
+        } finally {
+            Runner.afterPark();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T report() {
+        int s = state;
+        if ((s & CANCELLED) != 0) {
+            throw JoinException.cancelled(id, name, (s & RUNNING) != 0);
+        }
+        Object o = outcome;
+        if (o instanceof Failure f) {
+            throw JoinException.failed(id, name, f.cause);
+        }
+        return (T) o;
+    }
+
+    @Override
+    public boolean cancel() {
+        for (;;) {
+            int s = state;
+            if ((s & (DONE | CANCELLED)) != 0) {
+                return false;
+            }
+            if (s == NEW) {
+                if (STATE.compareAndSet(this, NEW, DONE | CANCELLED)) {
+                    body = null;
+                    finish();
+                    return true;
+                }
+            } else if (STATE.compareAndSet(this, s, s | CANCELLED | INTERRUPTING)) {
+                try {
+                    interruptRunner();
+                } finally {
+                    STATE.getAndBitwiseAnd(this, ~INTERRUPTING);
+                }
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Interrupts the thread running the body. The claimer publishes its thread just after the
+     * claim, so a cancel that comes in between waits for it; the runner cannot end the task
+     * meanwhile (INTERRUPTING holds it in RUNNING).
+     */
+    private void interruptRunner() {
+        for (int spins = 0; ; spins++) {
+            Thread t = (Thread) THREAD.getAcquire(this);
+            if (t != null) {
+                t.interrupt();
+                return;
+            }
+            if (spins < 1000) {
+                Thread.onSpinWait();
+            } else {
+                Thread.yield();
+            }
+        }
+    }
+
+    @Override
+    public boolean isDone() {
+        return (state & DONE) != 0;
+    }
+
+    @Override
+    public long id() {
+        return id;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Task
+
+    @Override
+    public TaskKind kind() {
+        return kind;
+    }
+
+    @Override
+    public boolean isCancelled() {
+        return (state & CANCELLED) != 0;
+    }
+
+    /** {@code #id 'name'} and the state, e.g. {@code #12 'fetch' (running)}. */
+    @Override
+    public String toString() {
+        int s = state;
+        String st = (s & DONE) != 0 ? ((s & CANCELLED) != 0 ? "cancelled" : "done")
+                : (s & CANCELLED) != 0 ? "cancelling" : s == NEW ? "new" : "running";
+        return (name.isEmpty() ? "#" + id : "#" + id + " '" + name + "'") + " (" + st + ")";
+    }
+
+    /** A body's exception, kept as the outcome. */
+    private record Failure(Throwable cause) {
+    }
+
+    /** A thread waiting in {@link #join()}; {@code thread} is cleared when it is woken or leaves. */
+    private static final class WaitNode {
+        volatile Thread thread;
+        WaitNode next;
+
+        WaitNode(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    private static final VarHandle STATE;
+    private static final VarHandle WAITERS;
+    private static final VarHandle THREAD;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(TaskCell.class, "state", int.class);
+            WAITERS = l.findVarHandle(TaskCell.class, "waiters", WaitNode.class);
+            THREAD = l.findVarHandle(TaskCell.class, "thread", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,439 @@
+package dev.weft.sched;
+
+import dev.weft.idle.Backoff;
+import dev.weft.runtime.WorkerStats;
+import dev.weft.task.TaskKind;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A worker: one platform thread that carries weft's virtual threads. It owns a {@link RunQueue};
+ * everything it runs comes from that queue, the global {@link Injector}, or other workers' queues.
+ *
+ * <h2>The loop</h2>
+ * Each turn takes one runnable and runs it:
+ * <ol>
+ *   <li>its own queue, FIFO; every 256th turn the injector first, so work from outside is not
+ *       starved by a busy local queue;</li>
+ *   <li>when the local queue is empty, up to 256 tasks from the injector;</li>
+ *   <li>then up to 4 rounds of stealing: each round visits the other workers from a random one
+ *       and takes half of the first non-empty queue, with a spin between rounds that doubles;</li>
+ *   <li>the injector once more; then sleep.</li>
+ * </ol>
+ * What it runs is either a resumed virtual thread (a continuation the JDK handed to
+ * {@link Scheduler#execute}), mounted on this thread, or a new {@link TaskCell}: a dedicated task
+ * gets a new virtual thread, a pooled one goes to the worker's active {@link Runner}, which then
+ * keeps taking pooled tasks itself until something else comes up.
+ *
+ * <h2>Sleeping and waking: why no wake-up is lost</h2>
+ * Two counters in the scheduler, {@code searching} (workers looking for work, not yet asleep) and
+ * {@code sleepers} (workers registered as asleep), and each worker's {@code state}, RUNNING or
+ * SLEEPING, changed from SLEEPING only by CAS (so exactly one party wakes a sleeper).
+ * <ul>
+ *   <li><b>Work arrives</b> ({@link Scheduler#notifyWork}): after the push, a full fence, then
+ *       read {@code searching} and {@code sleepers}. If some worker is searching, or none sleeps,
+ *       return. Otherwise CAS {@code searching} 0 → 1 (one notifier wins), CAS one sleeping
+ *       worker to RUNNING, decrement {@code sleepers} and unpark it: it starts out counted as
+ *       searching. If no sleeper can be claimed, undo the count and look again: another notifier
+ *       may have returned because of our count.</li>
+ *   <li><b>A worker goes to sleep</b>: store {@code state = SLEEPING}, increment {@code sleepers},
+ *       stop counting itself as searching, then look at the injector and every run queue once
+ *       more. If there is work, it takes itself back (CAS to RUNNING; if that fails, a notifier
+ *       already did) and searches again. Otherwise it waits for its state to change: a short
+ *       spin, then park.</li>
+ *   <li><b>A searcher finds work</b>: it stops counting itself; if it was the last searcher it
+ *       runs the notifier's check, so more workers wake while there is more work (Go's rule).</li>
+ * </ul>
+ * The notifier writes the queue then reads the counters; the sleeper writes the counters (atomic
+ * read-modify-writes, full fences) then reads the queues: in the total order of these accesses
+ * at least one sees the other. Either the sleeper's last look finds the task, or the notifier
+ * sees the sleeper registered and not searching, and wakes someone. A notifier that sees a
+ * searcher relies on it: a searcher either finds work (and, as the last searcher, notifies in
+ * turn) or goes to sleep through the same last look, which comes after the notifier's push. So
+ * a task pushed just as the last worker goes to sleep still runs. {@code WorkerWakeStressTest}
+ * checks this with pushes timed against workers falling asleep.
+ *
+ * <h2>Owner-only fields</h2>
+ * {@code activeRunner}, {@code pending}, {@code handoff}, the slice and id fields are read and
+ * written only by code running on this worker's OS thread: the worker's loop or a virtual
+ * thread mounted on it. Other threads read only {@code state}, the counters (opaque) and
+ * {@code current} (for stats).
+ */
+public final class Worker extends Thread {
+
+    static final int RUNNING = 0;
+    static final int SLEEPING = 1;
+
+    private static final int STEAL_ROUNDS = 4;
+    private static final int BATCH = 256;
+    private static final Backoff SLEEP_SPIN = Backoff.DEFAULT;
+
+    // Counter indices, in a padded array of their own: written only by the owner (opaque),
+    // read by stats from anywhere.
+    private static final int PAD = 16;
+    private static final int POLLED = PAD;
+    private static final int ENDED = PAD + 1;
+    private static final int SPAWNED = PAD + 2;
+    private static final int WOKEN_INSIDE = PAD + 3;
+    private static final int STOLEN = PAD + 4;
+    private static final int PARKS = PAD + 5;
+    private static final int FROM_INJECTOR = PAD + 6;
+    private static final int COUNTERS = PAD + 7 + PAD;
+
+    final Scheduler scheduler;
+    final int index;
+    final RunQueue queue;
+    private final long[] counters = new long[COUNTERS];
+
+    /** The runner that takes this worker's pooled tasks; null until needed, or after it parked in a task. */
+    Runner activeRunner;
+    /** What the active runner found and left for this loop to run. */
+    Runnable pending;
+    private Runnable handoff;
+    private boolean expectingHandoff;
+    private boolean searching;
+    private int turn;
+    private long sliceStart;
+    private long nextId;
+    private long idLimit;
+    /** The task this worker last started or resumed through weft; for stats only. */
+    private TaskCell<?> current; // written plain by the owner, read opaque by stats
+    volatile int state;
+
+    Worker(Scheduler scheduler, int index, String name, int queueCapacity) {
+        super(name);
+        setDaemon(true);
+        this.scheduler = scheduler;
+        this.index = index;
+        this.queue = new RunQueue(queueCapacity);
+    }
+
+    /** The worker whose thread the caller runs on (for a virtual thread, its carrier), or null. */
+    static Worker current() {
+        return VirtualThreadHook.currentCarrier() instanceof Worker w ? w : null;
+    }
+
+    /**
+     * Yields the calling task if it has run for its timeslice since it was started or last
+     * resumed. Does nothing outside a weft task.
+     */
+    public static void checkTimeslice() {
+        Worker w = current();
+        if (w == null || !Thread.currentThread().isVirtual()) {
+            return;
+        }
+        long now = System.nanoTime();
+        long start = w.sliceStart;
+        if (start == 0L) {
+            w.sliceStart = now; // the slice starts at the first check: free for tasks that never check
+        } else if (now - start >= w.scheduler.timesliceNanos) {
+            Thread.yield();
+        }
+    }
+
+    @Override
+    public void run() {
+        try {
+            for (;;) {
+                Runnable r = pending;
+                if (r != null) {
+                    pending = null;
+                } else if ((r = findWork()) == null) {
+                    return;
+                }
+                dispatch(r);
+            }
+        } finally {
+            current = null;
+            scheduler.workerExited();
+        }
+    }
+
+    private void dispatch(Runnable r) {
+        if (!(r instanceof TaskCell<?> cell)) {
+            mount(r);
+            return;
+        }
+        if (!cell.claim()) {
+            return; // cancelled before it started, or a joiner ran it inline: an empty entry
+        }
+        if (cell.taskKind() == TaskKind.DEDICATED) {
+            start(new Runner(scheduler, cell, true).newThread());
+            return;
+        }
+        Runner runner = activeRunner;
+        if (runner == null) {
+            runner = new Runner(scheduler, cell, false);
+            activeRunner = runner;
+            start(runner.newThread());
+            return;
+        }
+        runner.give(cell);
+        expectingHandoff = true;
+        try {
+            LockSupport.unpark(runner.thread());
+        } finally {
+            expectingHandoff = false;
+        }
+        if (handoff == null) {
+            // The runner was already runnable (a spurious unpark queued it): it runs the task
+            // wherever it is mounted next. This worker takes a new runner next time.
+            activeRunner = null;
+            return;
+        }
+        mountHandoff();
+    }
+
+    private void start(Thread thread) {
+        expectingHandoff = true;
+        try {
+            thread.start();
+        } finally {
+            expectingHandoff = false;
+        }
+        mountHandoff();
+    }
+
+    /**
+     * Takes the continuation the JDK just scheduled from this thread, if this thread is waiting
+     * for one. Called by {@link Scheduler#execute} on this worker's own thread.
+     */
+    boolean takeHandoff(Runnable continuation) {
+        if (!expectingHandoff || handoff != null) {
+            return false;
+        }
+        handoff = continuation;
+        return true;
+    }
+
+    private void mountHandoff() {
+        Runnable r = handoff;
+        handoff = null;
+        if (r != null) {
+            mount(r);
+        }
+    }
+
+    /** Runs a virtual thread's continuation on this thread until it parks, yields or ends. */
+    private void mount(Runnable continuation) {
+        sliceStart = 0L;
+        current = null;
+        continuation.run();
+        Runner runner = activeRunner;
+        if (runner != null && !runner.isIdle()) {
+            activeRunner = null; // it parked or yielded inside a task, which keeps it
+        }
+        current = null;
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Finding work
+
+    /** The next runnable, sleeping while there is none; null once the runtime has terminated. */
+    private Runnable findWork() {
+        for (;;) {
+            Runnable r = findWorkWithoutSleeping();
+            if (r != null) {
+                return r;
+            }
+            if (!sleep()) {
+                return null;
+            }
+        }
+    }
+
+    /** The next runnable from the local queue, the injector or a steal; null if none was found. */
+    Runnable findWorkWithoutSleeping() {
+        Runnable r = search();
+        if (r != null && searching) {
+            stopSearching();
+        }
+        return r;
+    }
+
+    private Runnable search() {
+        Runnable r;
+        if ((++turn & (BATCH - 1)) == 0 && (r = scheduler.injector.poll()) != null) {
+            add(FROM_INJECTOR, 1);
+            add(POLLED, 1);
+            return r;
+        }
+        if ((r = queue.pop()) != null) {
+            add(POLLED, 1);
+            return r;
+        }
+        if ((r = takeFromInjector()) != null) {
+            return r;
+        }
+        if (!searching) {
+            searching = true;
+            scheduler.searching.incrementAndGet();
+        }
+        for (int round = 0; round < STEAL_ROUNDS; round++) {
+            if ((r = stealOnce()) != null) {
+                return r;
+            }
+            for (int spin = 32 << round; spin > 0; spin--) {
+                Thread.onSpinWait();
+            }
+        }
+        return takeFromInjector(); // if null, still counted as searching: sleep() stops that
+    }
+
+    private Runnable takeFromInjector() {
+        int n = scheduler.injector.pollInto(queue, BATCH);
+        if (n == 0) {
+            return null;
+        }
+        add(FROM_INJECTOR, n);
+        add(POLLED, 1);
+        return queue.pop();
+    }
+
+    private Runnable stealOnce() {
+        Worker[] all = scheduler.workers;
+        int n = all.length;
+        if (n == 1) {
+            return null;
+        }
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Worker victim = all[(start + i) % n];
+            if (victim == this) {
+                continue;
+            }
+            int taken = victim.queue.stealInto(queue);
+            if (taken > 0) {
+                add(STOLEN, taken);
+                add(POLLED, 1);
+                return queue.pop();
+            }
+        }
+        return null;
+    }
+
+    /** Found work: stop counting as searching; the last searcher wakes another if work waits. */
+    private void stopSearching() {
+        searching = false;
+        if (scheduler.searching.decrementAndGet() == 0) {
+            scheduler.notifyWork();
+        }
+    }
+
+    /**
+     * Sleeps until woken with work, or until the runtime terminates (see the class comment).
+     *
+     * @return false if the runtime has terminated
+     */
+    private boolean sleep() {
+        state = SLEEPING;
+        scheduler.sleepers.incrementAndGet();
+        if (searching) {
+            searching = false;
+            scheduler.searching.decrementAndGet();
+        }
+        if (scheduler.hasWork() || scheduler.tryTerminate()) {
+            if (STATE.compareAndSet(this, SLEEPING, RUNNING)) {
+                scheduler.sleepers.decrementAndGet();
+            } else {
+                searching = true; // a notifier woke us and counted us as searching
+            }
+            return !scheduler.isTerminated();
+        }
+        add(PARKS, 1);
+        current = null;
+        for (long step = 0; state == SLEEPING && !scheduler.isTerminated(); step++) {
+            if (SLEEP_SPIN.parks(step)) {
+                LockSupport.park(this);
+            } else {
+                SLEEP_SPIN.idle(step);
+            }
+        }
+        if (scheduler.isTerminated()) {
+            return false;
+        }
+        searching = true; // the notifier counted us as searching
+        return true;
+    }
+
+    /** Claims this worker if it sleeps: SLEEPING to RUNNING. The caller then unparks it. */
+    boolean tryWake() {
+        return state == SLEEPING && STATE.compareAndSet(this, SLEEPING, RUNNING);
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Bookkeeping, owner only
+
+    /** A task body starts on this worker: reset the slice, note the task for stats. */
+    void startSlice(TaskCell<?> task) {
+        sliceStart = 0L;
+        current = task;
+    }
+
+    /** A weft wait resumed {@code task} on this worker (or an inline run went back to it). */
+    void resumed(TaskCell<?> task) {
+        current = task;
+    }
+
+    /** Counts a task end with a release store: termination reads it after the spawn it follows. */
+    void countEnded() {
+        COUNTER.setRelease(counters, ENDED, counters[ENDED] + 1);
+    }
+
+    void countWokenInside() {
+        add(WOKEN_INSIDE, 1);
+    }
+
+    /** Counts a spawn (the spawner fences after its push; see {@link Scheduler#spawn}). */
+    void countSpawn(long delta) {
+        add(SPAWNED, delta);
+    }
+
+    long spawnedCount() {
+        return (long) COUNTER.getAcquire(counters, SPAWNED);
+    }
+
+    long endedCount() {
+        return (long) COUNTER.getAcquire(counters, ENDED);
+    }
+
+    long nextTaskId() {
+        if (nextId == idLimit) {
+            nextId = scheduler.reserveIds(1024);
+            idLimit = nextId + 1024;
+        }
+        return nextId++;
+    }
+
+    private void add(int counter, long delta) {
+        COUNTER.setOpaque(counters, counter, counters[counter] + delta);
+    }
+
+    private long read(int counter) {
+        return (long) COUNTER.getOpaque(counters, counter);
+    }
+
+    WorkerStats stats() {
+        TaskCell<?> task = (TaskCell<?>) CURRENT.getOpaque(this);
+        return new WorkerStats(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
+                read(WOKEN_INSIDE), read(FROM_INJECTOR), read(STOLEN), read(PARKS),
+                task == null ? -1L : task.id(), task == null ? "" : task.name(), queue.size());
+    }
+
+    private static final VarHandle STATE;
+    private static final VarHandle CURRENT;
+    private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(Worker.class, "state", int.class);
+            CURRENT = l.findVarHandle(Worker.class, "current", TaskCell.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

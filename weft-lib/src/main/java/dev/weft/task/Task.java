@@ -1,0 +1,123 @@
+package dev.weft.task;
+
+import dev.weft.sched.TaskCell;
+import dev.weft.sched.Worker;
+import dev.weft.time.Sleeps;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The task that is running, and what a task can do to its own execution: yield, check its
+ * timeslice, sleep, run something under a time limit, spawn.
+ *
+ * <h2>Preemption is cooperative</h2>
+ * A worker runs a task until the task suspends (parks, sleeps, joins, waits for a lock or for
+ * weft I/O), yields, or ends. A loop that neither suspends nor calls {@link #check()} holds its
+ * worker for as long as it runs, and every task queued behind it waits. Long computations call
+ * {@link #check()} now and then: it costs a clock read, and yields once the task has run for its
+ * timeslice ({@link dev.weft.runtime.Config.Builder#timeslice}, about 100 µs by default).
+ *
+ * <p>Not meant to be implemented outside weft.
+ */
+public interface Task {
+
+    /** This task's id, unique in its runtime, in spawn order. */
+    long id();
+
+    /** This task's name; empty if none was given. */
+    String name();
+
+    /** How this task uses threads. */
+    TaskKind kind();
+
+    /** Whether the task has been asked to stop by {@link JoinHandle#cancel()}. */
+    boolean isCancelled();
+
+    /**
+     * The weft task running on the calling thread.
+     *
+     * @throws IllegalStateException if the caller is not a weft task
+     */
+    static Task current() {
+        TaskCell<?> cell = TaskCell.current();
+        if (cell == null) {
+            throw new IllegalStateException("Task.current() was called on " + Thread.currentThread()
+                    + ", which is not a weft task; spawn the code with Runtime.spawn");
+        }
+        return cell;
+    }
+
+    /** Whether the calling thread is running a weft task. */
+    static boolean inTask() {
+        return TaskCell.current() != null;
+    }
+
+    /**
+     * Lets the other runnable tasks of this worker run, then goes on: the task goes to the back
+     * of its worker's run queue. Outside a weft task, {@link Thread#yield()}.
+     */
+    static void yieldNow() {
+        Thread.yield();
+    }
+
+    /**
+     * Yields if this task has used up its timeslice; otherwise returns at once. Call it in long
+     * loops that do not suspend. Outside a weft task it does nothing.
+     */
+    static void check() {
+        Worker.checkTimeslice();
+    }
+
+    /**
+     * Suspends this task for {@code duration} on its runtime's timer; the worker runs other
+     * tasks meanwhile. Outside a weft task, {@link Thread#sleep(Duration)}.
+     *
+     * @throws InterruptedException     if the task is interrupted (or cancelled) while asleep
+     * @throws IllegalArgumentException if {@code duration} is negative
+     */
+    static void sleep(Duration duration) throws InterruptedException {
+        Sleeps.sleep(duration);
+    }
+
+    /**
+     * Suspends this task until {@code deadline} (wall clock, converted once to the monotonic
+     * clock); returns at once if it has passed.
+     *
+     * @throws InterruptedException if the task is interrupted (or cancelled) while asleep
+     */
+    static void sleepUntil(Instant deadline) throws InterruptedException {
+        Sleeps.sleepUntil(deadline);
+    }
+
+    /**
+     * Runs {@code body} on this task and returns its value, unless {@code limit} passes first:
+     * then the task is interrupted, and once {@code body} returns or throws, this method throws
+     * {@link TimeoutException} (the body's result is dropped and the interrupt that the timeout
+     * sent is cleared). A body that ignores interrupts runs to its end before the timeout is
+     * reported.
+     *
+     * @throws TimeoutException if {@code limit} passed before {@code body} ended
+     * @throws Exception        what {@code body} threw, if it ended in time
+     * @throws IllegalStateException if the caller is not a weft task
+     */
+    static <T> T timeout(Duration limit, Callable<T> body) throws Exception {
+        return Sleeps.timeout(limit, body);
+    }
+
+    /**
+     * Spawns a task on the runtime of the calling task.
+     *
+     * @throws IllegalStateException if the caller is not a weft task, or its runtime is closed
+     */
+    static <T> JoinHandle<T> spawn(Callable<T> body) {
+        return TaskCell.requireCurrent("Task.spawn").scheduler().spawn(body, "", TaskKind.POOLED);
+    }
+
+    /** Like {@link #spawn(Callable)}, for a body without a result. */
+    static JoinHandle<Void> spawn(Runnable body) {
+        return TaskCell.requireCurrent("Task.spawn").scheduler().spawn(TaskCell.callable(body), "", TaskKind.POOLED);
+    }
+}
