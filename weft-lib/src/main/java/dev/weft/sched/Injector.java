@@ -174,6 +174,30 @@ final class Injector extends InjectorPadAfterTail {
     }
 
     /**
+     * Adds {@code tasks[0..count)} at the tail, in order, with one swap of the tail: what a full
+     * run queue moves out. The nodes are linked to each other with plain stores before the swap
+     * publishes the last one and the release store of the old tail's {@code next} publishes the
+     * first, so a consumer that reaches the first sees the whole chain: to everyone else this is
+     * one push of a longer node.
+     *
+     * @throws NullPointerException if a task is null (nothing is added then)
+     */
+    void pushAll(Runnable[] tasks, int count) {
+        if (count <= 0) {
+            return;
+        }
+        InjectorNode first = new InjectorNode(Objects.requireNonNull(tasks[0], "task"));
+        InjectorNode last = first;
+        for (int i = 1; i < count; i++) {
+            InjectorNode node = new InjectorNode(Objects.requireNonNull(tasks[i], "task"));
+            InjectorNode.NEXT.set(last, node); // plain: published by the swap and release below
+            last = node;
+        }
+        InjectorNode prev = (InjectorNode) TAIL.getAndSet(this, last);
+        InjectorNode.NEXT.setRelease(prev, first);
+    }
+
+    /**
      * Takes the oldest task. Called by workers; never waits.
      *
      * @return the task; or null if no task is linked yet or another worker is taking tasks right

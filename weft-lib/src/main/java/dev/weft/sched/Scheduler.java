@@ -23,7 +23,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 /**
  * The work-stealing scheduler behind {@link dev.weft.runtime.Runtime}: the workers, the global
@@ -64,7 +63,6 @@ public final class Scheduler implements Executor {
     final Injector injector = new Injector();
     final AtomicInteger searching = new AtomicInteger();
     final AtomicInteger sleepers = new AtomicInteger();
-    private final Consumer<Runnable> overflow = this::overflow;
     private final ThreadFactory threads;
     private final AtomicLong ids = new AtomicLong(1);
     private final AtomicLong spawnedOutside = new AtomicLong();
@@ -137,7 +135,7 @@ public final class Scheduler implements Executor {
         if (w != null && w.scheduler == this) {
             cell = new TaskCell<>(this, w.nextTaskId(), name, kind, body);
             w.countSpawn(1);
-            w.queue.pushOrOverflow(cell, overflow);
+            w.push(cell);
         } else {
             cell = new TaskCell<>(this, ids.getAndIncrement(), name, kind, body);
             spawnedOutside.incrementAndGet();
@@ -182,30 +180,19 @@ public final class Scheduler implements Executor {
             // yielded thread goes to the back of this worker's queue; the worker is awake and
             // looks there next, so no one needs waking (idle workers steal when they next look).
             if (!own.takeHandoff(continuation)) {
-                own.queue.pushOrOverflow(continuation, overflow);
+                own.push(continuation);
             }
             return;
         }
         Worker w = Worker.current();
         if (w != null && w.scheduler == this) {
             w.countWokenInside();
-            w.queue.pushOrOverflow(continuation, overflow);
+            w.push(continuation);
         } else {
             wokenOutside.increment();
             injector.push(continuation);
         }
         notifyWork();
-    }
-
-    /**
-     * Takes what a full run queue moves out. Entries whose task has been claimed already (run
-     * inline by a joiner, or cancelled) are dropped here instead of travelling through the
-     * injector: a joiner that runs its children inline leaves one such entry per child.
-     */
-    private void overflow(Runnable r) {
-        if (!(r instanceof TaskCell<?> cell) || cell.isUnclaimed()) {
-            injector.push(r);
-        }
     }
 
     Thread newVirtualThread(Runnable body) {

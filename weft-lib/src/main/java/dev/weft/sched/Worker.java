@@ -86,6 +86,10 @@ public final class Worker extends Thread {
     final Scheduler scheduler;
     final int index;
     final RunQueue queue;
+    /** What a full run queue moves out, gathered to go to the injector in one push. */
+    private final Runnable[] spill;
+    private int spilled;
+    private final java.util.function.Consumer<Runnable> spillSink = this::spill;
     private final long[] counters = new long[COUNTERS];
 
     /** The runner that takes this worker's pooled tasks; null until needed, or after it parked in a task. */
@@ -109,6 +113,30 @@ public final class Worker extends Thread {
         this.scheduler = scheduler;
         this.index = index;
         this.queue = new RunQueue(queueCapacity);
+        this.spill = new Runnable[queueCapacity / 2 + 1];
+    }
+
+    /**
+     * Queues a runnable on this worker; if the run queue is full, moves its older half and the
+     * runnable to the injector in one push. Owner only.
+     */
+    void push(Runnable r) {
+        if (queue.pushOrOverflow(r, spillSink) > 0) {
+            scheduler.injector.pushAll(spill, spilled);
+            java.util.Arrays.fill(spill, 0, spilled, null);
+            spilled = 0;
+        }
+    }
+
+    /**
+     * Gathers one runnable leaving the full run queue. An entry whose task was claimed already
+     * (run inline by a joiner, or cancelled) is dropped here instead of travelling through the
+     * injector: a joiner that runs its children inline leaves one such entry per child.
+     */
+    private void spill(Runnable r) {
+        if (!(r instanceof TaskCell<?> cell) || cell.isUnclaimed()) {
+            spill[spilled++] = r;
+        }
     }
 
     /** The worker whose thread the caller runs on (for a virtual thread, its carrier), or null. */

@@ -27,6 +27,26 @@ class InjectorTest {
     }
 
     @Test
+    void pushAllAddsABatchInOrderBetweenSinglePushes() {
+        Injector inj = filled(new Injector(), 0, 2);
+        Runnable[] batch = {new Item(2), new Item(3), new Item(4), null};
+        inj.pushAll(batch, 3);
+        inj.push(new Item(5));
+        inj.pushAll(batch, 0);
+        assertEquals(List.of(0, 1, 2, 3, 4, 5), drain(inj));
+        assertTrue(inj.isEmpty());
+    }
+
+    @Test
+    void pushAllWithANullAddsNothing() {
+        Injector inj = new Injector();
+        Runnable[] batch = {new Item(1), null};
+        NullPointerException e = assertThrows(NullPointerException.class, () -> inj.pushAll(batch, 2));
+        assertEquals("task", e.getMessage());
+        assertTrue(inj.isEmpty());
+    }
+
+    @Test
     void pollOnEmptyReturnsNull() {
         Injector inj = new Injector();
         assertNull(inj.poll());
