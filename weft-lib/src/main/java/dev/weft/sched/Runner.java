@@ -76,7 +76,15 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
     /** The runner of the calling thread, or null. */
     static Runner current() {
         Thread t = Thread.currentThread();
-        return t.isVirtual() && t.getUncaughtExceptionHandler() instanceof Runner r ? r : null;
+        if (!t.isVirtual()) {
+            return null;
+        }
+        Worker w = Worker.current();
+        Runner active = w == null ? null : w.activeRunner;
+        if (active != null && active.thread == t) {
+            return active; // the common case, without the handler lookup
+        }
+        return t.getUncaughtExceptionHandler() instanceof Runner r ? r : null;
     }
 
     TaskCell<?> task() {

@@ -42,11 +42,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <h2>Shutdown</h2>
  * Tasks are counted: spawned (per worker, and for outside threads) and ended (per worker, and
- * outside). {@link #close()} writes {@code closed}, then reads the counts. A spawn counts its
- * task and pushes it, fences, then reads {@code closed}. If it reads false, close's reads come
- * later and include its count: the runtime waits for the task. If it reads true, it tries to take
- * the task back (a CAS from NEW); if that works the task never runs, counts as ended, and the
- * spawn fails; if a worker claimed the task first, the task is running and the spawn succeeds.
+ * outside). {@link #close()} writes {@code closed}, then reads the counts. A spawn from outside
+ * counts its task and pushes it (an atomic swap: a full fence), then reads {@code closed}. If it
+ * reads false, close's reads come later and include its count: the runtime waits for the task.
+ * If it reads true, it tries to take the task back (a CAS from NEW); if that works the task never
+ * runs, counts as ended, and the spawn fails; if a worker claimed the task first, the task is
+ * running and the spawn succeeds. A spawn from inside a task needs no fence: the spawning task is
+ * itself live until its end is counted, after the spawn, so a termination check that sees it
+ * ended also sees its spawn (the ended counters are written with release and read with acquire).
  * No task is accepted and then dropped. Once closed, the runtime terminates when the ended count
  * reaches the spawned count (read in that order: a task's end is counted after its spawn, so the
  * two reads never show more ended than spawned): checked by close, by every task end after close,
@@ -133,17 +136,19 @@ public final class Scheduler implements Executor {
         Worker w = Worker.current();
         TaskCell<T> cell;
         if (w != null && w.scheduler == this) {
+            // From a task: no fence. The spawning task is live and its end is counted after this
+            // spawn, so termination cannot overlook the task; and this worker is awake and will
+            // run it if nobody else does (see Worker: "Local pushes").
             cell = new TaskCell<>(this, w.nextTaskId(), name, kind, body);
             w.countSpawn(1);
             w.push(cell);
         } else {
+            // From outside: the injector's atomic swap is the fence both protocols need between
+            // the count and push before it and the reads of 'closed' and the counters after it.
             cell = new TaskCell<>(this, ids.getAndIncrement(), name, kind, body);
             spawnedOutside.incrementAndGet();
             injector.push(cell);
         }
-        // One fence serves both protocols: the count and the push before it, the reads of
-        // 'closed' and of the wake-up counters after it.
-        VarHandle.fullFence();
         if (closed && cell.withdraw()) {
             // Closed meanwhile, and no worker took the task: it never runs, and counts as ended.
             throw closedError();
@@ -187,12 +192,12 @@ public final class Scheduler implements Executor {
         Worker w = Worker.current();
         if (w != null && w.scheduler == this) {
             w.countWokenInside();
-            w.push(continuation);
+            w.push(continuation); // a local push: no fence (see Worker: "Local pushes")
         } else {
             wokenOutside.increment();
-            injector.push(continuation);
+            injector.push(continuation); // its swap is the fence
         }
-        notifyWork();
+        notifyWorkFenced();
     }
 
     Thread newVirtualThread(Runnable body) {
@@ -208,7 +213,10 @@ public final class Scheduler implements Executor {
         notifyWorkFenced();
     }
 
-    /** {@link #notifyWork()} for a caller that has fenced since its push. */
+    /**
+     * {@link #notifyWork()} without its fence: for a caller that has fenced since its push, or
+     * that pushed to its own worker's queue (see Worker: "Local pushes").
+     */
     private void notifyWorkFenced() {
         for (;;) {
             if (searching.get() != 0 || sleepers.get() == 0) {

@@ -49,12 +49,20 @@ import java.util.concurrent.locks.LockSupport;
  * </ul>
  * The notifier writes the queue then reads the counters; the sleeper writes the counters (atomic
  * read-modify-writes, full fences) then reads the queues: in the total order of these accesses
- * at least one sees the other. Either the sleeper's last look finds the task, or the notifier
+ * at least one sees the other (for the injector, whose push is an atomic swap). Either the sleeper's last look finds the task, or the notifier
  * sees the sleeper registered and not searching, and wakes someone. A notifier that sees a
  * searcher relies on it: a searcher either finds work (and, as the last searcher, notifies in
  * turn) or goes to sleep through the same last look, which comes after the notifier's push. So
  * a task pushed just as the last worker goes to sleep still runs. {@code WorkerWakeStressTest}
  * checks this with pushes timed against workers falling asleep.
+ *
+ * <p><b>Local pushes.</b> A worker pushing to its own queue (a spawn or wake-up from a task
+ * running on it) does not fence before reading the counters: a fence per spawn costs about a
+ * tenth of a fine-grained task. Nothing can be stranded by it: the pushing worker is awake and
+ * runs its own queue. What a missed wake-up could cost is parallelism, if a worker registered as
+ * sleeping just while the push was still in the pusher's store buffer and so missed it in its
+ * last look; so a sleeping worker looks at the queues again every few steps while it spins
+ * before parking, by which time any such push is visible, and takes itself back if it finds work.
  *
  * <h2>Owner-only fields</h2>
  * {@code activeRunner}, {@code pending}, {@code handoff}, the slice and id fields are read and
@@ -378,6 +386,10 @@ public final class Worker extends Thread {
                 LockSupport.park(this);
             } else {
                 SLEEP_SPIN.idle(step);
+                if ((step & 63) == 63 && scheduler.hasWork() && STATE.compareAndSet(this, SLEEPING, RUNNING)) {
+                    scheduler.sleepers.decrementAndGet(); // work arrived unannounced (a local push)
+                    return true;
+                }
             }
         }
         if (scheduler.isTerminated()) {
