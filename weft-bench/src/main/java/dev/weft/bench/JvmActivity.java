@@ -37,6 +37,12 @@ public record JvmActivity(long jitMillis, long gcCount, long gcMillis) {
                 gcCount - earlier.gcCount, gcMillis - earlier.gcMillis);
     }
 
+    /** The sum of this and {@code other}: the activity of two stretches of time together. */
+    public JvmActivity plus(JvmActivity other) {
+        return new JvmActivity(jitMillis < 0 || other.jitMillis < 0 ? -1 : jitMillis + other.jitMillis,
+                gcCount + other.gcCount, gcMillis + other.gcMillis);
+    }
+
     /** {@code JIT 120 ms, GC 3 collections 15 ms}. */
     @Override
     public String toString() {

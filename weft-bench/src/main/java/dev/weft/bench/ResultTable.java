@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The terminal form of a report: per case and metric, weft's median and spread, then each peer's,
@@ -26,7 +27,10 @@ public final class ResultTable {
         for (Result r : report.results()) {
             byCase.computeIfAbsent(r.caseName(), k -> new ArrayList<>()).add(r);
         }
-        String format = "%-10s %-11s %-10s %15s   %-23s %-24s %s%n";
+        int caseWidth = Math.max(10, width(report, Result::caseName));
+        int metricWidth = Math.max(11, width(report, r -> r.isSkipped() ? "" : r.metric()));
+        String columns = "%-" + caseWidth + "s %-" + metricWidth + "s %-10s ";
+        String format = columns + "%15s   %-23s %-24s %s%n";
         StringBuilder out = new StringBuilder();
         out.append("ratio = how many times better weft is than the peer (>1: weft better): "
                 + "weft/peer for throughput, peer/weft for latency.\n");
@@ -63,12 +67,17 @@ public final class ResultTable {
                 }
             }
             for (Result r : skipped) {
-                out.append(String.format(Locale.ROOT, "%-10s %-11s %-10s skipped: %s%n",
+                out.append(String.format(Locale.ROOT, columns + "skipped: %s%n",
                         caseLabel, "", r.impl(), r.skipped()));
                 caseLabel = "";
             }
         }
         return out.toString();
+    }
+
+    /** The longest of {@code field} over the report's results. */
+    private static int width(SuiteReport report, Function<Result, String> field) {
+        return report.results().stream().mapToInt(r -> field.apply(r).length()).max().orElse(0);
     }
 
     /** A value scaled for reading, without its unit: {@code 12.35 M}, {@code 1234 ns}. */
@@ -77,7 +86,10 @@ public final class ResultTable {
         return unit.equals("ns") ? q : q.substring(0, q.length() - unit.length() - 1);
     }
 
-    /** A value with its unit, scaled for reading: {@code 12.35 M ops/s}, {@code 1234 ns}, {@code 87.0 µs}. */
+    /**
+     * A value with its unit, scaled for reading: {@code 12.35 M ops/s}, {@code 1234 ns},
+     * {@code 87.0 µs}; bytes ({@code B}) unscaled: {@code 947 B}.
+     */
     public static String quantity(double value, String unit) {
         if (unit.equals("ns")) {
             if (value >= 1e6) {
@@ -87,6 +99,9 @@ public final class ResultTable {
                 return String.format(Locale.ROOT, "%.1f µs", value / 1e3);
             }
             return String.format(Locale.ROOT, "%.0f ns", value);
+        }
+        if (unit.equals("B")) {
+            return String.format(Locale.ROOT, "%.0f B", value); // bytes per entity: a few thousand at most
         }
         if (value >= 1e9) {
             return String.format(Locale.ROOT, "%.2f G %s", value / 1e9, unit);

@@ -1,6 +1,7 @@
 package dev.weft.bench;
 
 import dev.weft.bench.device.DeviceSuite;
+import dev.weft.bench.sched.SchedSuite;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -16,8 +17,8 @@ public enum Suite {
 
     /** Device runners against ArrayBlockingQueue, Disruptor, JCTools and Agrona channels. */
     DEVICE("device", "device runners", DeviceSuite::new),
-    /** The work-stealing scheduler. */
-    SCHED("sched", "the work-stealing scheduler", null),
+    /** The work-stealing scheduler against JDK virtual threads and a ForkJoinPool. */
+    SCHED("sched", "the work-stealing scheduler", SchedSuite::new),
     /** Actors. */
     ACTORS("actors", "actors", null),
     /** Networking over io_uring. */

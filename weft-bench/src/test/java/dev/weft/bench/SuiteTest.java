@@ -15,9 +15,9 @@ class SuiteTest {
     }
 
     @Test
-    void onlyDeviceIsAvailable() {
+    void onlyDeviceAndSchedAreAvailable() {
         for (Suite s : Suite.values()) {
-            assertEquals(s == Suite.DEVICE, s.available(), s.id());
+            assertEquals(s == Suite.DEVICE || s == Suite.SCHED, s.available(), s.id());
         }
     }
 

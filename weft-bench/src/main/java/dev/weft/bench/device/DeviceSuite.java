@@ -1,6 +1,7 @@
 package dev.weft.bench.device;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.FailureLine;
 import dev.weft.bench.JvmActivity;
 import dev.weft.bench.CoreToCore;
 import dev.weft.bench.MachineLoad;
@@ -21,8 +22,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -62,10 +61,6 @@ public final class DeviceSuite implements BenchSuite {
     /** Thread names of runners and producers: none may outlive its measurement. */
     private static final List<String> MEASUREMENT_THREADS =
             List.of("weft-device-", "weft-bench-peer-", "weft-bench-producer-", "weft-bench-driver");
-
-    /** "module java.base does not export jdk.internal.misc to unnamed module". */
-    private static final Pattern MISSING_EXPORT =
-            Pattern.compile("module (\\S+) does not export (\\S+) to unnamed module");
 
     /** How long a cancelled measurement may take to end before it counts as hung. */
     private static final long CANCEL_GRACE_MILLIS = 10_000;
@@ -394,32 +389,8 @@ public final class DeviceSuite implements BenchSuite {
         return String.join(", ", parts);
     }
 
-    /**
-     * One line: the throwable and its causes, class and message each (a cause whose message its
-     * wrapper already repeats is left out), and what to do when a module export is missing.
-     */
+    /** One line: the throwable and its causes ({@link FailureLine}). */
     static String describe(Throwable e) {
-        StringBuilder out = new StringBuilder();
-        Set<Throwable> seen = new HashSet<>();
-        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
-            String message = t.getMessage();
-            if (!out.isEmpty()) {
-                if (message != null && out.indexOf(message) >= 0) {
-                    continue;
-                }
-                out.append(" <- ");
-            }
-            out.append(t.getClass().getSimpleName());
-            if (message != null) {
-                out.append(": ").append(message);
-            }
-        }
-        String line = out.toString().replaceAll("\\s+", " ");
-        Matcher export = MISSING_EXPORT.matcher(line);
-        if (export.find()) {
-            line += "; to run it, start the JVM with --add-exports " + export.group(1) + "/"
-                    + export.group(2) + "=ALL-UNNAMED (with ./weft: in WEFT_JAVA_OPTS)";
-        }
-        return line;
+        return FailureLine.of(e);
     }
 }
