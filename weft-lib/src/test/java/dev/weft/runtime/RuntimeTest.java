@@ -311,6 +311,29 @@ class RuntimeTest {
     }
 
     @Test
+    void statsNameTheTaskAWorkerIsRunning() throws Exception {
+        start(2);
+        AtomicBoolean stop = new AtomicBoolean();
+        JoinHandle<Void> busy = rt.task().name("busy-loop").spawn(() -> {
+            while (!stop.get()) {
+                Thread.onSpinWait();
+            }
+        });
+        try {
+            boolean seen = false;
+            for (int i = 0; i < 20_000 && !seen; i++) {
+                seen = rt.stats().workers().stream()
+                        .anyMatch(w -> w.currentTaskId() == busy.id() && w.currentTaskName().equals("busy-loop"));
+                Thread.sleep(1);
+            }
+            assertTrue(seen, "no worker reported the running task: " + rt.stats());
+        } finally {
+            stop.set(true);
+        }
+        busy.join();
+    }
+
+    @Test
     void configRejectsBadValuesNamingThem() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Config.builder().workers(0).build());
