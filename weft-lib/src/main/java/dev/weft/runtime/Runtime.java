@@ -1,9 +1,9 @@
 package dev.weft.runtime;
 
 import dev.weft.sched.Scheduler;
+import dev.weft.sched.TaskCell;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.TaskBuilder;
-import dev.weft.task.TaskKind;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -55,12 +55,12 @@ public final class Runtime implements AutoCloseable {
      * @throws IllegalStateException if the runtime is closed (the message names it)
      */
     public <T> JoinHandle<T> spawn(Callable<T> body) {
-        return scheduler.spawn(body, "", TaskKind.POOLED);
+        return scheduler.spawn(body);
     }
 
     /** Like {@link #spawn(Callable)}, for a body without a result. */
     public JoinHandle<Void> spawn(Runnable body) {
-        return scheduler.spawn(body);
+        return scheduler.spawn(TaskCell.callable(body));
     }
 
     /** A builder for tasks with a name or a kind. */

@@ -61,6 +61,7 @@ public final class Scheduler implements Executor {
     private static final int QUEUE_CAPACITY = 4096;
 
     private final Config config;
+    private final TaskSpec defaultSpec = new TaskSpec(this, "", TaskKind.POOLED);
     final long timesliceNanos;
     final Worker[] workers;
     final Injector injector = new Injector();
@@ -119,33 +120,50 @@ public final class Scheduler implements Executor {
     // ---------------------------------------------------------------------------------------
     // Spawning
 
-    /** Spawns a task running {@code body}, with no result. */
-    public JoinHandle<Void> spawn(Runnable body) {
-        return spawn(TaskCell.callable(body), "", TaskKind.POOLED);
+    /**
+     * The scheduler of the task running on the calling thread.
+     *
+     * @throws IllegalStateException naming {@code what} if the caller is not a weft task
+     */
+    public static Scheduler current(String what) {
+        Worker w = Worker.current();
+        if (w != null && Thread.currentThread().isVirtual()) {
+            return w.scheduler; // only weft's own virtual threads run on weft's workers
+        }
+        return TaskCell.requireCurrent(what).scheduler(); // throws the message
     }
 
     /**
-     * Spawns a task.
+     * Spawns an unnamed pooled task.
      *
      * @throws IllegalStateException if the scheduler is closed
      */
+    public <T> JoinHandle<T> spawn(Callable<T> body) {
+        return spawn(body, defaultSpec);
+    }
+
+    /** Spawns a task named {@code name}, of {@code kind}. */
     public <T> JoinHandle<T> spawn(Callable<T> body, String name, TaskKind kind) {
-        Objects.requireNonNull(body, "body");
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(kind, "kind");
+        return spawn(body, name.isEmpty() && kind == TaskKind.POOLED ? defaultSpec : new TaskSpec(this, name, kind));
+    }
+
+    private <T> JoinHandle<T> spawn(Callable<T> body, TaskSpec spec) {
+        Objects.requireNonNull(body, "body");
         Worker w = Worker.current();
         TaskCell<T> cell;
         if (w != null && w.scheduler == this) {
             // From a task: no fence. The spawning task is live and its end is counted after this
             // spawn, so termination cannot overlook the task; and this worker is awake and will
             // run it if nobody else does (see Worker: "Local pushes").
-            cell = new TaskCell<>(this, w.nextTaskId(), name, kind, body);
+            cell = new TaskCell<>(spec, w.nextTaskId(), body);
             w.countSpawn(1);
             w.push(cell);
         } else {
             // From outside: the injector's atomic swap is the fence both protocols need between
             // the count and push before it and the reads of 'closed' and the counters after it.
-            cell = new TaskCell<>(this, ids.getAndIncrement(), name, kind, body);
+            cell = new TaskCell<>(spec, ids.getAndIncrement(), body);
             spawnedOutside.incrementAndGet();
             injector.push(cell);
         }
@@ -365,31 +383,30 @@ public final class Scheduler implements Executor {
                 + (terminated ? "terminated" : closed ? "closed" : "open") + ")";
     }
 
-    /** {@link TaskBuilder} for this scheduler. */
+    /** {@link TaskBuilder} for this scheduler: tasks spawned alike share one {@link TaskSpec}. */
     private final class Builder implements TaskBuilder {
-        private String name = "";
-        private TaskKind kind = TaskKind.POOLED;
+        private TaskSpec spec = defaultSpec;
 
         @Override
         public TaskBuilder name(String name) {
-            this.name = Objects.requireNonNull(name, "name");
+            spec = new TaskSpec(Scheduler.this, Objects.requireNonNull(name, "name"), spec.kind());
             return this;
         }
 
         @Override
         public TaskBuilder kind(TaskKind kind) {
-            this.kind = Objects.requireNonNull(kind, "kind");
+            spec = new TaskSpec(Scheduler.this, spec.name(), Objects.requireNonNull(kind, "kind"));
             return this;
         }
 
         @Override
         public <T> JoinHandle<T> spawn(Callable<T> body) {
-            return Scheduler.this.spawn(body, name, kind);
+            return Scheduler.this.spawn(body, spec);
         }
 
         @Override
         public JoinHandle<Void> spawn(Runnable body) {
-            return Scheduler.this.spawn(TaskCell.callable(body), name, kind);
+            return Scheduler.this.spawn(TaskCell.callable(body), spec);
         }
     }
 }

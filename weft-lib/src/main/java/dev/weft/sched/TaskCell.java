@@ -29,11 +29,12 @@ import java.util.concurrent.locks.LockSupport;
  *    └──cancel──▶ CANCELLED|DONE
  * </pre>
  * The bits only accumulate, so the final state says all there is to say: whether the task
- * started, whether it was cancelled. Only an uncancelled task's {@code outcome} is read.
+ * started, whether it was cancelled. Only an uncancelled task's outcome is read.
  * <ul>
  *   <li>Exactly one thread claims a task (the CAS from NEW), so a body runs at most once. A queue
  *       entry whose claim fails (the task was cancelled, or a joiner ran it) is skipped.</li>
- *   <li>{@code outcome} is written once, by the thread that makes the task DONE, before that CAS
+ *   <li>The outcome ({@code slot}, which held the body until then) is written once, by the
+ *       thread that makes the task DONE, before that CAS
  *       (a volatile write); readers read it after seeing DONE (a volatile read), so they see it.</li>
  *   <li>A cancel of a running task interrupts the thread running it. The INTERRUPTING bit
  *       brackets the interrupt: the runner does not leave RUNNING while it is set. So an interrupt
@@ -63,23 +64,22 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
 
     private static final WaitNode NO_MORE_WAITERS = new WaitNode(null);
 
-    private final Scheduler scheduler;
+    private final TaskSpec spec;
     private final long id;
-    private final String name;
-    private final TaskKind kind;
-    private Callable<T> body;
+    /**
+     * The body (a {@link Callable}) until the task ends, then its outcome: the value, or a
+     * {@link Failure}; null for a cancelled task. One field for both keeps the cell small.
+     */
+    private Object slot;
     private volatile int state;
-    private Object outcome;
     /** The thread running the body: published (release) when the body starts, cleared after DONE. */
     private Thread thread;
     private volatile WaitNode waiters;
 
-    TaskCell(Scheduler scheduler, long id, String name, TaskKind kind, Callable<T> body) {
-        this.scheduler = scheduler;
+    TaskCell(TaskSpec spec, long id, Callable<T> body) {
+        this.spec = spec;
         this.id = id;
-        this.name = name;
-        this.kind = kind;
-        this.body = body;
+        this.slot = body;
     }
 
     /** A callable that runs {@code body} and returns null. */
@@ -113,11 +113,11 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
 
     /** The scheduler this task belongs to. */
     public Scheduler scheduler() {
-        return scheduler;
+        return spec.scheduler();
     }
 
     TaskKind taskKind() {
-        return kind;
+        return spec.kind();
     }
 
     // ---------------------------------------------------------------------------------------
@@ -131,7 +131,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
      */
     boolean withdraw() {
         if (STATE.compareAndSet(this, NEW, DONE | CANCELLED)) {
-            body = null;
+            slot = null;
             finish();
             return true;
         }
@@ -165,7 +165,8 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
      */
     void runClaimed() {
         THREAD.setRelease(this, Thread.currentThread());
-        Callable<T> b = body;
+        @SuppressWarnings("unchecked")
+        Callable<T> b = (Callable<T>) slot;
         Object result;
         boolean failed = false;
         try {
@@ -182,17 +183,16 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
                 Thread.onSpinWait();
                 continue;
             }
-            outcome = (s & CANCELLED) != 0 ? null : result;
+            slot = (s & CANCELLED) != 0 ? null : result;
             if (STATE.compareAndSet(this, s, s | DONE)) {
                 break;
             }
         }
         thread = null; // only a cancel reads it, and only before DONE
-        body = null;
         if ((s & CANCELLED) != 0) {
             Thread.interrupted(); // the cancel's interrupt was for this task alone
         } else if (failed) {
-            scheduler.countFailure();
+            spec.scheduler().countFailure();
         }
         finish();
     }
@@ -212,7 +212,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
                 LockSupport.unpark(t);
             }
         }
-        scheduler.taskEnded();
+        spec.scheduler().taskEnded();
     }
 
     // ---------------------------------------------------------------------------------------
@@ -301,11 +301,11 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     private T report() {
         int s = state;
         if ((s & CANCELLED) != 0) {
-            throw JoinException.cancelled(id, name, (s & RUNNING) != 0);
+            throw JoinException.cancelled(id, spec.name(), (s & RUNNING) != 0);
         }
-        Object o = outcome;
+        Object o = slot;
         if (o instanceof Failure f) {
-            throw JoinException.failed(id, name, f.cause);
+            throw JoinException.failed(id, spec.name(), f.cause);
         }
         return (T) o;
     }
@@ -319,7 +319,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
             }
             if (s == NEW) {
                 if (STATE.compareAndSet(this, NEW, DONE | CANCELLED)) {
-                    body = null;
+                    slot = null;
                     finish();
                     return true;
                 }
@@ -366,7 +366,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
 
     @Override
     public String name() {
-        return name;
+        return spec.name();
     }
 
     // ---------------------------------------------------------------------------------------
@@ -374,7 +374,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
 
     @Override
     public TaskKind kind() {
-        return kind;
+        return spec.kind();
     }
 
     @Override
@@ -388,6 +388,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
         int s = state;
         String st = (s & DONE) != 0 ? ((s & CANCELLED) != 0 ? "cancelled" : "done")
                 : (s & CANCELLED) != 0 ? "cancelling" : s == NEW ? "new" : "running";
+        String name = spec.name();
         return (name.isEmpty() ? "#" + id : "#" + id + " '" + name + "'") + " (" + st + ")";
     }
 

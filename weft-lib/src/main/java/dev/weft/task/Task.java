@@ -1,5 +1,6 @@
 package dev.weft.task;
 
+import dev.weft.sched.Scheduler;
 import dev.weft.sched.TaskCell;
 import dev.weft.sched.Worker;
 import dev.weft.time.Sleeps;
@@ -113,11 +114,11 @@ public interface Task {
      * @throws IllegalStateException if the caller is not a weft task, or its runtime is closed
      */
     static <T> JoinHandle<T> spawn(Callable<T> body) {
-        return TaskCell.requireCurrent("Task.spawn").scheduler().spawn(body, "", TaskKind.POOLED);
+        return Scheduler.current("Task.spawn").spawn(body);
     }
 
     /** Like {@link #spawn(Callable)}, for a body without a result. */
     static JoinHandle<Void> spawn(Runnable body) {
-        return TaskCell.requireCurrent("Task.spawn").scheduler().spawn(TaskCell.callable(body), "", TaskKind.POOLED);
+        return Scheduler.current("Task.spawn").spawn(TaskCell.callable(body));
     }
 }
