@@ -119,6 +119,27 @@ import java.util.function.Consumer;
  * takes four billion tasks run from this one queue while the stealer is descheduled in the middle
  * of a steal: over an hour at a microsecond per task. Go's per-P run queue accepts the same bound.
  *
+ * <h2>Growth</h2>
+ * A queue made with a growth limit above its capacity does not overflow when full: the owner
+ * doubles the ring instead, until the limit, and only then overflows. Growing copies the items
+ * {@code [head, tail)} into a new array (slot {@code c & (newCapacity - 1)} for counter
+ * {@code c}), then release-stores the array reference; after that the owner never writes the old
+ * array. A stealer reads {@code head}, then {@code tail}, then the array reference, each with
+ * acquire, and copies from the array it read:
+ * <ul>
+ *   <li>If it read a {@code tail} that a push made after a growth, that push came after the
+ *       growth's release store, so the stealer reads that array or a newer one: one that holds
+ *       every item up to that tail.</li>
+ *   <li>If it reads an array that a growth replaced, the array is frozen: it holds every item
+ *       that was live when it was replaced, in the slots the stealer computes from its length.</li>
+ *   <li>The one hole: a stealer whose {@code head} is older than the {@code head} the growth read
+ *       may read the new array, which lacks the items before that {@code head}. But those items
+ *       were taken, so {@code head} has moved past the stealer's value and its CAS fails.</li>
+ * </ul>
+ * So a successful steal copies the right items, as without growth. A grown ring does not shrink;
+ * items the copy took along that a stealer had claimed meanwhile are stale references, as
+ * above.
+ *
  * <h2>Why FIFO</h2>
  * The owner pops from the head, the oldest task, like stealers do: each runnable task gets its
  * turn in order. A task that yields goes back to the tail and waits behind everything that became
@@ -140,6 +161,16 @@ import java.util.function.Consumer;
  */
 final class RunQueue extends RunQueuePadAfterTail {
 
+    private static final VarHandle SLOTS;
+
+    static {
+        try {
+            SLOTS = MethodHandles.lookup().findVarHandle(RunQueue.class, "slots", Runnable[].class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     /** Slots in a worker's queue unless configured otherwise. */
     static final int DEFAULT_CAPACITY = 256;
     /** Fewest slots: a full ring must have a half to overflow. */
@@ -147,8 +178,15 @@ final class RunQueue extends RunQueuePadAfterTail {
     /** Most slots: {@code tail - head} must stay exact in {@code int} arithmetic. */
     static final int MAX_CAPACITY = 1 << 30;
 
-    private final Runnable[] slots;
-    private final int mask;
+    /**
+     * The ring. Replaced only by the owner, when it grows (see <i>Growth</i>); stealers read it
+     * with acquire after reading {@code tail}.
+     */
+    private Runnable[] slots;
+    /** {@code slots.length - 1}; the owner's copy. Stealers derive theirs from the array they read. */
+    private int mask;
+    /** The most slots the ring may grow to before a full ring overflows instead. */
+    private final int growthLimit;
 
     /**
      * @param capacity slots in the ring: a power of two from {@link #MIN_CAPACITY} to
@@ -156,18 +194,24 @@ final class RunQueue extends RunQueuePadAfterTail {
      * @throws IllegalArgumentException naming the capacity when it is not such a power of two
      */
     RunQueue(int capacity) {
-        this(capacity, 0);
+        this(capacity, 0, capacity);
     }
 
     /**
-     * A queue whose counters start at {@code initialCounter} instead of 0: tests start them just
-     * below a wrap of {@code int}.
+     * A queue that starts with {@code capacity} slots and doubles, up to {@code growthLimit},
+     * when {@link #pushOrOverflow} finds it full.
+     *
+     * @throws IllegalArgumentException naming a value that is not a power of two in range, or a
+     *                                  limit below the capacity
      */
-    RunQueue(int capacity, int initialCounter) {
-        if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException("run queue capacity must be a power of two from "
-                    + MIN_CAPACITY + " to " + MAX_CAPACITY + ", was " + capacity);
+    RunQueue(int capacity, int initialCounter, int growthLimit) {
+        checkCapacity("capacity", capacity);
+        checkCapacity("growth limit", growthLimit);
+        if (growthLimit < capacity) {
+            throw new IllegalArgumentException("run queue growth limit " + growthLimit
+                    + " is below its capacity " + capacity + "; use a limit >= the capacity");
         }
+        this.growthLimit = growthLimit;
         this.slots = new Runnable[capacity];
         this.mask = capacity - 1;
         this.head = initialCounter;
@@ -175,9 +219,24 @@ final class RunQueue extends RunQueuePadAfterTail {
         this.headCache = initialCounter;
     }
 
-    /** Slots in the ring. */
+    /**
+     * A queue whose counters start at {@code initialCounter} instead of 0: tests start them just
+     * below a wrap of {@code int}.
+     */
+    RunQueue(int capacity, int initialCounter) {
+        this(capacity, initialCounter, capacity);
+    }
+
+    private static void checkCapacity(String what, int value) {
+        if (value < MIN_CAPACITY || value > MAX_CAPACITY || Integer.bitCount(value) != 1) {
+            throw new IllegalArgumentException("run queue " + what + " must be a power of two from "
+                    + MIN_CAPACITY + " to " + MAX_CAPACITY + ", was " + value);
+        }
+    }
+
+    /** Slots in the ring now. */
     int capacity() {
-        return mask + 1;
+        return slots.length;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -204,8 +263,8 @@ final class RunQueue extends RunQueuePadAfterTail {
     }
 
     /**
-     * Adds a task at the tail; if the ring is full, moves its oldest half and then the task to
-     * {@code overflow}, in FIFO order, instead. Owner only. {@code overflow} (the global injector)
+     * Adds a task at the tail; if the ring is full, grows it if it may (see <i>Growth</i>), or
+     * else moves its oldest half and then the task to {@code overflow}, in FIFO order, instead. Owner only. {@code overflow} (the global injector)
      * must accept every task it is given and not throw: the tasks passed to it have left this
      * queue.
      *
@@ -216,6 +275,10 @@ final class RunQueue extends RunQueuePadAfterTail {
         for (;;) {
             if (push(task)) {
                 return 0;
+            }
+            if (slots.length < growthLimit) {
+                grow();
+                continue;
             }
             int h = headCache; // push just read it: the ring was full at h
             int half = slots.length >>> 1;
@@ -232,6 +295,24 @@ final class RunQueue extends RunQueuePadAfterTail {
             }
             // A stealer took tasks since: the ring has room now.
         }
+    }
+
+    /**
+     * Doubles the ring. Owner only. Copies the items from {@code head} to {@code tail} into an
+     * array twice the size, then publishes it with a release store; the old array is never
+     * written again (see <i>Growth</i> in the class comment).
+     */
+    private void grow() {
+        Runnable[] old = slots;
+        int oldMask = mask;
+        Runnable[] a = new Runnable[old.length << 1];
+        int newMask = a.length - 1;
+        int t = (int) TAIL.get(this);
+        for (int c = (int) HEAD.getAcquire(this); c != t; c++) {
+            a[c & newMask] = old[c & oldMask];
+        }
+        mask = newMask;
+        SLOTS.setRelease(this, a);
     }
 
     /**
@@ -281,16 +362,19 @@ final class RunQueue extends RunQueuePadAfterTail {
         for (;;) {
             int h = (int) HEAD.getAcquire(this);
             int t = (int) TAIL.getAcquire(this);
+            // After tail: an array at least as new as the one the items up to t were stored in.
+            Runnable[] from = (Runnable[]) SLOTS.getAcquire(this);
+            int fromMask = from.length - 1;
             int size = t - h;
             if (size <= 0) {
                 return 0;
             }
-            if (size > slots.length) {
+            if (size > from.length) {
                 continue; // head moved and the owner refilled between the two reads: read again
             }
             int n = Math.min(size - (size >>> 1), free);
             for (int i = 0; i < n; i++) {
-                to[(tt + i) & toMask] = slots[(h + i) & mask];
+                to[(tt + i) & toMask] = from[(h + i) & fromMask];
             }
             if (HEAD.compareAndSet(this, h, h + n)) {
                 TAIL.setRelease(thief, tt + n);
@@ -310,7 +394,7 @@ final class RunQueue extends RunQueuePadAfterTail {
     int size() {
         int h = (int) HEAD.getAcquire(this);
         int t = (int) TAIL.getAcquire(this); // read after head: t - h >= 0
-        return Math.min(t - h, slots.length);
+        return Math.min(t - h, ((Runnable[]) SLOTS.getAcquire(this)).length);
     }
 
     /**

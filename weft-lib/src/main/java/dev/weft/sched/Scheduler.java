@@ -58,7 +58,13 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class Scheduler implements Executor {
 
-    private static final int QUEUE_CAPACITY = 4096;
+    /** Slots a worker's run queue starts with (Go's and Tokio's size). */
+    private static final int QUEUE_CAPACITY = 256;
+    /**
+     * Slots a worker's run queue may grow to before a full one spills half to the injector: 2^20
+     * (4 MB of references), so a storm of spawns stays local instead of costing a node each.
+     */
+    private static final int QUEUE_GROWTH_LIMIT = 1 << 20;
 
     private final Config config;
     private final TaskSpec defaultSpec = new TaskSpec(this, "", TaskKind.POOLED);
@@ -91,7 +97,8 @@ public final class Scheduler implements Executor {
         this.running = new AtomicInteger(n);
         this.threads = VirtualThreadHook.builder(this).factory();
         for (int i = 0; i < n; i++) {
-            workers[i] = new Worker(this, i, config.threadNamePrefix() + "-" + i, QUEUE_CAPACITY);
+            workers[i] = new Worker(this, i, config.threadNamePrefix() + "-" + i, QUEUE_CAPACITY,
+                    QUEUE_GROWTH_LIMIT);
         }
     }
 

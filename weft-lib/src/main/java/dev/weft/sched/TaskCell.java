@@ -175,6 +175,11 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
             result = new Failure(e);
             failed = true;
         }
+        // Counted before DONE, so that whoever sees the task done also sees it counted.
+        if (failed && (state & CANCELLED) == 0) {
+            spec.scheduler().countFailure();
+        }
+        spec.scheduler().taskEnded();
         // Wait out a cancel that is interrupting this thread, then end the task.
         int s;
         for (;;) {
@@ -191,14 +196,18 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
         thread = null; // only a cancel reads it, and only before DONE
         if ((s & CANCELLED) != 0) {
             Thread.interrupted(); // the cancel's interrupt was for this task alone
-        } else if (failed) {
-            spec.scheduler().countFailure();
         }
-        finish();
+        wakeJoiners();
     }
 
-    /** Wakes the joiners and counts the task as ended. */
+    /** Ends a task that never ran (cancelled, or withdrawn): counts it, wakes the joiners. */
     private void finish() {
+        spec.scheduler().taskEnded();
+        wakeJoiners();
+    }
+
+    /** Wakes the joiners of a task that is DONE. */
+    private void wakeJoiners() {
         // DONE was set by a CAS (a full fence) before this read, and a joiner reads state after
         // its push (a CAS): if no joiner is seen here, a later one sees DONE.
         WaitNode w = waiters;
@@ -212,7 +221,6 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
                 LockSupport.unpark(t);
             }
         }
-        spec.scheduler().taskEnded();
     }
 
     // ---------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ public final class Worker extends Thread {
     final int index;
     final RunQueue queue;
     /** What a full run queue moves out, gathered to go to the injector in one push. */
-    private final Runnable[] spill;
+    private Runnable[] spill = new Runnable[0];
     private int spilled;
     private final java.util.function.Consumer<Runnable> spillSink = this::spill;
     private final long[] counters = new long[COUNTERS];
@@ -115,13 +115,12 @@ public final class Worker extends Thread {
     private TaskCell<?> current; // written plain by the owner, read opaque by stats
     volatile int state;
 
-    Worker(Scheduler scheduler, int index, String name, int queueCapacity) {
+    Worker(Scheduler scheduler, int index, String name, int queueCapacity, int queueGrowthLimit) {
         super(name);
         setDaemon(true);
         this.scheduler = scheduler;
         this.index = index;
-        this.queue = new RunQueue(queueCapacity);
-        this.spill = new Runnable[queueCapacity / 2 + 1];
+        this.queue = new RunQueue(queueCapacity, 0, queueGrowthLimit);
     }
 
     /**
@@ -143,6 +142,9 @@ public final class Worker extends Thread {
      */
     private void spill(Runnable r) {
         if (!(r instanceof TaskCell<?> cell) || cell.isUnclaimed()) {
+            if (spilled == spill.length) {
+                spill = java.util.Arrays.copyOf(spill, queue.capacity() / 2 + 1); // first overflow
+            }
             spill[spilled++] = r;
         }
     }

@@ -62,6 +62,19 @@ public class RunQueueLincheckTest {
     }
 
     @Test
+    void growingRingModelChecking() {
+        new ModelCheckingOptions()
+                .iterations(25)
+                .invocationsPerIteration(500)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(2)
+                .actorsAfter(2)
+                .sequentialSpecification(GrowingRingSpec.class)
+                .check(GrowingRing.class);
+    }
+
+    @Test
     void halfStealsModelChecking() {
         new ModelCheckingOptions()
                 .iterations(20)
@@ -254,6 +267,90 @@ public class RunQueueLincheckTest {
             List<Integer> stolen = new ArrayList<>(oldest);
             oldest.clear();
             return stolen;
+        }
+    }
+
+    /**
+     * A ring that starts full at 2 slots and may grow to 8: pushes grow it while stealers copy
+     * from the array they read, so a steal can race the owner's switch to a new array. Steals
+     * take one item, as in {@link OwnerAndStealers}; the counters cross the wrap of {@code int}.
+     * The capacity is not an operation here: a push that found the ring full may grow it after
+     * stealers emptied it, which is harmless (growth is a heuristic) but not what a sequential
+     * list would do; what must hold is that items are neither lost, duplicated nor reordered,
+     * and that a ring overflows only once it has reached its limit.
+     */
+    @Param(name = "item", gen = IntGen.class, conf = "1:9")
+    public static class GrowingRing {
+        static final int CAPACITY = 2;
+        static final int LIMIT = 8;
+        static final int START = Integer.MAX_VALUE - 1;
+        static final List<Integer> INITIAL = List.of(10, 11);
+
+        private final RunQueue queue = new RunQueue(CAPACITY, START, LIMIT);
+
+        public GrowingRing() {
+            for (int item : INITIAL) {
+                queue.push(new Item(item));
+            }
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public List<Integer> pushOrOverflow(@Param(name = "item") int item) {
+            List<Integer> overflow = new ArrayList<>();
+            queue.pushOrOverflow(new Item(item), r -> overflow.add(((Item) r).value()));
+            return overflow;
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public Integer pop() {
+            Runnable r = queue.pop();
+            return r == null ? null : ((Item) r).value();
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public int ownerSize() {
+            return queue.size();
+        }
+
+        @Operation
+        public Integer stealOne() {
+            RunQueue thief = new RunQueue(RunQueue.MIN_CAPACITY);
+            thief.push(new Item(0));
+            List<Integer> got = stolen(thief, queue.stealInto(thief), 1);
+            return got.isEmpty() ? null : got.get(0);
+        }
+    }
+
+    /** {@link GrowingRing}, one operation at a time: a FIFO list whose room doubles when full. */
+    public static class GrowingRingSpec {
+        private final List<Integer> items = new ArrayList<>(GrowingRing.INITIAL);
+        private int capacity = GrowingRing.CAPACITY;
+
+        public List<Integer> pushOrOverflow(int item) {
+            while (items.size() >= capacity && capacity < GrowingRing.LIMIT) {
+                capacity *= 2;
+            }
+            if (items.size() < capacity) {
+                items.add(item);
+                return List.of();
+            }
+            List<Integer> half = items.subList(0, capacity / 2);
+            List<Integer> overflow = new ArrayList<>(half);
+            half.clear();
+            overflow.add(item);
+            return overflow;
+        }
+
+        public Integer pop() {
+            return items.isEmpty() ? null : items.remove(0);
+        }
+
+        public int ownerSize() {
+            return items.size();
+        }
+
+        public Integer stealOne() {
+            return items.isEmpty() ? null : items.remove(0);
         }
     }
 }

@@ -34,22 +34,29 @@ class RunQueueStressTest {
 
     @Test
     void everyTaskIsTakenExactlyOnce() {
-        assertTimeoutPreemptively(HANG, () -> run(0));
+        assertTimeoutPreemptively(HANG, () -> run(0, OWNER_CAPACITY, OWNER_CAPACITY));
     }
 
     @Test
     void everyTaskIsTakenExactlyOnceWhileTheCountersWrap() {
         // Every queue's counters cross 2^31 after its first thousand tasks.
-        assertTimeoutPreemptively(HANG, () -> run(Integer.MAX_VALUE - 1_000));
+        assertTimeoutPreemptively(HANG, () -> run(Integer.MAX_VALUE - 1_000, OWNER_CAPACITY, OWNER_CAPACITY));
     }
 
-    private static void run(int initialCounter) throws Exception {
+    @Test
+    void everyTaskIsTakenExactlyOnceWhileTheRingGrows() {
+        // The owner's ring starts at 2 slots and doubles up to 4096 while thieves steal from it,
+        // with the counters crossing 2^31 on the way.
+        assertTimeoutPreemptively(HANG, () -> run(Integer.MAX_VALUE - 1_000, 2, 4096));
+    }
+
+    private static void run(int initialCounter, int ownerCapacity, int growthLimit) throws Exception {
         Item[] items = new Item[TASKS];
         for (int i = 0; i < TASKS; i++) {
             items[i] = new Item(i);
         }
         AtomicIntegerArray taken = new AtomicIntegerArray(TASKS);
-        RunQueue owner = new RunQueue(OWNER_CAPACITY, initialCounter);
+        RunQueue owner = new RunQueue(ownerCapacity, initialCounter, growthLimit);
         RunQueue[] thiefQueues = new RunQueue[THIEVES];
         for (int k = 0; k < THIEVES; k++) {
             thiefQueues[k] = new RunQueue(THIEF_CAPACITY, initialCounter);

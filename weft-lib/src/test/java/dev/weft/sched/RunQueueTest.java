@@ -34,6 +34,45 @@ class RunQueueTest {
     }
 
     @Test
+    void aFullRingGrowsUpToItsLimitBeforeItOverflows() {
+        RunQueue q = new RunQueue(2, Integer.MAX_VALUE - 3, 8); // the counters cross the wrap
+        List<Integer> overflow = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            assertEquals(0, q.pushOrOverflow(new Item(i), r -> overflow.add(((Item) r).value())));
+        }
+        assertEquals(8, q.capacity());
+        assertEquals(5, q.pushOrOverflow(new Item(8), r -> overflow.add(((Item) r).value())));
+        assertEquals(List.of(0, 1, 2, 3, 8), overflow);
+        assertEquals(List.of(4, 5, 6, 7), drain(q));
+    }
+
+    @Test
+    void growthKeepsTheOrderOfAPartlyTakenRing() {
+        RunQueue q = new RunQueue(4, -2, 16);
+        for (int i = 0; i < 4; i++) {
+            q.pushOrOverflow(new Item(i), r -> { });
+        }
+        q.pop();
+        q.pop(); // head is now 2 past the start: the live items wrap around the old ring's end
+        for (int i = 4; i < 10; i++) {
+            assertEquals(0, q.pushOrOverflow(new Item(i), r -> { }));
+        }
+        RunQueue thief = new RunQueue(16);
+        assertEquals(4, q.stealInto(thief));
+        assertEquals(List.of(2, 3, 4, 5), drain(thief));
+        assertEquals(List.of(6, 7, 8, 9), drain(q));
+    }
+
+    @Test
+    void aGrowthLimitBelowTheCapacityIsRejectedNamingBoth() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RunQueue(8, 0, 4));
+        assertTrue(e.getMessage().contains("growth limit 4") && e.getMessage().contains("capacity 8"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new RunQueue(8, 0, 12));
+        assertTrue(e.getMessage().contains("growth limit must be a power of two") && e.getMessage().contains("12"),
+                e.getMessage());
+    }
+
+    @Test
     void popOnEmptyReturnsNull() {
         RunQueue q = new RunQueue(4);
         assertNull(q.pop());
