@@ -22,7 +22,8 @@ import java.util.function.Consumer;
  * <p><b>Who writes what.</b>
  * <ul>
  *   <li>{@code slots}: only the owner: a push stores an item, a pop or an overflow clears the slots
- *       it took, and a steal <i>by</i> the owner (from another queue into this one) copies items
+ *       it took, {@link #forget} clears the slot of an item that no longer needs running (it
+ *       stays in the queue as an empty slot that every taker skips), and a steal <i>by</i> the owner (from another queue into this one) copies items
  *       into this ring. Stealers only read this ring's slots. They cannot clear the slots they
  *       took (the owner may be refilling them already), so a stolen task stays referenced from
  *       the victim's ring until a push reuses its slot: at most {@code capacity} stale
@@ -268,8 +269,8 @@ final class RunQueue extends RunQueuePadAfterTail {
      * must accept every task it is given and not throw: the tasks passed to it have left this
      * queue.
      *
-     * @return 0 if the task was queued here; otherwise the number of tasks passed to
-     *         {@code overflow}, {@code capacity / 2 + 1}
+     * @return 0 if the task was queued here; otherwise {@code capacity / 2 + 1}: the slots moved
+     *         out and the task (slots cleared by {@link #forget} are not passed to the sink)
      */
     int pushOrOverflow(Runnable task, Consumer<? super Runnable> overflow) {
         for (;;) {
@@ -288,7 +289,9 @@ final class RunQueue extends RunQueuePadAfterTail {
                     int s = (h + i) & mask;
                     Runnable r = slots[s];
                     slots[s] = null;
-                    overflow.accept(r);
+                    if (r != null) {
+                        overflow.accept(r);
+                    }
                 }
                 overflow.accept(task);
                 return half + 1;
@@ -329,10 +332,40 @@ final class RunQueue extends RunQueuePadAfterTail {
             int s = h & mask;
             Runnable task = slots[s];
             if (HEAD.compareAndSet(this, h, h + 1)) {
+                if (task == null) {
+                    continue; // a slot the owner cleared (see forget)
+                }
                 slots[s] = null;
                 return task;
             }
         }
+    }
+
+    /**
+     * Clears the slot of {@code task} if it is among the {@code window} newest items. Owner only.
+     * For an entry that no longer needs running (a joiner ran its task inline): left in place it
+     * would keep the finished task reachable until a pop, a steal or an overflow reached it, and
+     * cost that one a read of a cold task.
+     *
+     * <p>A cleared slot stays in the queue, empty: {@link #pop} skips it; a steal may copy it into
+     * the thief's ring, whose pop skips it; an overflow does not pass it to its sink. Only the
+     * owner writes slots, so the check and the store race no other write; a stealer that reads
+     * the slot around the store sees the task or nothing, and either is right, since the task
+     * needs no running.
+     *
+     * @return true if the slot was found and cleared
+     */
+    boolean forget(Runnable task, int window) {
+        int t = (int) TAIL.get(this);
+        int n = Math.min(window, t - (int) HEAD.getAcquire(this));
+        for (int i = 1; i <= n; i++) {
+            int s = (t - i) & mask;
+            if (slots[s] == task) {
+                slots[s] = null;
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------------------------------

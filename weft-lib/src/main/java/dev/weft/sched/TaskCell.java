@@ -62,6 +62,12 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     /** How deep joiners run unstarted tasks inline on one thread before they wait instead. */
     static final int MAX_INLINE_DEPTH = 64;
 
+    /**
+     * How far back in its run queue a joiner looks for the entry of a task it runs inline: a
+     * parent joins children it spawned just before, so most are within this many entries.
+     */
+    static final int FORGET_WINDOW = 16;
+
     private static final WaitNode NO_MORE_WAITERS = new WaitNode(null);
 
     private final TaskSpec spec;
@@ -264,6 +270,10 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
         if (state == NEW) {
             Runner runner = Runner.current();
             if (runner != null && runner.canRunInline() && claim()) {
+                Worker w = Worker.current();
+                if (w != null) {
+                    w.queue.forget(this, FORGET_WINDOW); // its entry needs no running now
+                }
                 runner.runInline(this);
                 return true;
             }

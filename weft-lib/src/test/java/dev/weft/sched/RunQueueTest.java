@@ -73,6 +73,45 @@ class RunQueueTest {
     }
 
     @Test
+    void aForgottenEntryIsSkippedByPopStealAndOverflow() {
+        RunQueue q = new RunQueue(4);
+        Item a = new Item(1);
+        Item b = new Item(2);
+        q.push(a);
+        q.push(b);
+        assertTrue(q.forget(a, 16));
+        assertFalse(q.forget(a, 16), "already cleared");
+        assertEquals(List.of(2), drain(q));
+
+        Item c = new Item(3);
+        q.push(c);
+        q.push(new Item(4));
+        q.push(new Item(5));
+        assertFalse(q.forget(c, 2), "outside the window of the two newest");
+        assertTrue(q.forget(c, 3));
+        RunQueue thief = new RunQueue(4);
+        assertEquals(2, q.stealInto(thief)); // the cleared slot and item 4
+        assertEquals(List.of(4), drain(thief));
+
+        assertEquals(List.of(5), drain(q));
+    }
+
+    @Test
+    void anOverflowPassesNoForgottenEntry() {
+        RunQueue q = new RunQueue(4);
+        Item first = new Item(5);
+        q.push(first);
+        q.push(new Item(6));
+        q.push(new Item(7));
+        q.push(new Item(8));
+        assertTrue(q.forget(first, 4));
+        List<Integer> overflow = new ArrayList<>();
+        q.pushOrOverflow(new Item(10), r -> overflow.add(((Item) r).value()));
+        assertEquals(List.of(6, 10), overflow);
+        assertEquals(List.of(7, 8), drain(q));
+    }
+
+    @Test
     void popOnEmptyReturnsNull() {
         RunQueue q = new RunQueue(4);
         assertNull(q.pop());
