@@ -176,6 +176,12 @@ final class RunQueue extends RunQueuePadAfterTail {
     static final int DEFAULT_CAPACITY = 256;
     /** Fewest slots: a full ring must have a half to overflow. */
     static final int MIN_CAPACITY = 2;
+    /**
+     * Most items one steal takes: half of a grown ring can be thousands of tasks, and taking them
+     * in one piece leaves the owner idle while the thief works through them.
+     */
+    static final int MAX_STEAL = 256;
+
     /** Most slots: {@code tail - head} must stay exact in {@code int} arithmetic. */
     static final int MAX_CAPACITY = 1 << 30;
 
@@ -405,7 +411,7 @@ final class RunQueue extends RunQueuePadAfterTail {
             if (size > from.length) {
                 continue; // head moved and the owner refilled between the two reads: read again
             }
-            int n = Math.min(size - (size >>> 1), free);
+            int n = Math.min(Math.min(size - (size >>> 1), free), MAX_STEAL);
             for (int i = 0; i < n; i++) {
                 to[(tt + i) & toMask] = from[(h + i) & fromMask];
             }
