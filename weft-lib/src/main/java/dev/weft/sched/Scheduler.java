@@ -8,6 +8,7 @@ import dev.weft.task.TaskBuilder;
 import dev.weft.task.TaskKind;
 import dev.weft.time.Timer;
 
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -18,7 +19,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -81,7 +81,6 @@ public final class Scheduler implements Executor {
     private final LongAdder failed = new LongAdder();
     private final CountDownLatch exited;
     private final AtomicInteger running;
-    private final AtomicBoolean terminating = new AtomicBoolean();
     private final Object timerLock = new Object();
     private volatile Timer timer;
     private volatile boolean closed;
@@ -147,13 +146,6 @@ public final class Scheduler implements Executor {
      */
     public <T> JoinHandle<T> spawn(Callable<T> body) {
         return spawn(body, defaultSpec);
-    }
-
-    /** Spawns a task named {@code name}, of {@code kind}. */
-    public <T> JoinHandle<T> spawn(Callable<T> body, String name, TaskKind kind) {
-        Objects.requireNonNull(name, "name");
-        Objects.requireNonNull(kind, "kind");
-        return spawn(body, name.isEmpty() && kind == TaskKind.POOLED ? defaultSpec : new TaskSpec(this, name, kind));
     }
 
     private <T> JoinHandle<T> spawn(Callable<T> body, TaskSpec spec) {
@@ -317,8 +309,7 @@ public final class Scheduler implements Executor {
         if (!closed || live() != 0) {
             return false;
         }
-        if (terminating.compareAndSet(false, true)) {
-            terminated = true;
+        if (TERMINATED.compareAndSet(this, false, true)) {
             for (Worker w : workers) {
                 LockSupport.unpark(w);
             }
@@ -414,6 +405,16 @@ public final class Scheduler implements Executor {
         @Override
         public JoinHandle<Void> spawn(Runnable body) {
             return Scheduler.this.spawn(TaskCell.callable(body), spec);
+        }
+    }
+
+    private static final VarHandle TERMINATED;
+
+    static {
+        try {
+            TERMINATED = MethodHandles.lookup().findVarHandle(Scheduler.class, "terminated", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 }

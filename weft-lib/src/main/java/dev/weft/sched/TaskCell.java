@@ -1,5 +1,6 @@
 package dev.weft.sched;
 
+import dev.weft.idle.Backoff;
 import dev.weft.task.JoinException;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
@@ -188,10 +189,10 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
         spec.scheduler().taskEnded();
         // Wait out a cancel that is interrupting this thread, then end the task.
         int s;
-        for (;;) {
+        for (long step = 0; ; ) {
             s = state;
             if ((s & INTERRUPTING) != 0) {
-                Thread.onSpinWait();
+                Backoff.DEFAULT.idle(step++);
                 continue;
             }
             slot = (s & CANCELLED) != 0 ? null : result;
@@ -358,17 +359,13 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
      * meanwhile (INTERRUPTING holds it in RUNNING).
      */
     private void interruptRunner() {
-        for (int spins = 0; ; spins++) {
+        for (long step = 0; ; step++) {
             Thread t = (Thread) THREAD.getAcquire(this);
             if (t != null) {
                 t.interrupt();
                 return;
             }
-            if (spins < 1000) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
+            Backoff.DEFAULT.idle(step);
         }
     }
 

@@ -78,6 +78,9 @@ public final class Worker extends Thread {
     private static final int STEAL_ROUNDS = 4;
     private static final int BATCH = 256;
     private static final Backoff SLEEP_SPIN = Backoff.DEFAULT;
+    /** The pause between steal rounds: spins only, enough for all four rounds. */
+    private static final Backoff STEAL_PAUSE = new Backoff(32 + 64 + 128 + 256, 0,
+            Backoff.DEFAULT_MIN_PARK_NANOS, Backoff.DEFAULT_MIN_PARK_NANOS);
 
     // Counter indices, in a padded array of their own: written only by the owner (opaque),
     // read by stats from anywhere.
@@ -310,12 +313,13 @@ public final class Worker extends Thread {
             searching = true;
             scheduler.searching.incrementAndGet();
         }
+        long step = 0;
         for (int round = 0; round < STEAL_ROUNDS; round++) {
             if ((r = stealOnce()) != null) {
                 return r;
             }
-            for (int spin = 32 << round; spin > 0; spin--) {
-                Thread.onSpinWait();
+            for (long until = step + (32L << round); step < until; step++) {
+                STEAL_PAUSE.idle(step); // 32, 64, 128, 256 spins: the pause doubles each round
             }
         }
         return takeFromInjector(); // if null, still counted as searching: sleep() stops that

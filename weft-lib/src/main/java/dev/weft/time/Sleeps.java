@@ -1,5 +1,6 @@
 package dev.weft.time;
 
+import dev.weft.idle.Backoff;
 import dev.weft.sched.TaskCell;
 
 import java.lang.invoke.MethodHandles;
@@ -157,8 +158,8 @@ public final class Sleeps {
         }
 
         void awaitInterruptSent() {
-            while (state != EXPIRED) {
-                Thread.onSpinWait();
+            for (long step = 0; state != EXPIRED; step++) {
+                Backoff.DEFAULT.idle(step);
             }
         }
     }
