@@ -148,6 +148,38 @@ class TaskTimeTest {
     }
 
     @Test
+    void aTimeoutRacingItsBodysEndNeverLeaksItsInterrupt() throws Exception {
+        // Limits of 0 to 200 µs against bodies that spin 0 to 400 µs (a timer fires about 90 µs
+        // after its deadline here): the timer fires before, during and after the body's end.
+        // Whichever wins, the task leaves timeout() with its interrupt status clear, and the
+        // outcome is either the value or a TimeoutException.
+        int[] outcomes = rt.spawn(() -> {
+            int[] counts = new int[2];
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            for (int i = 0; i < 2_000; i++) {
+                long spin = random.nextLong(400_000);
+                try {
+                    int v = Task.timeout(Duration.ofNanos(random.nextLong(200_000)), () -> {
+                        long end = System.nanoTime() + spin;
+                        while (System.nanoTime() < end) {
+                            Thread.onSpinWait();
+                        }
+                        return 1;
+                    });
+                    counts[0] += v;
+                } catch (TimeoutException e) {
+                    counts[1]++;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new AssertionError("round " + i + ": the timeout's interrupt leaked");
+                }
+            }
+            return counts;
+        }).join();
+        assertEquals(2_000, outcomes[0] + outcomes[1]);
+    }
+
+    @Test
     void timeoutPassesOnTheBodysOwnException() throws Exception {
         JoinException e = assertThrows(JoinException.class, () -> rt.spawn(() ->
                 Task.timeout(Duration.ofSeconds(10), () -> {
