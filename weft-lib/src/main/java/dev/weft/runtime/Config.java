@@ -16,8 +16,10 @@ import java.util.Objects;
  * @param maxWorkers       the most workers
  * @param threadNamePrefix worker threads are named {@code <prefix>-<index>}
  * @param timeslice        how long a task runs before {@code Task.check()} yields
+ * @param io               the I/O backend; default {@link IoMode#fromSystemProperty()} (AUTO
+ *                         unless {@code -Dweft.io} says otherwise)
  */
-public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Duration timeslice) {
+public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Duration timeslice, IoMode io) {
 
     /** Most workers a runtime can have. */
     public static final int MAX_WORKERS = 1024;
@@ -36,6 +38,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
     public Config {
         Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
         Objects.requireNonNull(timeslice, "timeslice");
+        Objects.requireNonNull(io, "io");
         if (minWorkers < 1 || maxWorkers > MAX_WORKERS || minWorkers > maxWorkers) {
             throw new IllegalArgumentException("worker count " + minWorkers + ".." + maxWorkers
                     + " is not a range within 1.." + MAX_WORKERS + "; use workers(n) or workers(min, max)"
@@ -73,6 +76,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         private int maxWorkers = MAX_WORKERS;
         private String threadNamePrefix = DEFAULT_THREAD_NAME_PREFIX;
         private Duration timeslice = DEFAULT_TIMESLICE;
+        private IoMode io;
 
         private Builder() {
         }
@@ -101,13 +105,20 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
             return this;
         }
 
+        /** The I/O backend (default: {@code -Dweft.io}, else {@link IoMode#AUTO}). */
+        public Builder io(IoMode io) {
+            this.io = java.util.Objects.requireNonNull(io, "io");
+            return this;
+        }
+
         /**
          * The config.
          *
          * @throws IllegalArgumentException naming a bad value
          */
         public Config build() {
-            return new Config(minWorkers, maxWorkers, threadNamePrefix, timeslice);
+            return new Config(minWorkers, maxWorkers, threadNamePrefix, timeslice,
+                    io != null ? io : IoMode.fromSystemProperty());
         }
     }
 }

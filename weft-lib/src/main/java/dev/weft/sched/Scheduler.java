@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntFunction;
 
 /**
  * The work-stealing scheduler behind {@link dev.weft.runtime.Runtime}: the workers, the global
@@ -86,7 +86,7 @@ public final class Scheduler implements Executor {
     private volatile boolean closed;
     private volatile boolean terminated;
 
-    private Scheduler(Config config) {
+    private Scheduler(Config config, IntFunction<? extends Driver> drivers) {
         VirtualThreadHook.check();
         this.config = config;
         this.timesliceNanos = config.timeslice().toNanos();
@@ -97,7 +97,7 @@ public final class Scheduler implements Executor {
         this.threads = VirtualThreadHook.builder(this).factory();
         for (int i = 0; i < n; i++) {
             workers[i] = new Worker(this, i, config.threadNamePrefix() + "-" + i, QUEUE_CAPACITY,
-                    QUEUE_GROWTH_LIMIT);
+                    QUEUE_GROWTH_LIMIT, Objects.requireNonNull(drivers.apply(i), "driver"));
         }
     }
 
@@ -107,8 +107,18 @@ public final class Scheduler implements Executor {
      * @throws IllegalStateException if the JVM lacks the flag the virtual-thread hook needs
      */
     public static Scheduler start(Config config) {
+        return start(config, i -> new ThreadParker());
+    }
+
+    /**
+     * Starts a scheduler whose worker {@code i} polls and sleeps in {@code drivers.apply(i)}.
+     *
+     * @throws IllegalStateException if the JVM lacks the flag the virtual-thread hook needs
+     */
+    public static Scheduler start(Config config, IntFunction<? extends Driver> drivers) {
         Objects.requireNonNull(config, "config");
-        Scheduler s = new Scheduler(config);
+        Objects.requireNonNull(drivers, "drivers");
+        Scheduler s = new Scheduler(config, drivers);
         for (Worker w : s.workers) {
             w.start();
         }
@@ -137,6 +147,21 @@ public final class Scheduler implements Executor {
             return w.scheduler; // only weft's own virtual threads run on weft's workers
         }
         return TaskCell.requireCurrent(what).scheduler(); // throws the message
+    }
+
+    /**
+     * The driver of the worker the calling task runs on, or null when the caller is not a task
+     * mounted on a weft worker. The caller may use it until it next parks or yields (after that
+     * it may resume on another worker).
+     */
+    public static Driver currentDriver() {
+        Worker w = Worker.current();
+        return w != null && Thread.currentThread().isVirtual() ? w.driver : null;
+    }
+
+    /** Worker {@code index}'s driver (for control messages that every worker must see). */
+    public Driver driver(int index) {
+        return workers[index].driver;
     }
 
     /**
@@ -245,7 +270,7 @@ public final class Scheduler implements Executor {
             for (Worker w : workers) {
                 if (w.tryWake()) {
                     sleepers.decrementAndGet();
-                    LockSupport.unpark(w);
+                    w.unparkClaimed();
                     return;
                 }
             }
@@ -311,7 +336,7 @@ public final class Scheduler implements Executor {
         }
         if (TERMINATED.compareAndSet(this, false, true)) {
             for (Worker w : workers) {
-                LockSupport.unpark(w);
+                w.driver.wake();
             }
         }
         return true;

@@ -77,6 +77,8 @@ public final class Worker extends Thread {
 
     private static final int STEAL_ROUNDS = 4;
     private static final int BATCH = 256;
+    /** Turns between polls of the driver while the local queue has work (Tokio uses 61). */
+    private static final int IO_INTERVAL = 64;
     private static final Backoff SLEEP_SPIN = Backoff.DEFAULT;
     /** The pause between steal rounds: spins only, enough for all four rounds. */
     private static final Backoff STEAL_PAUSE = new Backoff(32 + 64 + 128 + 256, 0,
@@ -97,6 +99,10 @@ public final class Worker extends Thread {
     final Scheduler scheduler;
     final int index;
     final RunQueue queue;
+    /** What this worker polls between ticks and sleeps in: its I/O driver, or a thread parker. */
+    final Driver driver;
+    /** Whether this worker is inside (or about to enter) {@code driver.park()}: wakers skip the wake-up call otherwise. */
+    volatile boolean parked;
     /** What a full run queue moves out, gathered to go to the injector in one push. */
     private Runnable[] spill = new Runnable[0];
     private int spilled;
@@ -118,11 +124,12 @@ public final class Worker extends Thread {
     private TaskCell<?> current; // written plain by the owner, read opaque by stats
     volatile int state;
 
-    Worker(Scheduler scheduler, int index, String name, int queueCapacity, int queueGrowthLimit) {
+    Worker(Scheduler scheduler, int index, String name, int queueCapacity, int queueGrowthLimit, Driver driver) {
         super(name);
         setDaemon(true);
         this.scheduler = scheduler;
         this.index = index;
+        this.driver = driver;
         this.queue = new RunQueue(queueCapacity, 0, queueGrowthLimit);
     }
 
@@ -178,6 +185,7 @@ public final class Worker extends Thread {
     @Override
     public void run() {
         try {
+            driver.attach();
             for (;;) {
                 Runnable r = pending;
                 if (r != null) {
@@ -189,6 +197,7 @@ public final class Worker extends Thread {
             }
         } finally {
             current = null;
+            driver.close();
             scheduler.workerExited();
         }
     }
@@ -297,7 +306,11 @@ public final class Worker extends Thread {
 
     private Runnable search() {
         Runnable r;
-        if ((++turn & (BATCH - 1)) == 0 && (r = scheduler.injector.poll()) != null) {
+        int t = ++turn;
+        if ((t & (IO_INTERVAL - 1)) == 0 && driver.busy()) {
+            driver.poll(); // between ticks: submit what tasks queued, resume what completed
+        }
+        if ((t & (BATCH - 1)) == 0 && (r = scheduler.injector.poll()) != null) {
             add(FROM_INJECTOR, 1);
             add(POLLED, 1);
             return r;
@@ -305,6 +318,13 @@ public final class Worker extends Thread {
         if ((r = queue.pop()) != null) {
             add(POLLED, 1);
             return r;
+        }
+        if (driver.busy()) {
+            driver.poll(); // the local queue ran dry: submit and reap before looking elsewhere
+            if ((r = queue.pop()) != null) {
+                add(POLLED, 1);
+                return r;
+            }
         }
         if ((r = takeFromInjector()) != null) {
             return r;
@@ -389,12 +409,25 @@ public final class Worker extends Thread {
         current = null;
         for (long step = 0; state == SLEEPING && !scheduler.isTerminated(); step++) {
             if (SLEEP_SPIN.parks(step)) {
-                LockSupport.park(this);
+                parked = true; // then read state: a waker CASes state, then reads parked
+                if (state == SLEEPING && !scheduler.isTerminated()) {
+                    driver.park(); // returns on a wake-up, or on I/O completions
+                }
+                parked = false;
+                if (state == SLEEPING && !queue.isEmpty() && STATE.compareAndSet(this, SLEEPING, RUNNING)) {
+                    scheduler.sleepers.decrementAndGet(); // I/O completed: tasks of ours are runnable
+                    return true;
+                }
             } else {
                 SLEEP_SPIN.idle(step);
-                if ((step & 63) == 63 && scheduler.hasWork() && STATE.compareAndSet(this, SLEEPING, RUNNING)) {
-                    scheduler.sleepers.decrementAndGet(); // work arrived unannounced (a local push)
-                    return true;
+                if ((step & 63) == 63) {
+                    if (driver.busy()) {
+                        driver.poll();
+                    }
+                    if (scheduler.hasWork() && STATE.compareAndSet(this, SLEEPING, RUNNING)) {
+                        scheduler.sleepers.decrementAndGet(); // work arrived unannounced (a local push, I/O)
+                        return true;
+                    }
                 }
             }
         }
@@ -405,9 +438,21 @@ public final class Worker extends Thread {
         return true;
     }
 
-    /** Claims this worker if it sleeps: SLEEPING to RUNNING. The caller then unparks it. */
+    /** Claims this worker if it sleeps: SLEEPING to RUNNING. The caller then calls {@link #unparkClaimed()}. */
     boolean tryWake() {
         return state == SLEEPING && STATE.compareAndSet(this, SLEEPING, RUNNING);
+    }
+
+    /**
+     * Wakes this worker after its state changed, if it is parked in its driver. The state CAS (a
+     * full fence) comes before the read of {@code parked}; the worker writes {@code parked}
+     * before it reads state: one of the two sees the other, so a worker about to park either
+     * sees the new state or is woken.
+     */
+    void unparkClaimed() {
+        if (parked) {
+            driver.wake();
+        }
     }
 
     // ---------------------------------------------------------------------------------------

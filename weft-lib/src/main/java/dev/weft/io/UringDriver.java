@@ -1,0 +1,702 @@
+package dev.weft.io;
+
+import dev.weft.sched.Driver;
+import dev.weft.sched.Scheduler;
+import dev.weft.uring.Abi;
+import dev.weft.uring.BufferRing;
+import dev.weft.uring.Errno;
+import dev.weft.uring.ErrnoException;
+import dev.weft.uring.Libc;
+import dev.weft.uring.Probe;
+import dev.weft.uring.Ring;
+
+import java.io.InterruptedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.LockSupport;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A worker's io_uring driver: its {@link Ring}, the table of operations in flight, a
+ * {@link WakeHandle}, a provided-buffer ring for receives into heap buffers, and a pool of
+ * staging buffers for sends from heap buffers.
+ *
+ * <h2>An operation's life</h2>
+ * A task running on this driver's worker takes a slot in the operation table, writes an SQE whose
+ * {@code user_data} is the slot's <i>token</i> ({@code generation << 32 | slot}) and parks. The
+ * SQE is only queued: the worker submits every queued SQE with one {@code io_uring_enter} when it
+ * next polls (every 64 tasks, when its run queue runs dry, and when it sleeps). When the CQE
+ * arrives the worker looks the token up; if the slot still holds that generation, it frees the
+ * slot (unless {@code IORING_CQE_F_MORE} says more CQEs follow), stores the result in the
+ * operation, sets its {@code done} flag (volatile) and unparks the task. A CQE whose generation
+ * does not match (an operation that ended already) is counted and ignored, so a late completion
+ * never reaches whoever reuses the slot.
+ *
+ * <h2>Threads</h2>
+ * The table, the ring, the buffer pools and the counters are touched only on the worker's
+ * thread: by the worker's loop, or by a task mounted on it while it submits. After a task parks
+ * it may resume on another worker; from then on it touches only its operation object, whose
+ * result fields are published by the {@code done} write. To cancel (its thread was interrupted)
+ * it posts a control message ({@link #control}) that the owning worker runs at its next poll.
+ *
+ * <h2>Why no completion and no wake-up is lost</h2>
+ * A task parks in a loop until {@code done} is set; the worker sets {@code done} before it
+ * unparks, and {@code LockSupport}'s permit covers an unpark that comes before the park. The
+ * worker sleeps in {@code io_uring_enter} waiting for one CQE, with a read of its eventfd always
+ * armed: {@link #wake()} writes the eventfd, which completes that read (or the next one, since the
+ * eventfd counter keeps the value), so a wake-up before the sleep is kept, not lost.
+ *
+ * <h2>Timeouts and cancellation</h2>
+ * A timeout is an {@code IORING_OP_LINK_TIMEOUT} linked to the operation: the operation ends with
+ * {@code -ECANCELED}, reported as {@code -ETIMEDOUT}. A cancelled task's operation gets an
+ * {@code IORING_OP_ASYNC_CANCEL}; the task still waits for the operation's own CQE (the kernel
+ * may be writing into its buffer until then), then throws {@link InterruptedIOException}, unless
+ * the operation completed first, in which case its result stands (an accepted socket is never
+ * dropped).
+ */
+public final class UringDriver implements IoDriver {
+
+    /** SQ entries per worker ring; the CQ gets four times as many. */
+    static final int RING_ENTRIES = 1024;
+    /** user_data of the eventfd read that wakes a sleeping worker. */
+    private static final long WAKE_TOKEN = -1L;
+    /** user_data of CQEs nobody waits for (link timeouts, cancel requests). */
+    private static final long IGNORED_TOKEN = 0L;
+    private static final int MSG_NOSIGNAL = 0x4000;
+    /** Provided buffers for receives into heap buffers: 256 of 16 KiB per worker. */
+    private static final int RECV_BUFFERS = 256;
+    private static final int RECV_BUFFER_SIZE = 16 * 1024;
+    private static final int RECV_GROUP = 0;
+    /** Staging buffers for sends from heap memory and connect addresses. */
+    private static final int STAGING_SIZE = 64 * 1024;
+    private static final int STAGING_KEPT = 16;
+
+    private final Ring ring;
+    private final Probe probe;
+    private final WakeHandle wakeHandle;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment wakeBuffer;
+    private final ConcurrentLinkedQueue<Runnable> controlQueue = new ConcurrentLinkedQueue<>();
+    private volatile boolean controlPending;
+    private final ArrayDeque<MemorySegment> staging = new ArrayDeque<>();
+    private BufferRing recvBuffers; // null if the kernel has no provided-buffer rings
+    private MemorySegment timespecs;
+
+    private Op[] ops = new Op[256];
+    private int[] generations = new int[256];
+    private int[] free = new int[256];
+    private int freeCount;
+    private int inFlight;
+    private boolean wakeArmed;
+    private final Completions completions = new Completions();
+    private long operations;
+    private long staleCompletions;
+
+    private UringDriver(Ring ring, Probe probe, WakeHandle wakeHandle) {
+        this.ring = ring;
+        this.probe = probe;
+        this.wakeHandle = wakeHandle;
+        this.wakeBuffer = arena.allocate(8, 8);
+        this.timespecs = arena.allocate(16L * ops.length, 8);
+        for (int i = ops.length - 1; i >= 0; i--) {
+            free[freeCount++] = i;
+            generations[i] = 1;
+        }
+    }
+
+    /**
+     * Creates a driver with its ring (disabled until {@link #attach()} on the worker's thread).
+     *
+     * @throws ErrnoException when the kernel refuses io_uring, with the errno and a hint
+     */
+    public static UringDriver open() throws ErrnoException {
+        Ring ring = Ring.open(RING_ENTRIES, true);
+        try {
+            Probe probe = ring.probe();
+            WakeHandle wake = WakeHandle.open();
+            return new UringDriver(ring, probe, wake);
+        } catch (ErrnoException | RuntimeException e) {
+            ring.close();
+            throw e;
+        }
+    }
+
+    /** What the kernel's io_uring supports. */
+    public Probe probe() {
+        return probe;
+    }
+
+    /** The driver of the worker the calling task runs on, or null. */
+    static UringDriver current() {
+        return Scheduler.currentDriver() instanceof UringDriver u ? u : null;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Driver
+
+    @Override
+    public void attach() {
+        try {
+            ring.enable();
+        } catch (ErrnoException e) {
+            throw new IllegalStateException("could not enable the worker's io_uring ring: " + e.getMessage(), e);
+        }
+        if (probe.supports(Abi.OP_RECV)) {
+            try {
+                recvBuffers = BufferRing.register(ring, RECV_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
+            } catch (ErrnoException e) {
+                recvBuffers = null; // before Linux 5.19: receives into heap buffers use staging buffers
+            }
+        }
+    }
+
+    @Override
+    public void poll() {
+        if (controlPending) {
+            runControl();
+        }
+        if (ring.queued() > 0 || inFlight > 0 || ring.needsEnter()) {
+            ring.submitAndGetEvents();
+        }
+        ring.reap(completions);
+    }
+
+    @Override
+    public boolean busy() {
+        return inFlight > 0 || ring.queued() > 0 || controlPending;
+    }
+
+    @Override
+    public void park() {
+        if (!wakeArmed) {
+            armWake();
+        }
+        if (controlPending) {
+            runControl();
+        }
+        ring.submitAndWait(1, -1);
+        ring.reap(completions);
+    }
+
+    @Override
+    public void wake() {
+        wakeHandle.wake();
+    }
+
+    @Override
+    public void close() {
+        if (recvBuffers != null) {
+            recvBuffers.close();
+        }
+        ring.close(); // cancels what is still in flight
+        wakeHandle.close();
+        arena.close();
+    }
+
+    @Override
+    public String backend() {
+        return "io_uring";
+    }
+
+    @Override
+    public long operations() {
+        return operations;
+    }
+
+    /** CQEs that arrived for an operation that had already ended (their generation did not match). */
+    public long staleCompletions() {
+        return staleCompletions;
+    }
+
+    /** Runs {@code message} on this driver's worker thread at its next poll, and wakes the worker. */
+    public void control(Runnable message) {
+        controlQueue.add(message);
+        controlPending = true;
+        wakeHandle.wake();
+    }
+
+    private void runControl() {
+        controlPending = false;
+        Runnable m;
+        while ((m = controlQueue.poll()) != null) {
+            m.run();
+        }
+    }
+
+    /** The ring, for control messages that run on this driver's thread (region registration). */
+    Ring ring() {
+        return ring;
+    }
+
+    private void armWake() {
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_READ, wakeHandle.fd(), wakeBuffer.address(), 8, 0, WAKE_TOKEN);
+        wakeArmed = true;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The operation table (owner thread only)
+
+    /** A fresh SQE; submits the queued ones first if the SQ is full. */
+    private long sqe() {
+        long sqe = ring.nextSqe();
+        while (sqe < 0) {
+            int r = ring.submit();
+            if (r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
+                throw new IllegalStateException("io_uring_enter failed while submitting: " + Errno.name(r));
+            }
+            if (r <= 0) {
+                ring.submitAndGetEvents(); // make room: run deferred completions
+                ring.reap(completions);
+            }
+            sqe = ring.nextSqe();
+        }
+        return sqe;
+    }
+
+    /** Takes a slot for {@code op}: its token. */
+    private long track(Op op) {
+        if (freeCount == 0) {
+            grow();
+        }
+        int slot = free[--freeCount];
+        ops[slot] = op;
+        inFlight++;
+        operations++;
+        op.slot = slot;
+        return ((long) generations[slot] << 32) | slot;
+    }
+
+    private void grow() {
+        int n = ops.length;
+        ops = java.util.Arrays.copyOf(ops, n * 2);
+        generations = java.util.Arrays.copyOf(generations, n * 2);
+        free = java.util.Arrays.copyOf(free, n * 2);
+        MemorySegment ts = arena.allocate(16L * n * 2, 8);
+        MemorySegment.copy(timespecs, 0, ts, 0, timespecs.byteSize());
+        timespecs = ts;
+        for (int i = n * 2 - 1; i >= n; i--) {
+            generations[i] = 1;
+            free[freeCount++] = i;
+        }
+    }
+
+    private final class Completions implements Ring.CompletionHandler {
+        @Override
+        public void complete(long userData, int res, int flags) {
+            if (userData == WAKE_TOKEN) {
+                wakeArmed = false;
+                return;
+            }
+            if (userData == IGNORED_TOKEN) {
+                return;
+            }
+            int slot = (int) userData;
+            int generation = (int) (userData >>> 32);
+            if (slot < 0 || slot >= ops.length || generations[slot] != generation || ops[slot] == null) {
+                staleCompletions++;
+                return;
+            }
+            Op op = ops[slot];
+            if ((flags & Abi.CQE_F_MORE) == 0) {
+                ops[slot] = null;
+                generations[slot] = (generation + 1) & 0x7fff_ffff | 1; // never 0: token 0 is reserved
+                free[freeCount++] = slot;
+                inFlight--;
+            }
+            op.complete(UringDriver.this, res, flags);
+        }
+    }
+
+    /** Asks the kernel to cancel the operation with {@code token}, if it is still in flight. */
+    private void cancel(long token) {
+        int slot = (int) token;
+        if (slot >= ops.length || ops[slot] == null || generations[slot] != (int) (token >>> 32)) {
+            return; // ended meanwhile
+        }
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_ASYNC_CANCEL, -1, token, 0, 0, IGNORED_TOKEN);
+    }
+
+    private MemorySegment takeStaging() {
+        MemorySegment s = staging.poll();
+        return s != null ? s : arena.allocate(STAGING_SIZE, 64);
+    }
+
+    private void releaseStaging(MemorySegment s) {
+        if (staging.size() < STAGING_KEPT) {
+            staging.push(s);
+        }
+        // else: the arena keeps it until the driver closes; the pool stays bounded in the common case
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Operations
+
+    /** One operation a task waits for. Result fields are written by the worker before {@code done}. */
+    static class Op {
+        final Thread waiter = Thread.currentThread();
+        int slot;
+        int res;
+        int flags;
+        volatile boolean done;
+        /** Memory the kernel reads or writes until completion: kept reachable until then. */
+        Object keepAlive;
+        /** A heap buffer to copy received bytes into at completion (from a staging or provided buffer). */
+        ByteBuffer heapDst;
+        MemorySegment staging;
+
+        /** On the driver's thread: takes the CQE. */
+        void complete(UringDriver d, int res, int flags) {
+            if ((flags & Abi.CQE_F_BUFFER) != 0) {
+                int id = flags >>> Abi.CQE_BUFFER_SHIFT;
+                if (res > 0) {
+                    copyInto(heapDst, d.recvBuffers.buffer(id), res);
+                }
+                d.recvBuffers.recycle(id);
+            } else if (staging != null) {
+                if (heapDst != null && res > 0) {
+                    copyInto(heapDst, staging, res);
+                }
+                d.releaseStaging(staging);
+                staging = null;
+            }
+            this.res = res;
+            this.flags = flags;
+            this.done = true;
+            LockSupport.unpark(waiter);
+        }
+    }
+
+    private static void copyInto(ByteBuffer dst, MemorySegment src, int n) {
+        MemorySegment.copy(src, JAVA_BYTE, 0, dst.array(), dst.arrayOffset() + dst.position(), n);
+    }
+
+    /**
+     * Submits the SQE the caller prepared for {@code op} (with a linked timeout if
+     * {@code timeoutNanos >= 0}) and parks until it completes.
+     *
+     * @return the CQE's result; {@code -ETIMEDOUT} if the timeout cancelled it
+     */
+    private int await(Op op, long sqe, long token, long timeoutNanos) throws InterruptedIOException {
+        if (timeoutNanos >= 0) {
+            ring.setFlags(sqe, Abi.SQE_IO_LINK);
+            long ts = (long) op.slot * 16;
+            timespecs.set(JAVA_LONG, ts, timeoutNanos / 1_000_000_000L);
+            timespecs.set(JAVA_LONG, ts + 8, timeoutNanos % 1_000_000_000L);
+            long t = sqe();
+            ring.prepare(t, Abi.OP_LINK_TIMEOUT, -1, timespecs.address() + ts, 1, 0, IGNORED_TOKEN);
+        }
+        boolean cancelled = false;
+        while (!op.done) {
+            LockSupport.park(op);
+            if (!op.done && !cancelled && Thread.currentThread().isInterrupted()) {
+                cancelled = true;
+                requestCancel(token);
+            }
+        }
+        int res = op.res;
+        if (res == -Errno.ECANCELED) {
+            if (cancelled || Thread.currentThread().isInterrupted()) {
+                throw new InterruptedIOException("the task was cancelled while it waited for I/O");
+            }
+            return -Errno.ETIMEDOUT;
+        }
+        return res;
+    }
+
+    /** Cancels from wherever the task now runs: directly on this driver's thread, else by a control message. */
+    private void requestCancel(long token) {
+        if (current() == this) {
+            cancel(token);
+        } else {
+            control(() -> cancel(token));
+        }
+    }
+
+    private static UringSocket socket(SocketHandle s) {
+        if (s instanceof UringSocket u) {
+            return u;
+        }
+        throw new IllegalArgumentException(s + " belongs to another I/O backend than this runtime's (io_uring)");
+    }
+
+    @Override
+    public SocketHandle listen(InetSocketAddress address, int backlog, SocketConfig config) throws ErrnoException {
+        UringSocket s = UringSocket.open(SockAddr.family(address));
+        try {
+            if (config.reuseAddress()) {
+                s.setInt(UringSocket.SOL_SOCKET, UringSocket.SO_REUSEADDR, 1, "SO_REUSEADDR");
+            }
+            if (config.reusePort()) {
+                s.setInt(UringSocket.SOL_SOCKET, UringSocket.SO_REUSEPORT, 1, "SO_REUSEPORT");
+            }
+            s.configureBuffers(config);
+            try (Arena a = Arena.ofConfined()) {
+                MemorySegment sa = a.allocate(SockAddr.MAX_SIZE, 8);
+                int len = SockAddr.write(address, sa);
+                MemorySegment errno = Libc.errnoState();
+                int r = Libc.bind(errno, s.fd, sa.address(), len);
+                if (r < 0) {
+                    throw new ErrnoException("bind to " + address, r);
+                }
+                r = Libc.listen(errno, s.fd, backlog);
+                if (r < 0) {
+                    throw new ErrnoException("listen on " + address + " (backlog " + backlog + ")", r);
+                }
+            }
+            return s;
+        } catch (ErrnoException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public SocketHandle accept(SocketHandle listener, long timeoutNanos, SocketConfig config)
+            throws ErrnoException, InterruptedIOException {
+        UringSocket l = socket(listener);
+        Op op = new Op();
+        long token = track(op);
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_ACCEPT, l.fd, 0, 0, 0, token);
+        ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
+        int r = await(op, sqe, token, timeoutNanos);
+        if (r < 0) {
+            throw new ErrnoException("accept on " + l, r);
+        }
+        UringSocket s = new UringSocket(r);
+        try {
+            s.configureStream(config);
+        } catch (ErrnoException e) {
+            s.close();
+            throw e;
+        }
+        return s;
+    }
+
+    @Override
+    public SocketHandle connect(InetSocketAddress address, long timeoutNanos, SocketConfig config)
+            throws ErrnoException, InterruptedIOException {
+        UringSocket s = UringSocket.open(SockAddr.family(address));
+        try {
+            s.configureStream(config);
+            Op op = new Op();
+            op.staging = takeStaging();
+            int len = SockAddr.write(address, op.staging);
+            long token = track(op);
+            long sqe = sqe();
+            ring.prepare(sqe, Abi.OP_CONNECT, s.fd, op.staging.address(), 0, len, token);
+            int r = await(op, sqe, token, timeoutNanos);
+            if (r < 0) {
+                throw new ErrnoException("connect to " + address, r);
+            }
+            return s;
+        } catch (ErrnoException | InterruptedIOException | RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
+        int fd = socket(socket).fd;
+        int want = dst.remaining();
+        if (want == 0) {
+            return 0;
+        }
+        Op op = new Op();
+        long token = track(op);
+        long sqe = sqe();
+        if (dst.isDirect()) {
+            op.keepAlive = dst;
+            ring.prepare(sqe, Abi.OP_RECV, fd, MemorySegment.ofBuffer(dst).address(), want, 0, token);
+        } else {
+            op.heapDst = dst;
+            if (recvBuffers != null) {
+                ring.prepare(sqe, Abi.OP_RECV, fd, 0, Math.min(want, RECV_BUFFER_SIZE), 0, token);
+                ring.setFlags(sqe, Abi.SQE_BUFFER_SELECT);
+                ring.setBufIndex(sqe, RECV_GROUP);
+            } else {
+                op.staging = takeStaging();
+                ring.prepare(sqe, Abi.OP_RECV, fd, op.staging.address(), Math.min(want, STAGING_SIZE), 0, token);
+            }
+        }
+        int r = await(op, sqe, token, timeoutNanos);
+        if (r == -Errno.ENOBUFS) {
+            return readStaged(socket, dst, timeoutNanos); // every provided buffer was taken: use a staging one
+        }
+        if (r > 0) {
+            dst.position(dst.position() + r);
+        }
+        return r;
+    }
+
+    private int readStaged(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
+        UringDriver d = current();
+        Op op = new Op();
+        op.heapDst = dst;
+        op.staging = d.takeStaging();
+        long token = d.track(op);
+        long sqe = d.sqe();
+        d.ring.prepare(sqe, Abi.OP_RECV, socket(socket).fd, op.staging.address(),
+                Math.min(dst.remaining(), STAGING_SIZE), 0, token);
+        int r = d.await(op, sqe, token, timeoutNanos);
+        if (r > 0) {
+            dst.position(dst.position() + r);
+        }
+        return r;
+    }
+
+    @Override
+    public int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException {
+        requireNative(dst, "read");
+        int fd = socket(socket).fd;
+        int want = (int) Math.min(dst.byteSize(), Integer.MAX_VALUE);
+        if (want == 0) {
+            return 0;
+        }
+        Op op = new Op();
+        op.keepAlive = dst;
+        long token = track(op);
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_RECV, fd, dst.address(), want, 0, token);
+        return await(op, sqe, token, timeoutNanos);
+    }
+
+    @Override
+    public int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException {
+        int fd = socket(socket).fd;
+        int n = src.remaining();
+        if (n == 0) {
+            return 0;
+        }
+        Op op = new Op();
+        long address;
+        if (src.isDirect()) {
+            op.keepAlive = src;
+            address = MemorySegment.ofBuffer(src).address();
+        } else {
+            op.staging = takeStaging();
+            n = Math.min(n, STAGING_SIZE);
+            MemorySegment.copy(src.array(), src.arrayOffset() + src.position(), op.staging, JAVA_BYTE, 0, n);
+            address = op.staging.address();
+        }
+        long token = track(op);
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_SEND, fd, address, n, 0, token);
+        ring.setOpFlags(sqe, MSG_NOSIGNAL);
+        int r = await(op, sqe, token, timeoutNanos);
+        if (r > 0) {
+            src.position(src.position() + r);
+        }
+        return r;
+    }
+
+    @Override
+    public int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException {
+        requireNative(src, "write");
+        int fd = socket(socket).fd;
+        int n = (int) Math.min(src.byteSize(), Integer.MAX_VALUE);
+        if (n == 0) {
+            return 0;
+        }
+        Op op = new Op();
+        op.keepAlive = src;
+        long token = track(op);
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_SEND, fd, src.address(), n, 0, token);
+        ring.setOpFlags(sqe, MSG_NOSIGNAL);
+        return await(op, sqe, token, timeoutNanos);
+    }
+
+    @Override
+    public long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException {
+        int fd = socket(socket).fd;
+        // Gather into one staging buffer (a copy, bounded by its size), then one send. Direct
+        // buffers could go as an iovec array with SENDMSG; one copy of a small gather costs less
+        // than the msghdr set-up, and large writes go through write(ByteBuffer) anyway.
+        Op op = new Op();
+        op.staging = takeStaging();
+        int n = 0;
+        for (ByteBuffer b : srcs) {
+            int take = Math.min(b.remaining(), STAGING_SIZE - n);
+            MemorySegment.copy(MemorySegment.ofBuffer(b), 0, op.staging, n, take);
+            n += take;
+            if (n == STAGING_SIZE) {
+                break;
+            }
+        }
+        if (n == 0) {
+            releaseStaging(op.staging);
+            return 0;
+        }
+        long token = track(op);
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_SEND, fd, op.staging.address(), n, 0, token);
+        ring.setOpFlags(sqe, MSG_NOSIGNAL);
+        int r = await(op, sqe, token, timeoutNanos);
+        if (r > 0) {
+            int left = r;
+            for (ByteBuffer b : srcs) {
+                int step = Math.min(left, b.remaining());
+                b.position(b.position() + step);
+                left -= step;
+                if (left == 0) {
+                    break;
+                }
+            }
+        }
+        return r;
+    }
+
+    /**
+     * Sends {@code length} bytes at {@code offset} in registered region slot {@code slot}, whose
+     * memory starts at {@code base} ({@code SEND} with {@code IORING_RECVSEND_FIXED_BUF}).
+     */
+    int writeFixed(SocketHandle socket, int slot, MemorySegment region, long offset, int length, long timeoutNanos)
+            throws InterruptedIOException {
+        int fd = socket(socket).fd;
+        Op op = new Op();
+        op.keepAlive = region;
+        long token = track(op);
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_SEND, fd, region.address() + offset, length, 0, token);
+        ring.setOpFlags(sqe, MSG_NOSIGNAL);
+        ring.setIoprio(sqe, Abi.RECVSEND_FIXED_BUF);
+        ring.setBufIndex(sqe, slot);
+        return await(op, sqe, token, timeoutNanos);
+    }
+
+    /** {@code READ_FIXED}/{@code WRITE_FIXED} on a file at {@code fileOffset}, from a registered region. */
+    int readWriteFixed(boolean write, int fd, int slot, MemorySegment region, long offset, int length,
+                       long fileOffset) throws InterruptedIOException {
+        Op op = new Op();
+        op.keepAlive = region;
+        long token = track(op);
+        long sqe = sqe();
+        ring.prepare(sqe, write ? Abi.OP_WRITE_FIXED : Abi.OP_READ_FIXED, fd, region.address() + offset, length,
+                fileOffset, token);
+        ring.setBufIndex(sqe, slot);
+        return await(op, sqe, token, IoDriver.NO_TIMEOUT);
+    }
+
+    private static void requireNative(MemorySegment s, String what) {
+        if (!s.isNative()) {
+            throw new IllegalArgumentException("cannot " + what + " a heap MemorySegment through io_uring: the kernel "
+                    + "needs native memory; use Arena.allocate, or a ByteBuffer");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring driver (ring fd " + ring.fd() + ", " + inFlight + " in flight)";
+    }
+}

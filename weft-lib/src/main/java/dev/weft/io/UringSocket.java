@@ -1,0 +1,131 @@
+package dev.weft.io;
+
+import dev.weft.uring.ErrnoException;
+import dev.weft.uring.Libc;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+
+/**
+ * A socket on the io_uring backend: a file descriptor. Closing shuts it down first, so that an
+ * accept or receive still pending on any worker's ring ends (a listener's accept fails with
+ * {@code EINVAL}, a receive reads EOF) before the descriptor is released.
+ */
+final class UringSocket implements SocketHandle {
+
+    static final int SOCK_STREAM = 1;
+    static final int SOCK_CLOEXEC = 0x80000;
+    static final int SOL_SOCKET = 1;
+    static final int SO_REUSEADDR = 2;
+    static final int SO_SNDBUF = 7;
+    static final int SO_RCVBUF = 8;
+    static final int SO_REUSEPORT = 15;
+    static final int IPPROTO_TCP = 6;
+    static final int TCP_NODELAY = 1;
+    static final int SHUT_WR = 1;
+    static final int SHUT_RDWR = 2;
+
+    final int fd;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    UringSocket(int fd) {
+        this.fd = fd;
+    }
+
+    /** A new TCP socket for {@code family}. */
+    static UringSocket open(int family) throws ErrnoException {
+        int fd = Libc.socket(Libc.errnoState(), family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new ErrnoException("socket(" + (family == SockAddr.AF_INET ? "AF_INET" : "AF_INET6") + ", SOCK_STREAM)", fd);
+        }
+        return new UringSocket(fd);
+    }
+
+    void setInt(int level, int option, int value, String name) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment v = a.allocate(JAVA_INT);
+            v.set(JAVA_INT, 0, value);
+            int r = Libc.setsockopt(Libc.errnoState(), fd, level, option, v.address(), 4);
+            if (r < 0) {
+                throw new ErrnoException("setsockopt(" + name + "=" + value + ") on fd " + fd, r);
+            }
+        }
+    }
+
+    /** Applies the options of {@code config} that a connected socket takes. */
+    void configureStream(SocketConfig config) throws ErrnoException {
+        if (config.noDelay()) {
+            setInt(IPPROTO_TCP, TCP_NODELAY, 1, "TCP_NODELAY");
+        }
+        configureBuffers(config);
+    }
+
+    void configureBuffers(SocketConfig config) throws ErrnoException {
+        if (config.receiveBuffer() > 0) {
+            setInt(SOL_SOCKET, SO_RCVBUF, config.receiveBuffer(), "SO_RCVBUF");
+        }
+        if (config.sendBuffer() > 0) {
+            setInt(SOL_SOCKET, SO_SNDBUF, config.sendBuffer(), "SO_SNDBUF");
+        }
+    }
+
+    private InetSocketAddress name(boolean peer) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment addr = a.allocate(SockAddr.MAX_SIZE, 8);
+            MemorySegment len = a.allocate(JAVA_INT);
+            len.set(JAVA_INT, 0, SockAddr.MAX_SIZE);
+            int r = peer ? Libc.getpeername(Libc.errnoState(), fd, addr.address(), len.address())
+                    : Libc.getsockname(Libc.errnoState(), fd, addr.address(), len.address());
+            if (r < 0) {
+                throw new ErrnoException((peer ? "getpeername" : "getsockname") + " on fd " + fd, r);
+            }
+            return SockAddr.read(addr);
+        }
+    }
+
+    @Override
+    public InetSocketAddress localAddress() throws ErrnoException {
+        return name(false);
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() throws ErrnoException {
+        return name(true);
+    }
+
+    @Override
+    public void shutdownOutput() throws ErrnoException {
+        int r = Libc.shutdown(Libc.errnoState(), fd, SHUT_WR);
+        if (r < 0) {
+            throw new ErrnoException("shutdown(SHUT_WR) on fd " + fd, r);
+        }
+    }
+
+    @Override
+    public void setNoDelay(boolean on) throws ErrnoException {
+        setInt(IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            MemorySegment state = Libc.errnoState();
+            Libc.shutdown(state, fd, SHUT_RDWR); // ENOTCONN for a socket never connected: fine
+            Libc.close(state, fd);
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    @Override
+    public String toString() {
+        return "io_uring socket fd " + fd + (isClosed() ? " (closed)" : "");
+    }
+}

@@ -1,0 +1,256 @@
+package dev.weft.net;
+
+import dev.weft.io.IoDriver;
+import dev.weft.io.SocketConfig;
+import dev.weft.io.SocketHandle;
+import dev.weft.uring.ErrnoException;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A TCP connection on the runtime's I/O backend, used from weft tasks with blocking-style calls:
+ * a call parks the task, not the worker. On io_uring, a read or write is one SQE submitted in a
+ * batch with the other tasks' I/O; a direct {@link ByteBuffer} or a native {@link MemorySegment}
+ * goes to the kernel as it is, a heap buffer is copied once (from a provided receive buffer, or
+ * into a staging buffer for sends).
+ *
+ * <p>Failures are typed: {@link ConnectionResetException}, {@link BrokenPipeException},
+ * {@link ConnectionRefusedException}, {@link IoTimeoutException}, {@link EndOfStreamException},
+ * else {@link NetException}; each names the errno. Cancelling the task cancels the pending
+ * operation ({@code IORING_OP_ASYNC_CANCEL}) and the call throws
+ * {@link java.io.InterruptedIOException}.
+ *
+ * <p>One task may read while another writes; two concurrent reads (or writes) on one stream
+ * interleave in an unspecified order.
+ */
+public final class TcpStream implements AutoCloseable {
+
+    private final SocketHandle socket;
+    private volatile long readTimeoutNanos = IoDriver.NO_TIMEOUT;
+    private volatile long writeTimeoutNanos = IoDriver.NO_TIMEOUT;
+
+    TcpStream(SocketHandle socket) {
+        this.socket = socket;
+    }
+
+    /** Connects with {@link SocketConfig#DEFAULTS}. */
+    public static TcpStream connect(InetSocketAddress address, Duration timeout) throws IOException {
+        return connect(address, timeout, SocketConfig.DEFAULTS);
+    }
+
+    /**
+     * Connects to {@code address}, waiting at most {@code timeout}.
+     *
+     * @throws ConnectionRefusedException when nothing listens there
+     * @throws IoTimeoutException         when the connection was not made in time
+     * @throws IllegalStateException      when not called from a weft task
+     */
+    public static TcpStream connect(InetSocketAddress address, Duration timeout, SocketConfig config)
+            throws IOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(config, "config");
+        long nanos = nanos(timeout, "connect timeout");
+        IoDriver io = IoDriver.current("TcpStream.connect");
+        try {
+            return new TcpStream(io.connect(address, nanos, config));
+        } catch (ErrnoException e) {
+            throw NetException.of("connect to " + address, e.errno());
+        }
+    }
+
+    static long nanos(Duration timeout, String what) {
+        Objects.requireNonNull(timeout, what);
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException(what + " must be positive, was " + timeout);
+        }
+        return timeout.toNanos();
+    }
+
+    /** A time limit for each later read; a read that passes it throws {@link IoTimeoutException}. */
+    public TcpStream readTimeout(Duration timeout) {
+        readTimeoutNanos = nanos(timeout, "read timeout");
+        return this;
+    }
+
+    /** A time limit for each later write. */
+    public TcpStream writeTimeout(Duration timeout) {
+        writeTimeoutNanos = nanos(timeout, "write timeout");
+        return this;
+    }
+
+    private IoDriver io(String what) throws NetException {
+        if (socket.isClosed()) {
+            throw new NetException(what + " on " + this + " failed: the stream is closed", 9);
+        }
+        return IoDriver.current("TcpStream." + what);
+    }
+
+    private NetException failure(String what, int errno) {
+        if (socket.isClosed()) {
+            return new NetException(what + " on " + this + " failed: the stream was closed meanwhile", errno);
+        }
+        return NetException.of(what + " on " + this, errno);
+    }
+
+    /**
+     * Reads some bytes into {@code dst} from its position, advancing it.
+     *
+     * @return the number read, or -1 at end of stream (the peer shut its side down)
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        int r = io("read").read(socket, dst, readTimeoutNanos);
+        return readResult(r);
+    }
+
+    /** Reads some bytes into native memory: the number read, or -1 at end of stream. */
+    public int read(MemorySegment dst) throws IOException {
+        if (dst.byteSize() == 0) {
+            return 0;
+        }
+        return readResult(io("read").read(socket, dst, readTimeoutNanos));
+    }
+
+    private int readResult(int r) throws NetException {
+        if (r > 0) {
+            return r;
+        }
+        if (r == 0) {
+            return -1;
+        }
+        throw failure("read", -r);
+    }
+
+    /**
+     * Reads until {@code dst} is full.
+     *
+     * @throws EndOfStreamException if the stream ends first; the bytes read stay in {@code dst}
+     */
+    public void readFully(ByteBuffer dst) throws IOException {
+        while (dst.hasRemaining()) {
+            if (read(dst) < 0) {
+                throw new EndOfStreamException("read on " + this + " reached end of stream with "
+                        + dst.remaining() + " bytes still expected");
+            }
+        }
+    }
+
+    /** Writes some of {@code src} from its position, advancing it: the number written. */
+    public int write(ByteBuffer src) throws IOException {
+        if (!src.hasRemaining()) {
+            return 0;
+        }
+        int r = io("write").write(socket, src, writeTimeoutNanos);
+        if (r < 0) {
+            throw failure("write", -r);
+        }
+        return r;
+    }
+
+    /** Writes some of native memory: the number written. */
+    public int write(MemorySegment src) throws IOException {
+        if (src.byteSize() == 0) {
+            return 0;
+        }
+        int r = io("write").write(socket, src, writeTimeoutNanos);
+        if (r < 0) {
+            throw failure("write", -r);
+        }
+        return r;
+    }
+
+    /** Writes some of the buffers, in order (a gathering write): the number written. */
+    public long write(ByteBuffer... srcs) throws IOException {
+        long r = io("write").write(socket, srcs, writeTimeoutNanos);
+        if (r < 0) {
+            throw failure("write", (int) -r);
+        }
+        return r;
+    }
+
+    /** Writes all of {@code src}. */
+    public void writeAll(ByteBuffer src) throws IOException {
+        while (src.hasRemaining()) {
+            write(src);
+        }
+    }
+
+    /** Writes all of native memory. */
+    public void writeAll(MemorySegment src) throws IOException {
+        long done = 0;
+        long n = src.byteSize();
+        while (done < n) {
+            done += write(src.asSlice(done));
+        }
+    }
+
+    /** Writes all of the buffers, in order. */
+    public void writeAll(ByteBuffer... srcs) throws IOException {
+        for (;;) {
+            boolean left = false;
+            for (ByteBuffer b : srcs) {
+                left |= b.hasRemaining();
+            }
+            if (!left) {
+                return;
+            }
+            write(srcs);
+        }
+    }
+
+    /** Sends FIN: the peer reads end of stream; this side can still read. */
+    public void shutdownOutput() throws IOException {
+        try {
+            socket.shutdownOutput();
+        } catch (ErrnoException e) {
+            throw failure("shutdownOutput", e.errno());
+        }
+    }
+
+    /** TCP_NODELAY. */
+    public void setNoDelay(boolean on) throws IOException {
+        try {
+            socket.setNoDelay(on);
+        } catch (ErrnoException e) {
+            throw failure("setNoDelay", e.errno());
+        }
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        try {
+            return socket.localAddress();
+        } catch (ErrnoException e) {
+            throw failure("localAddress", e.errno());
+        }
+    }
+
+    public InetSocketAddress remoteAddress() throws IOException {
+        try {
+            return socket.remoteAddress();
+        } catch (ErrnoException e) {
+            throw failure("remoteAddress", e.errno());
+        }
+    }
+
+    /** Closes the connection; pending reads and writes end. Idempotent. */
+    @Override
+    public void close() {
+        socket.close();
+    }
+
+    public boolean isClosed() {
+        return socket.isClosed();
+    }
+
+    @Override
+    public String toString() {
+        return "TcpStream(" + socket + ")";
+    }
+}

@@ -1,0 +1,38 @@
+package dev.weft.sched;
+
+/**
+ * What a worker polls between ticks and sleeps in when it has nothing to run: its I/O driver
+ * ({@code dev.weft.io.UringDriver}, {@code dev.weft.io.NioDriver}) or, for a runtime without I/O,
+ * a plain thread parker ({@link ThreadParker}). Each worker owns one.
+ *
+ * <p>All methods but {@link #wake()} are called only on the owning worker's thread (its loop, or
+ * a virtual thread mounted on it). Completions that {@link #poll()} or {@link #park()} handle
+ * make waiting virtual threads runnable, which queues them on this worker.
+ *
+ * <p><b>No lost wake-up.</b> {@link #wake()} leaves a permit when the worker is not inside
+ * {@link #park()}: the next park returns at once. (Spurious returns are allowed; the worker's
+ * sleep loop re-checks its state.)
+ */
+public interface Driver {
+
+    /** Binds the driver to the calling thread, the worker's, before its first poll. */
+    void attach();
+
+    /** Submits queued operations and handles the completions that are ready, without waiting. */
+    void poll();
+
+    /** Whether operations are queued or in flight, so that {@link #poll()} has something to do. */
+    boolean busy();
+
+    /** Waits for a completion or a {@link #wake()}, and handles the completions. */
+    void park();
+
+    /** From any thread: makes the worker's current or next {@link #park()} return. */
+    void wake();
+
+    /** Releases what the driver holds; on the worker's thread, as it exits. */
+    void close();
+
+    /** The backend's name for stats: {@code io_uring}, {@code nio} or {@code none}. */
+    String backend();
+}

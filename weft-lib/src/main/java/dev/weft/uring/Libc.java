@@ -1,0 +1,227 @@
+package dev.weft.uring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.VarHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * The libc functions weft's I/O layer calls, through the Foreign Function &amp; Memory API: no JNI,
+ * no native library of weft's own. Every call captures {@code errno} and returns the kernel's
+ * convention: a result {@code >= 0}, or {@code -errno}.
+ *
+ * <p>The io_uring system calls have no libc wrapper; they go through {@code syscall(2)} with the
+ * numbers below, which are the same on x86-64 and arm64 (the io_uring calls were added to the
+ * unified syscall table).
+ *
+ * <p>Each call takes an {@code errno} capture segment ({@link #newCaptureState}) from its caller,
+ * so the hot calls (a worker's {@code io_uring_enter}) allocate nothing; {@link #errnoState()}
+ * allocates one for calls off the hot path.
+ */
+public final class Libc {
+
+    public static final long SYS_IO_URING_SETUP = 425;
+    public static final long SYS_IO_URING_ENTER = 426;
+    public static final long SYS_IO_URING_REGISTER = 427;
+
+    public static final int PROT_READ = 0x1;
+    public static final int PROT_WRITE = 0x2;
+    public static final int MAP_SHARED = 0x01;
+    public static final int MAP_PRIVATE = 0x02;
+    public static final int MAP_ANONYMOUS = 0x20;
+    public static final int MAP_POPULATE = 0x8000;
+
+    public static final int EFD_CLOEXEC = 0x80000;
+    public static final int EFD_NONBLOCK = 0x800;
+
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup LIBC = LINKER.defaultLookup();
+    private static final StructLayout CAPTURE = Linker.Option.captureStateLayout();
+    private static final VarHandle ERRNO = CAPTURE.varHandle(MemoryLayout.PathElement.groupElement("errno"));
+    private static final Linker.Option CAPTURE_ERRNO = Linker.Option.captureCallState("errno");
+
+    private static final MethodHandle SYSCALL = downcall("syscall",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
+            Linker.Option.firstVariadicArg(1));
+    private static final MethodHandle MMAP = downcall("mmap",
+            FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG));
+    private static final MethodHandle MUNMAP = downcall("munmap", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle CLOSE = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle EVENTFD = downcall("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle READ = downcall("read", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle WRITE = downcall("write", FunctionDescriptor.of(JAVA_LONG, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle SOCKET = downcall("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle BIND = downcall("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle LISTEN = downcall("listen", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle SETSOCKOPT = downcall("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT));
+    private static final MethodHandle GETSOCKOPT = downcall("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+
+    private Libc() {
+    }
+
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
+        MemorySegment symbol = LIBC.find(name).orElseThrow(() -> new UnsatisfiedLinkError(
+                "libc has no symbol '" + name + "': weft's io_uring binding needs a Linux glibc or musl"));
+        Linker.Option[] all = java.util.Arrays.copyOf(options, options.length + 1);
+        all[options.length] = CAPTURE_ERRNO;
+        return LINKER.downcallHandle(symbol, descriptor, all);
+    }
+
+    /** A new errno capture segment in {@code arena}, for a caller that makes many calls. */
+    public static MemorySegment newCaptureState(Arena arena) {
+        return arena.allocate(CAPTURE);
+    }
+
+    /** A capture segment for one call off the hot path (garbage-collected). */
+    public static MemorySegment errnoState() {
+        return Arena.ofAuto().allocate(CAPTURE);
+    }
+
+    private static int errno(MemorySegment state) {
+        return (int) ERRNO.get(state, 0L);
+    }
+
+    private static long result(long r, MemorySegment state) {
+        return r == -1 ? -errno(state) : r;
+    }
+
+    private static AssertionError unexpected(Throwable t) {
+        return new AssertionError("a libc downcall threw", t);
+    }
+
+    /** {@code syscall(nr, a..f)}: the result, or {@code -errno}. */
+    public static long syscall(MemorySegment state, long nr, long a, long b, long c, long d, long e, long f) {
+        try {
+            return result((long) SYSCALL.invokeExact(state, nr, a, b, c, d, e, f), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code mmap}: the address, or {@code -errno}. */
+    public static long mmap(MemorySegment state, long addr, long length, int prot, int flags, int fd, long offset) {
+        try {
+            return result((long) MMAP.invokeExact(state, addr, length, prot, flags, fd, offset), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int munmap(MemorySegment state, long addr, long length) {
+        try {
+            return (int) result((int) MUNMAP.invokeExact(state, addr, length), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int close(MemorySegment state, int fd) {
+        try {
+            return (int) result((int) CLOSE.invokeExact(state, fd), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int eventfd(MemorySegment state, int initial, int flags) {
+        try {
+            return (int) result((int) EVENTFD.invokeExact(state, initial, flags), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long read(MemorySegment state, int fd, long buf, long count) {
+        try {
+            return result((long) READ.invokeExact(state, fd, buf, count), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static long write(MemorySegment state, int fd, long buf, long count) {
+        try {
+            return result((long) WRITE.invokeExact(state, fd, buf, count), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int socket(MemorySegment state, int domain, int type, int protocol) {
+        try {
+            return (int) result((int) SOCKET.invokeExact(state, domain, type, protocol), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int bind(MemorySegment state, int fd, long addr, int len) {
+        try {
+            return (int) result((int) BIND.invokeExact(state, fd, addr, len), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int listen(MemorySegment state, int fd, int backlog) {
+        try {
+            return (int) result((int) LISTEN.invokeExact(state, fd, backlog), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int setsockopt(MemorySegment state, int fd, int level, int name, long value, int len) {
+        try {
+            return (int) result((int) SETSOCKOPT.invokeExact(state, fd, level, name, value, len), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getsockopt(MemorySegment state, int fd, int level, int name, long value, long lenPtr) {
+        try {
+            return (int) result((int) GETSOCKOPT.invokeExact(state, fd, level, name, value, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getsockname(MemorySegment state, int fd, long addr, long lenPtr) {
+        try {
+            return (int) result((int) GETSOCKNAME.invokeExact(state, fd, addr, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int getpeername(MemorySegment state, int fd, long addr, long lenPtr) {
+        try {
+            return (int) result((int) GETPEERNAME.invokeExact(state, fd, addr, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    public static int shutdown(MemorySegment state, int fd, int how) {
+        try {
+            return (int) result((int) SHUTDOWN.invokeExact(state, fd, how), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+}

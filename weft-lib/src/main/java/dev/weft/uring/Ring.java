@@ -1,0 +1,506 @@
+package dev.weft.uring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.util.BitSet;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+/**
+ * One io_uring instance: the submission and completion rings mapped into this process, and the
+ * three system calls. Not thread-safe: one thread prepares, submits and reaps (weft's worker that
+ * owns it, or a virtual thread mounted on that worker, which is the same OS thread).
+ *
+ * <h2>Sharing memory with the kernel</h2>
+ * The SQ ring's tail and the CQ ring's head are written by this thread and read by the kernel;
+ * the SQ ring's head and the CQ ring's tail the other way round. SQEs are written with plain
+ * stores, then the SQ tail is published with a release store before {@code io_uring_enter}, so
+ * the kernel sees whole entries. The CQ tail is read with an acquire load before the entries it
+ * covers are read, and the CQ head is released after they are read, so the kernel does not
+ * overwrite an entry still being read.
+ *
+ * <h2>Set-up</h2>
+ * {@link #open} asks for the best flags first and falls back on {@code EINVAL}:
+ * {@code SINGLE_ISSUER | DEFER_TASKRUN} (completions are posted only when the owner asks, inside
+ * {@code io_uring_enter}: no inter-processor interrupts, batches stay batched), with
+ * {@code TASKRUN_FLAG} (the kernel sets {@link #needsEnter() a flag} when completions wait for
+ * that), {@code SUBMIT_ALL}, {@code NO_SQARRAY}; then without {@code NO_SQARRAY}; then with
+ * {@code COOP_TASKRUN} instead of deferred task work; then plain. A single-issuer ring is created
+ * disabled ({@code R_DISABLED}) so that any thread may create it and the owner thread makes
+ * itself the issuer with {@link #enable()}. weft needs {@code FEAT_SINGLE_MMAP},
+ * {@code FEAT_NODROP} and {@code FEAT_EXT_ARG} (Linux 5.11).
+ */
+public final class Ring implements AutoCloseable {
+
+    private static final VarHandle INT = JAVA_INT.varHandle();
+    private static final ValueLayout.OfLong LONG = JAVA_LONG;
+    private static final int REQUIRED_FEATURES = Abi.FEAT_SINGLE_MMAP | Abi.FEAT_NODROP | Abi.FEAT_EXT_ARG;
+
+    private final Arena arena;
+    private final MemorySegment errno;
+    private final MemorySegment waitArg;
+    private final MemorySegment timespec;
+    private final int fd;
+    private final int setupFlags;
+    private final int features;
+    private final int sqEntries;
+    private final int cqEntries;
+    private final MemorySegment rings; // SQ and CQ rings, one mapping (FEAT_SINGLE_MMAP)
+    private final long ringsSize;
+    private final MemorySegment sqes;
+    private final long sqesSize;
+    private final long sqHeadOff;
+    private final long sqTailOff;
+    private final long sqFlagsOff;
+    private final int sqMask;
+    private final long cqHeadOff;
+    private final long cqTailOff;
+    private final int cqMask;
+    private final long cqesOff;
+    private final long cqOverflowOff;
+    private int sqTail;      // next SQE to prepare
+    private int sqSubmitted; // SQEs up to here were handed to the kernel
+    private int cqHead;
+    private boolean closed;
+
+    private Ring(Arena arena, MemorySegment errno, int fd, MemorySegment params, int setupFlags) throws ErrnoException {
+        this.arena = arena;
+        this.errno = errno;
+        this.fd = fd;
+        this.setupFlags = setupFlags;
+        this.features = params.get(JAVA_INT, Abi.PARAMS_FEATURES);
+        this.sqEntries = params.get(JAVA_INT, Abi.PARAMS_SQ_ENTRIES);
+        this.cqEntries = params.get(JAVA_INT, Abi.PARAMS_CQ_ENTRIES);
+        int sq = Abi.PARAMS_SQ_OFF;
+        int cq = Abi.PARAMS_CQ_OFF;
+        long sqArray = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_ARRAY));
+        long cqes = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_CQES));
+        boolean noSqArray = (setupFlags & Abi.SETUP_NO_SQARRAY) != 0;
+        long size = cqes + (long) cqEntries * Abi.CQE_SIZE;
+        if (!noSqArray) {
+            size = Math.max(size, sqArray + (long) sqEntries * Integer.BYTES);
+        }
+        this.ringsSize = size;
+        long ringsAddr = Libc.mmap(errno, 0, size, Libc.PROT_READ | Libc.PROT_WRITE,
+                Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, Abi.OFF_SQ_RING);
+        if (ringsAddr < 0 && ringsAddr > -4096) {
+            throw new ErrnoException("mmap of the io_uring rings (" + size + " bytes)", (int) ringsAddr);
+        }
+        this.rings = MemorySegment.ofAddress(ringsAddr).reinterpret(size);
+        this.sqesSize = (long) sqEntries * Abi.SQE_SIZE;
+        long sqesAddr = Libc.mmap(errno, 0, sqesSize, Libc.PROT_READ | Libc.PROT_WRITE,
+                Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, Abi.OFF_SQES);
+        if (sqesAddr < 0 && sqesAddr > -4096) {
+            Libc.munmap(errno, ringsAddr, size);
+            throw new ErrnoException("mmap of the io_uring SQEs (" + sqesSize + " bytes)", (int) sqesAddr);
+        }
+        this.sqes = MemorySegment.ofAddress(sqesAddr).reinterpret(sqesSize);
+        this.sqHeadOff = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_HEAD));
+        this.sqTailOff = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_TAIL));
+        this.sqFlagsOff = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_FLAGS));
+        this.sqMask = rings.get(JAVA_INT, Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_RING_MASK)));
+        this.cqHeadOff = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_HEAD));
+        this.cqTailOff = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_TAIL));
+        this.cqOverflowOff = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_OVERFLOW));
+        this.cqMask = rings.get(JAVA_INT, Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_RING_MASK)));
+        this.cqesOff = cqes;
+        if (!noSqArray) {
+            for (int i = 0; i < sqEntries; i++) {
+                rings.set(JAVA_INT, sqArray + (long) i * Integer.BYTES, i); // SQE i sits in slot i, always
+            }
+        }
+        this.sqTail = (int) INT.getAcquire(rings, sqTailOff);
+        this.sqSubmitted = sqTail;
+        this.cqHead = (int) INT.getAcquire(rings, cqHeadOff);
+        this.waitArg = arena.allocate(Abi.GETEVENTS_ARG_SIZE, 8);
+        this.timespec = arena.allocate(16, 8);
+    }
+
+    /**
+     * Creates a ring.
+     *
+     * @param entries      SQ entries (a power of two, 1..32768); the CQ gets four times as many
+     * @param singleIssuer whether to ask for a single-issuer ring, created disabled: the thread
+     *                     that calls {@link #enable()} becomes its only submitter
+     * @throws ErrnoException with the errno and a hint, if the kernel refuses io_uring
+     */
+    public static Ring open(int entries, boolean singleIssuer) throws ErrnoException {
+        if (entries < 1 || entries > 32768 || Integer.bitCount(entries) != 1) {
+            throw new IllegalArgumentException("io_uring entries must be a power of two in 1..32768, was "
+                    + entries);
+        }
+        int[] attempts = singleIssuer
+                ? new int[] {
+                    Abi.SETUP_SINGLE_ISSUER | Abi.SETUP_DEFER_TASKRUN | Abi.SETUP_TASKRUN_FLAG
+                            | Abi.SETUP_SUBMIT_ALL | Abi.SETUP_NO_SQARRAY | Abi.SETUP_R_DISABLED,
+                    Abi.SETUP_SINGLE_ISSUER | Abi.SETUP_DEFER_TASKRUN | Abi.SETUP_TASKRUN_FLAG
+                            | Abi.SETUP_SUBMIT_ALL | Abi.SETUP_R_DISABLED,
+                    Abi.SETUP_COOP_TASKRUN | Abi.SETUP_TASKRUN_FLAG | Abi.SETUP_SUBMIT_ALL,
+                    0 }
+                : new int[] { Abi.SETUP_COOP_TASKRUN | Abi.SETUP_TASKRUN_FLAG | Abi.SETUP_SUBMIT_ALL, 0 };
+        Arena arena = Arena.ofShared();
+        try {
+            MemorySegment errno = Libc.newCaptureState(arena);
+            MemorySegment params = arena.allocate(Abi.PARAMS_SIZE, 8);
+            int lastError = 0;
+            for (int flags : attempts) {
+                int withCq = flags | Abi.SETUP_CQSIZE | Abi.SETUP_CLAMP;
+                params.fill((byte) 0);
+                params.set(JAVA_INT, Abi.PARAMS_FLAGS, withCq);
+                params.set(JAVA_INT, Abi.PARAMS_CQ_ENTRIES, entries * 4);
+                long r = Libc.syscall(errno, Libc.SYS_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
+                if (r >= 0) {
+                    int ringFd = (int) r;
+                    int features = params.get(JAVA_INT, Abi.PARAMS_FEATURES);
+                    if ((features & REQUIRED_FEATURES) != REQUIRED_FEATURES) {
+                        Libc.close(errno, ringFd);
+                        throw new ErrnoException("io_uring on this kernel lacks features weft needs (SINGLE_MMAP, "
+                                + "NODROP, EXT_ARG: Linux 5.11 or later); features were 0x"
+                                + Integer.toHexString(features) + "; use -Dweft.io=nio", Errno.ENOSYS, null);
+                    }
+                    try {
+                        return new Ring(arena, errno, ringFd, params, withCq);
+                    } catch (ErrnoException e) {
+                        Libc.close(errno, ringFd);
+                        throw e;
+                    }
+                }
+                lastError = (int) -r;
+                if (lastError != Errno.EINVAL) {
+                    break;
+                }
+            }
+            throw setupError(entries, lastError);
+        } catch (ErrnoException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static ErrnoException setupError(int entries, int errno) {
+        String hint = switch (errno) {
+            case Errno.ENOSYS -> "this kernel has no io_uring (Linux 5.1+ has it; 5.11+ is needed)";
+            case Errno.EPERM -> "io_uring is disabled here: sysctl kernel.io_uring_disabled is set, or a seccomp "
+                    + "filter (a container runtime's default profile) blocks it";
+            case Errno.ENOMEM -> "the kernel could not allocate the rings (locked-memory limit, ulimit -l)";
+            case Errno.EMFILE, Errno.ENFILE -> "out of file descriptors";
+            default -> "the kernel refused every set of setup flags weft tries";
+        };
+        return new ErrnoException("io_uring_setup(" + entries + " entries) failed: " + Errno.name(errno) + ": "
+                + hint + "; weft falls back to NIO by itself, or force it with -Dweft.io=nio", errno, null);
+    }
+
+    /** Makes the calling thread this ring's submitter, if it was created disabled. */
+    public void enable() throws ErrnoException {
+        if ((setupFlags & Abi.SETUP_R_DISABLED) != 0) {
+            int r = register(Abi.REGISTER_ENABLE_RINGS, 0, 0);
+            if (r < 0) {
+                throw new ErrnoException("io_uring_register(ENABLE_RINGS)", r);
+            }
+        }
+    }
+
+    public int fd() {
+        return fd;
+    }
+
+    public int setupFlags() {
+        return setupFlags;
+    }
+
+    public int features() {
+        return features;
+    }
+
+    public int sqEntries() {
+        return sqEntries;
+    }
+
+    public int cqEntries() {
+        return cqEntries;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Submission
+
+    /**
+     * The offset of a fresh, zeroed SQE in {@link #sqes()}, or -1 if the SQ is full (submit, then
+     * ask again).
+     */
+    public long nextSqe() {
+        int head = (int) INT.getAcquire(rings, sqHeadOff);
+        if (sqTail - head >= sqEntries) {
+            return -1;
+        }
+        long off = (long) (sqTail & sqMask) * Abi.SQE_SIZE;
+        sqTail++;
+        for (int i = 0; i < Abi.SQE_SIZE; i += 8) {
+            sqes.set(LONG, off + i, 0L);
+        }
+        return off;
+    }
+
+    /** The mapped SQE array; write an entry at an offset {@link #nextSqe()} returned. */
+    public MemorySegment sqes() {
+        return sqes;
+    }
+
+    /** Fills the common fields of an SQE. */
+    public void prepare(long sqe, int opcode, int fd, long addr, int len, long offset, long userData) {
+        sqes.set(JAVA_BYTE, sqe + Abi.SQE_OPCODE, (byte) opcode);
+        sqes.set(JAVA_INT, sqe + Abi.SQE_FD, fd);
+        sqes.set(LONG, sqe + Abi.SQE_OFF, offset);
+        sqes.set(LONG, sqe + Abi.SQE_ADDR, addr);
+        sqes.set(JAVA_INT, sqe + Abi.SQE_LEN, len);
+        sqes.set(LONG, sqe + Abi.SQE_USER_DATA, userData);
+    }
+
+    public void setFlags(long sqe, int flags) {
+        sqes.set(JAVA_BYTE, sqe + Abi.SQE_FLAGS, (byte) flags);
+    }
+
+    public void setIoprio(long sqe, int ioprio) {
+        sqes.set(JAVA_SHORT, sqe + Abi.SQE_IOPRIO, (short) ioprio);
+    }
+
+    /** The per-opcode flags word: msg_flags, accept_flags, cancel_flags, timeout_flags. */
+    public void setOpFlags(long sqe, int flags) {
+        sqes.set(JAVA_INT, sqe + Abi.SQE_OP_FLAGS, flags);
+    }
+
+    /** buf_index (fixed buffers) or buf_group (provided buffers). */
+    public void setBufIndex(long sqe, int index) {
+        sqes.set(JAVA_SHORT, sqe + Abi.SQE_BUF_INDEX, (short) index);
+    }
+
+    /** SQEs prepared and not yet handed to the kernel. */
+    public int queued() {
+        return sqTail - sqSubmitted;
+    }
+
+    /**
+     * Hands the queued SQEs to the kernel without waiting.
+     *
+     * @return the number submitted, or {@code -errno}
+     */
+    public int submit() {
+        return enter(0, 0, -1);
+    }
+
+    /**
+     * Submits the queued SQEs and processes completions the kernel deferred
+     * ({@code GETEVENTS} without waiting).
+     */
+    public int submitAndGetEvents() {
+        return enter(0, Abi.ENTER_GETEVENTS, -1);
+    }
+
+    /**
+     * Submits the queued SQEs and waits until at least {@code minComplete} completions are in the
+     * CQ, or {@code timeoutNanos} pass ({@code < 0}: no limit), or a signal arrives.
+     *
+     * @return the number submitted, or {@code -errno} ({@code -ETIME} on timeout, {@code -EINTR})
+     */
+    public int submitAndWait(int minComplete, long timeoutNanos) {
+        return enter(minComplete, Abi.ENTER_GETEVENTS, timeoutNanos);
+    }
+
+    private int enter(int minComplete, int flags, long timeoutNanos) {
+        int toSubmit = sqTail - sqSubmitted;
+        if (toSubmit > 0) {
+            INT.setRelease(rings, sqTailOff, sqTail);
+        }
+        long arg = 0;
+        long argSize = 0;
+        if (timeoutNanos >= 0) {
+            timespec.set(LONG, 0, timeoutNanos / 1_000_000_000L);
+            timespec.set(LONG, 8, timeoutNanos % 1_000_000_000L);
+            waitArg.set(LONG, 0, 0L);                    // no sigmask
+            waitArg.set(JAVA_INT, 8, 0);
+            waitArg.set(JAVA_INT, 12, 0);
+            waitArg.set(LONG, Abi.GETEVENTS_ARG_TS, timespec.address());
+            arg = waitArg.address();
+            argSize = Abi.GETEVENTS_ARG_SIZE;
+            flags |= Abi.ENTER_EXT_ARG;
+        }
+        long r = Libc.syscall(errno, Libc.SYS_IO_URING_ENTER, fd, toSubmit, minComplete, flags, arg, argSize);
+        if (r > 0) {
+            sqSubmitted += (int) r;
+        } else if (r < 0 && toSubmit > 0) {
+            // Without SQPOLL, the kernel consumed what its head says, whatever the result.
+            sqSubmitted = (int) INT.getAcquire(rings, sqHeadOff);
+        }
+        if (r >= 0 && sqSubmitted != sqTail) {
+            sqSubmitted = (int) INT.getAcquire(rings, sqHeadOff);
+        }
+        return (int) r;
+    }
+
+    /**
+     * Whether the kernel holds completions that only an {@code io_uring_enter} with
+     * {@code GETEVENTS} will post ({@code IORING_SQ_TASKRUN}), or the CQ overflowed into the
+     * kernel's backlog. A plain memory read.
+     */
+    public boolean needsEnter() {
+        return ((int) INT.getAcquire(rings, sqFlagsOff) & 0x6) != 0; // SQ_CQ_OVERFLOW | SQ_TASKRUN
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Completion
+
+    /** Receives completions from {@link #reap}. */
+    @FunctionalInterface
+    public interface CompletionHandler {
+        void complete(long userData, int res, int flags);
+    }
+
+    /** Whether completions are waiting in the CQ. */
+    public boolean hasCompletions() {
+        return (int) INT.getAcquire(rings, cqTailOff) != cqHead;
+    }
+
+    /**
+     * Hands every completion now in the CQ to {@code handler}, oldest first, and frees their
+     * slots. The handler may prepare SQEs; it must not reap.
+     *
+     * @return the number of completions handled
+     */
+    public int reap(CompletionHandler handler) {
+        int n = 0;
+        for (;;) {
+            int tail = (int) INT.getAcquire(rings, cqTailOff);
+            int head = cqHead;
+            if (head == tail) {
+                return n;
+            }
+            while (head != tail) {
+                long cqe = cqesOff + (long) (head & cqMask) * Abi.CQE_SIZE;
+                long userData = rings.get(LONG, cqe + Abi.CQE_USER_DATA);
+                int res = rings.get(JAVA_INT, cqe + Abi.CQE_RES);
+                int flags = rings.get(JAVA_INT, cqe + Abi.CQE_FLAGS);
+                head++;
+                cqHead = head;
+                INT.setRelease(rings, cqHeadOff, head);
+                n++;
+                handler.complete(userData, res, flags);
+            }
+        }
+    }
+
+    /** Completions the kernel dropped because the CQ was full (0 with {@code FEAT_NODROP}). */
+    public int cqOverflow() {
+        return (int) INT.getAcquire(rings, cqOverflowOff);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Registration
+
+    /** {@code io_uring_register(fd, opcode, arg, nr)}: the result, or {@code -errno}. */
+    public int register(int opcode, long arg, int nr) {
+        return (int) Libc.syscall(errno, Libc.SYS_IO_URING_REGISTER, fd, opcode, arg, nr, 0, 0);
+    }
+
+    /** The opcodes and features this kernel's io_uring supports. */
+    public Probe probe() throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            int ops = 256;
+            MemorySegment p = a.allocate(Abi.PROBE_HEADER + (long) ops * Abi.PROBE_OP_SIZE, 8);
+            int r = register(Abi.REGISTER_PROBE, p.address(), ops);
+            if (r < 0) {
+                throw new ErrnoException("io_uring_register(PROBE)", r);
+            }
+            int len = Byte.toUnsignedInt(p.get(JAVA_BYTE, 1));
+            BitSet supported = new BitSet();
+            for (int i = 0; i < len; i++) {
+                long op = Abi.PROBE_HEADER + (long) i * Abi.PROBE_OP_SIZE;
+                short flags = p.get(JAVA_SHORT, op + Abi.PROBE_OP_FLAGS);
+                if ((flags & Abi.PROBE_OP_SUPPORTED) != 0) {
+                    supported.set(Byte.toUnsignedInt(p.get(JAVA_BYTE, op)));
+                }
+            }
+            return new Probe(supported, features, setupFlags);
+        }
+    }
+
+    /** Registers an empty fixed-buffer table of {@code slots} entries ({@code REGISTER_BUFFERS2}, sparse). */
+    public void registerSparseBuffers(int slots) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment reg = a.allocate(Abi.RSRC_REGISTER_SIZE, 8);
+            reg.set(JAVA_INT, 0, slots);
+            reg.set(JAVA_INT, 4, Abi.RSRC_REGISTER_SPARSE);
+            int r = register(Abi.REGISTER_BUFFERS2, reg.address(), Abi.RSRC_REGISTER_SIZE);
+            if (r < 0) {
+                throw new ErrnoException("io_uring_register(BUFFERS2, " + slots + " sparse slots)", r);
+            }
+        }
+    }
+
+    /**
+     * Puts memory in fixed-buffer slot {@code slot}, or empties the slot when {@code length} is 0
+     * ({@code REGISTER_BUFFERS_UPDATE}).
+     *
+     * @return 1, or {@code -errno}
+     */
+    public int updateBuffer(int slot, long address, long length) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment iov = a.allocate(16, 8);
+            iov.set(LONG, 0, length == 0 ? 0L : address);
+            iov.set(LONG, 8, length);
+            MemorySegment up = a.allocate(Abi.RSRC_UPDATE2_SIZE, 8);
+            up.set(JAVA_INT, 0, slot);
+            up.set(LONG, 8, iov.address());
+            up.set(LONG, 16, 0L);
+            up.set(JAVA_INT, 24, 1);
+            return register(Abi.REGISTER_BUFFERS_UPDATE, up.address(), Abi.RSRC_UPDATE2_SIZE);
+        }
+    }
+
+    /** Registers an empty fixed-file table of {@code slots} entries ({@code REGISTER_FILES2}, sparse). */
+    public void registerSparseFiles(int slots) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment reg = a.allocate(Abi.RSRC_REGISTER_SIZE, 8);
+            reg.set(JAVA_INT, 0, slots);
+            reg.set(JAVA_INT, 4, Abi.RSRC_REGISTER_SPARSE);
+            int r = register(Abi.REGISTER_FILES2, reg.address(), Abi.RSRC_REGISTER_SIZE);
+            if (r < 0) {
+                throw new ErrnoException("io_uring_register(FILES2, " + slots + " sparse slots)", r);
+            }
+        }
+    }
+
+    /**
+     * Puts file descriptor {@code fileDescriptor} in fixed-file slot {@code slot}, or empties it
+     * with -1 ({@code REGISTER_FILES_UPDATE2}).
+     *
+     * @return 1, or {@code -errno}
+     */
+    public int updateFile(int slot, int fileDescriptor) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment fds = a.allocate(JAVA_INT);
+            fds.set(JAVA_INT, 0, fileDescriptor);
+            MemorySegment up = a.allocate(Abi.RSRC_UPDATE2_SIZE, 8);
+            up.set(JAVA_INT, 0, slot);
+            up.set(LONG, 8, fds.address());
+            up.set(JAVA_INT, 24, 1);
+            return register(Abi.REGISTER_FILES_UPDATE2, up.address(), Abi.RSRC_UPDATE2_SIZE);
+        }
+    }
+
+    /** Unmaps the rings and closes the ring's file descriptor; in-flight operations are cancelled by the kernel. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Libc.munmap(errno, sqes.address(), sqesSize);
+        Libc.munmap(errno, rings.address(), ringsSize);
+        Libc.close(errno, fd);
+        arena.close();
+    }
+}
