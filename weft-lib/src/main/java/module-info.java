@@ -9,13 +9,17 @@
  *       entry point, its {@link dev.weft.runtime.Config} and stats.</li>
  *   <li>{@link dev.weft.task}: tasks (virtual threads on weft's workers), join handles, yielding,
  *       sleeping, timeouts.</li>
+ *   <li>{@link dev.weft.net}: TCP listeners and streams on the runtime's I/O driver (io_uring, or
+ *       NIO where io_uring cannot work).</li>
  * </ul>
- * Internal: {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook)
+ * Internal: {@code dev.weft.uring} (the FFM binding to io_uring), {@code dev.weft.io} (the
+ * per-worker drivers), {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook)
  * and {@code dev.weft.time} (the timer).
  */
 module dev.weft {
     exports dev.weft.device;
     exports dev.weft.idle;
+    exports dev.weft.net;
     exports dev.weft.runtime;
     exports dev.weft.task;
 }

@@ -1,6 +1,7 @@
 package dev.weft.bench;
 
 import dev.weft.bench.device.DeviceSuite;
+import dev.weft.bench.net.NetSuite;
 import dev.weft.bench.sched.SchedSuite;
 
 import java.util.Arrays;
@@ -21,8 +22,8 @@ public enum Suite {
     SCHED("sched", "the work-stealing scheduler", SchedSuite::new),
     /** Actors. */
     ACTORS("actors", "actors", null),
-    /** Networking over io_uring. */
-    NET("net", "io_uring networking", null),
+    /** Echo servers over io_uring and NIO against Netty's io_uring and epoll and JDK virtual threads. */
+    NET("net", "io_uring networking", NetSuite::new),
     /** The I/O request queue. */
     IO("io", "the I/O request queue", null),
     /** An HTTP server over io_uring networking. */

@@ -75,6 +75,29 @@ public interface IoDriver extends Driver {
     /** Writes some of the buffers, in order (a gathering write): the bytes written, or {@code -errno}. */
     long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException;
 
+    /**
+     * Sends {@code length} bytes from {@code offset} of registered region {@code (slot,
+     * generation)}: the bytes written, or {@code -errno}.
+     *
+     * @throws UnsupportedOperationException on a backend without registered regions (NIO)
+     * @throws IllegalArgumentException      for an id that is not registered, or a range outside it
+     */
+    int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length, long timeoutNanos)
+            throws InterruptedIOException;
+
+    /** Receives into registered region {@code (slot, generation)} at {@code offset}: as {@link #writeRegion}. */
+    int readRegion(SocketHandle socket, int slot, int generation, long offset, int length, long timeoutNanos)
+            throws InterruptedIOException;
+
     /** Operations started on this driver, for stats. */
     long operations();
+
+    /** The runtime's shared I/O state; set by {@link #joinGroup} before the workers start. */
+    IoGroup group();
+
+    /** Joins the runtime's group; a backend with registered regions sizes its table to {@code regionSlots}. */
+    void joinGroup(IoGroup group, int regionSlots);
+
+    /** From any thread: cancels every operation in flight on this driver (runtime shutdown). */
+    void cancelAll();
 }

@@ -85,6 +85,9 @@ public final class UringDriver implements IoDriver {
     private final MemorySegment wakeBuffer;
     private final ConcurrentLinkedQueue<Runnable> controlQueue = new ConcurrentLinkedQueue<>();
     private volatile boolean controlPending;
+    private volatile boolean closed;
+    private IoGroup group;
+    private int regionSlots;
     private final ArrayDeque<MemorySegment> staging = new ArrayDeque<>();
     private BufferRing recvBuffers; // null if the kernel has no provided-buffer rings
     private MemorySegment timespecs;
@@ -148,6 +151,14 @@ public final class UringDriver implements IoDriver {
         } catch (ErrnoException e) {
             throw new IllegalStateException("could not enable the worker's io_uring ring: " + e.getMessage(), e);
         }
+        if (regionSlots > 0) {
+            try {
+                ring.registerSparseBuffers(regionSlots);
+            } catch (ErrnoException e) {
+                throw new IllegalStateException("could not create the registered-region table (" + regionSlots
+                        + " slots) on the worker's ring: " + e.getMessage(), e);
+            }
+        }
         if (probe.supports(Abi.OP_RECV)) {
             try {
                 recvBuffers = BufferRing.register(ring, RECV_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
@@ -192,6 +203,10 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public void close() {
+        closed = true;
+        if (controlPending) {
+            runControl(); // answer what waits (a region update fails with EBADF once closed)
+        }
         if (recvBuffers != null) {
             recvBuffers.close();
         }
@@ -219,7 +234,48 @@ public final class UringDriver implements IoDriver {
     public void control(Runnable message) {
         controlQueue.add(message);
         controlPending = true;
-        wakeHandle.wake();
+        if (closed) {
+            runControlAfterClose(); // the worker is gone: nobody else will run it
+        } else {
+            wakeHandle.wake();
+        }
+    }
+
+    private void runControlAfterClose() {
+        Runnable m;
+        while ((m = controlQueue.poll()) != null) {
+            m.run();
+        }
+    }
+
+    @Override
+    public IoGroup group() {
+        return group;
+    }
+
+    @Override
+    public void joinGroup(IoGroup group, int regionSlots) {
+        this.group = group;
+        this.regionSlots = regionSlots;
+    }
+
+    /** Puts region memory in fixed-buffer slot {@code slot} of this ring (empties it for length 0), on the worker's thread. */
+    void updateRegion(int slot, long address, long length, java.util.function.IntConsumer done) {
+        control(() -> done.accept(closed ? -Errno.EBADF : ring.updateBuffer(slot, address, length)));
+    }
+
+    @Override
+    public void cancelAll() {
+        control(() -> {
+            if (closed) {
+                return;
+            }
+            for (int slot = 0; slot < ops.length; slot++) {
+                if (ops[slot] != null) {
+                    cancel(((long) generations[slot] << 32) | slot);
+                }
+            }
+        });
     }
 
     private void runControl() {
@@ -344,6 +400,8 @@ public final class UringDriver implements IoDriver {
     static class Op {
         final Thread waiter = Thread.currentThread();
         int slot;
+        long token;
+        long sqe;
         int res;
         int flags;
         volatile boolean done;
@@ -406,6 +464,9 @@ public final class UringDriver implements IoDriver {
         if (res == -Errno.ECANCELED) {
             if (cancelled || Thread.currentThread().isInterrupted()) {
                 throw new InterruptedIOException("the task was cancelled while it waited for I/O");
+            }
+            if (group != null && group.isShuttingDown()) {
+                throw new InterruptedIOException("the runtime shut down while the task waited for I/O");
             }
             return -Errno.ETIMEDOUT;
         }
@@ -657,9 +718,64 @@ public final class UringDriver implements IoDriver {
         return r;
     }
 
+    @Override
+    public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length,
+                           long timeoutNanos) throws InterruptedIOException {
+        MemorySegment region = region(slot, generation, offset, length);
+        int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
+        if (r == -Errno.EINVAL && !fixedSendChecked) {
+            fixedSendChecked = true;
+            fixedSend = false; // this kernel's SEND takes no fixed buffer: send from the address
+        }
+        if (!fixedSend) {
+            Op op = current().newRegionSend(socket, region, offset, length);
+            return current().awaitPrepared(op, timeoutNanos);
+        }
+        fixedSendChecked = true;
+        return r;
+    }
+
+    private boolean fixedSend = true;
+    private boolean fixedSendChecked;
+
+    private Op newRegionSend(SocketHandle socket, MemorySegment region, long offset, int length) {
+        Op op = new Op();
+        op.keepAlive = region;
+        op.token = track(op);
+        op.sqe = sqe();
+        ring.prepare(op.sqe, Abi.OP_SEND, socket(socket).fd, region.address() + offset, length, 0, op.token);
+        ring.setOpFlags(op.sqe, MSG_NOSIGNAL);
+        return op;
+    }
+
+    private int awaitPrepared(Op op, long timeoutNanos) throws InterruptedIOException {
+        return await(op, op.sqe, op.token, timeoutNanos);
+    }
+
+    @Override
+    public int readRegion(SocketHandle socket, int slot, int generation, long offset, int length,
+                          long timeoutNanos) throws InterruptedIOException {
+        MemorySegment region = region(slot, generation, offset, length);
+        return read(socket, region.asSlice(offset, length), timeoutNanos);
+    }
+
+    private MemorySegment region(int slot, int generation, long offset, int length) {
+        MemorySegment region = group == null || group.regions() == null ? null
+                : group.regions().segment(slot, generation);
+        if (region == null) {
+            throw new IllegalArgumentException("region (slot " + slot + ", generation " + generation
+                    + ") is not registered; use an id from Runtime.registerRegion that was not unregistered");
+        }
+        if (offset < 0 || length < 0 || offset + length > region.byteSize()) {
+            throw new IllegalArgumentException("range [" + offset + ", " + offset + "+" + length
+                    + ") is outside region (slot " + slot + ") of " + region.byteSize() + " bytes");
+        }
+        return region;
+    }
+
     /**
-     * Sends {@code length} bytes at {@code offset} in registered region slot {@code slot}, whose
-     * memory starts at {@code base} ({@code SEND} with {@code IORING_RECVSEND_FIXED_BUF}).
+     * Sends {@code length} bytes at {@code offset} in registered region slot {@code slot}
+     * ({@code SEND} with {@code IORING_RECVSEND_FIXED_BUF}).
      */
     int writeFixed(SocketHandle socket, int slot, MemorySegment region, long offset, int length, long timeoutNanos)
             throws InterruptedIOException {

@@ -2,6 +2,7 @@ package dev.weft.net;
 
 import dev.weft.io.IoDriver;
 import dev.weft.io.SocketConfig;
+import dev.weft.io.IoGroup;
 import dev.weft.io.SocketHandle;
 import dev.weft.uring.ErrnoException;
 
@@ -32,16 +33,18 @@ public final class TcpListener implements AutoCloseable {
     private final SocketHandle socket;
     private final SocketConfig config;
     private final InetSocketAddress local;
+    private final IoGroup group;
 
-    private TcpListener(SocketHandle socket, SocketConfig config) throws ErrnoException {
+    private TcpListener(SocketHandle socket, SocketConfig config, IoGroup group) throws ErrnoException {
         this.socket = socket;
         this.config = config;
         this.local = socket.localAddress();
+        this.group = group;
     }
 
-    /** Binds with {@link SocketConfig#DEFAULTS} (SO_REUSEADDR, TCP_NODELAY on accepted streams). */
+    /** Binds with {@link SocketOptions#DEFAULTS} (SO_REUSEADDR, TCP_NODELAY on accepted streams). */
     public static TcpListener bind(InetSocketAddress address, int backlog) throws IOException {
-        return bind(address, backlog, SocketConfig.DEFAULTS);
+        return bind(address, backlog, SocketOptions.DEFAULTS);
     }
 
     /**
@@ -53,13 +56,17 @@ public final class TcpListener implements AutoCloseable {
      * @throws IllegalStateException when not called from a weft task
      * @throws NetException          naming the address and errno (EADDRINUSE, EACCES, ...)
      */
-    public static TcpListener bind(InetSocketAddress address, int backlog, SocketConfig config) throws IOException {
+    public static TcpListener bind(InetSocketAddress address, int backlog, SocketOptions options) throws IOException {
         Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(options, "options");
+        SocketConfig config = options.toConfig();
         if (backlog < 1) {
             throw new IllegalArgumentException("backlog must be >= 1, was " + backlog);
         }
         IoDriver io = IoDriver.current("TcpListener.bind");
+        if (io.group().isShuttingDown()) {
+            throw new NetException("bind to " + address + " failed: the runtime is shutting down", 0);
+        }
         SocketHandle s;
         try {
             s = io.listen(address, backlog, config);
@@ -67,7 +74,9 @@ public final class TcpListener implements AutoCloseable {
             throw NetException.of("bind to " + address, e.errno());
         }
         try {
-            return new TcpListener(s, config);
+            TcpListener l = new TcpListener(s, config, io.group());
+            io.group().listening(s); // shutdown closes it
+            return l;
         } catch (ErrnoException e) {
             s.close();
             throw NetException.of("getsockname of listener on " + address, e.errno());
@@ -98,7 +107,8 @@ public final class TcpListener implements AutoCloseable {
             return new TcpStream(io.accept(socket, timeoutNanos, config));
         } catch (ErrnoException e) {
             if (socket.isClosed()) {
-                throw new NetException("accept on " + this + " failed: the listener was closed", e.errno());
+                throw new NetException("accept on " + this + " failed: the listener was closed"
+                        + (group.isShuttingDown() ? " (the runtime is shutting down)" : ""), e.errno());
             }
             throw NetException.of("accept on " + this, e.errno());
         }
@@ -113,6 +123,7 @@ public final class TcpListener implements AutoCloseable {
     @Override
     public void close() {
         socket.close();
+        group.stoppedListening(socket);
     }
 
     public boolean isClosed() {

@@ -3,6 +3,7 @@ package dev.weft.net;
 import dev.weft.io.IoDriver;
 import dev.weft.io.SocketConfig;
 import dev.weft.io.SocketHandle;
+import dev.weft.runtime.RegionId;
 import dev.weft.uring.ErrnoException;
 
 import java.io.IOException;
@@ -38,9 +39,9 @@ public final class TcpStream implements AutoCloseable {
         this.socket = socket;
     }
 
-    /** Connects with {@link SocketConfig#DEFAULTS}. */
+    /** Connects with {@link SocketOptions#DEFAULTS}. */
     public static TcpStream connect(InetSocketAddress address, Duration timeout) throws IOException {
-        return connect(address, timeout, SocketConfig.DEFAULTS);
+        return connect(address, timeout, SocketOptions.DEFAULTS);
     }
 
     /**
@@ -50,10 +51,11 @@ public final class TcpStream implements AutoCloseable {
      * @throws IoTimeoutException         when the connection was not made in time
      * @throws IllegalStateException      when not called from a weft task
      */
-    public static TcpStream connect(InetSocketAddress address, Duration timeout, SocketConfig config)
+    public static TcpStream connect(InetSocketAddress address, Duration timeout, SocketOptions options)
             throws IOException {
         Objects.requireNonNull(address, "address");
-        Objects.requireNonNull(config, "config");
+        Objects.requireNonNull(options, "options");
+        SocketConfig config = options.toConfig();
         long nanos = nanos(timeout, "connect timeout");
         IoDriver io = IoDriver.current("TcpStream.connect");
         try {
@@ -173,6 +175,33 @@ public final class TcpStream implements AutoCloseable {
             throw failure("write", (int) -r);
         }
         return r;
+    }
+
+    /**
+     * Sends {@code length} bytes from {@code offset} of a registered region (a fixed buffer on
+     * io_uring: no per-operation page pinning): the number written.
+     *
+     * @throws UnsupportedOperationException on the NIO backend
+     * @throws IllegalArgumentException      for an id that is not registered, or a range outside it
+     */
+    public int write(RegionId region, long offset, int length) throws IOException {
+        Objects.requireNonNull(region, "region");
+        int r = io("write").writeRegion(socket, region.slot(), region.generation(), offset, length,
+                writeTimeoutNanos);
+        if (r < 0) {
+            throw failure("write", -r);
+        }
+        return r;
+    }
+
+    /** Receives into a registered region at {@code offset}: the number read, or -1 at end of stream. */
+    public int read(RegionId region, long offset, int length) throws IOException {
+        Objects.requireNonNull(region, "region");
+        if (length == 0) {
+            return 0;
+        }
+        return readResult(io("read").readRegion(socket, region.slot(), region.generation(), offset, length,
+                readTimeoutNanos));
     }
 
     /** Writes all of {@code src}. */

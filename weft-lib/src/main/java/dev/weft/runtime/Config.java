@@ -18,14 +18,23 @@ import java.util.Objects;
  * @param timeslice        how long a task runs before {@code Task.check()} yields
  * @param io               the I/O backend; default {@link IoMode#fromSystemProperty()} (AUTO
  *                         unless {@code -Dweft.io} says otherwise)
+ * @param maxRegions       slots of the registered-region table on every worker's ring
+ *                         (io_uring), 1..16384; default 64
  */
-public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Duration timeslice, IoMode io) {
+public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Duration timeslice, IoMode io,
+                     int maxRegions) {
 
     /** Most workers a runtime can have. */
     public static final int MAX_WORKERS = 1024;
 
     /** Default {@link #timeslice}. */
     public static final Duration DEFAULT_TIMESLICE = Duration.ofNanos(100_000);
+
+    /** Default {@link #maxRegions}. */
+    public static final int DEFAULT_MAX_REGIONS = 64;
+
+    /** Largest {@link #maxRegions} (the kernel's fixed-buffer table allows 16384). */
+    public static final int MAX_REGIONS = 16384;
 
     /** Default {@link #threadNamePrefix}. */
     public static final String DEFAULT_THREAD_NAME_PREFIX = "weft-worker";
@@ -47,6 +56,10 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         if (timeslice.isNegative() || timeslice.isZero()) {
             throw new IllegalArgumentException("timeslice " + timeslice
                     + " must be positive; the default is " + DEFAULT_TIMESLICE);
+        }
+        if (maxRegions < 1 || maxRegions > MAX_REGIONS) {
+            throw new IllegalArgumentException("maxRegions " + maxRegions + " is outside 1.." + MAX_REGIONS
+                    + "; the default is " + DEFAULT_MAX_REGIONS);
         }
         if (threadNamePrefix.isBlank()) {
             throw new IllegalArgumentException("threadNamePrefix must not be blank; the default is "
@@ -77,6 +90,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         private String threadNamePrefix = DEFAULT_THREAD_NAME_PREFIX;
         private Duration timeslice = DEFAULT_TIMESLICE;
         private IoMode io;
+        private int maxRegions = DEFAULT_MAX_REGIONS;
 
         private Builder() {
         }
@@ -111,6 +125,12 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
             return this;
         }
 
+        /** Slots of the registered-region table (default 64). */
+        public Builder maxRegions(int slots) {
+            this.maxRegions = slots;
+            return this;
+        }
+
         /**
          * The config.
          *
@@ -118,7 +138,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
          */
         public Config build() {
             return new Config(minWorkers, maxWorkers, threadNamePrefix, timeslice,
-                    io != null ? io : IoMode.fromSystemProperty());
+                    io != null ? io : IoMode.fromSystemProperty(), maxRegions);
         }
     }
 }

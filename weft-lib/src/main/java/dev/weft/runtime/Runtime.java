@@ -1,11 +1,18 @@
 package dev.weft.runtime;
 
+import dev.weft.io.IoBackends;
+import dev.weft.io.IoGroup;
+import dev.weft.io.RegionRegistry;
 import dev.weft.sched.Scheduler;
 import dev.weft.sched.TaskCell;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.TaskBuilder;
 
+import java.lang.foreign.MemorySegment;
 import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -25,14 +32,21 @@ import java.util.concurrent.Callable;
  * {@link #start} fails with a message naming it when it is missing.
  *
  * <p>{@link #close()} stops new spawns and lets running tasks finish; a task that never ends keeps
- * its worker (and {@link #awaitTermination}) waiting.
+ * its worker (and {@link #awaitTermination}) waiting. {@link #shutdown(Duration)} also stops
+ * accepting connections and, after a grace period, cancels the I/O still in flight.
+ *
+ * <h2>I/O</h2>
+ * Each worker owns an I/O driver: an io_uring ring, or a NIO selector where io_uring cannot work
+ * ({@link IoMode}, {@link #ioInfo()}). Tasks use it through {@code dev.weft.net}.
  */
 public final class Runtime implements AutoCloseable {
 
     private final Scheduler scheduler;
+    private final IoBackends.Opened io;
 
-    private Runtime(Scheduler scheduler) {
+    private Runtime(Scheduler scheduler, IoBackends.Opened io) {
         this.scheduler = scheduler;
+        this.io = io;
     }
 
     /**
@@ -41,7 +55,102 @@ public final class Runtime implements AutoCloseable {
      * @throws IllegalStateException if the JVM lacks the flag weft needs (the message names it)
      */
     public static Runtime start(Config config) {
-        return new Runtime(Scheduler.start(config));
+        Objects.requireNonNull(config, "config");
+        IoBackends.Opened io = IoBackends.open(config.io().name().toLowerCase(java.util.Locale.ROOT),
+                config.workerCount(), config.maxRegions());
+        try {
+            return new Runtime(Scheduler.start(config, io.drivers()::get), io);
+        } catch (RuntimeException | Error e) {
+            io.closeAll();
+            throw e;
+        }
+    }
+
+    /** The I/O backend in use and what the kernel's io_uring supports. */
+    public IoInfo ioInfo() {
+        return new IoInfo(io.backend(), Optional.ofNullable(io.fallbackReason()),
+                io.probe() == null ? List.of() : io.probe().opcodeNames(),
+                io.probe() == null ? List.of() : io.probe().featureNames());
+    }
+
+    /**
+     * Registers native memory as a fixed buffer on every worker's ring, at one slot index, so
+     * that I/O on any worker can use it without pinning it per operation
+     * ({@code TcpStream.write(RegionId, ...)}).
+     *
+     * @throws UnsupportedOperationException on the NIO backend
+     * @throws IllegalStateException         when the table is full, or a worker's ring refused
+     *                                       (the first error, after every worker answered)
+     * @throws IllegalArgumentException      for heap memory or a size outside 1 byte..1 GiB
+     */
+    public RegionId registerRegion(MemorySegment memory) throws InterruptedException {
+        Objects.requireNonNull(memory, "memory");
+        int[] id = regions("registerRegion").register(memory);
+        return new RegionId(id[0], id[1]);
+    }
+
+    /**
+     * Unregisters a region on every worker.
+     *
+     * @throws IllegalArgumentException for {@link RegionId#NONE} or an id not registered now
+     */
+    public void unregisterRegion(RegionId id) throws InterruptedException {
+        Objects.requireNonNull(id, "id");
+        regions("unregisterRegion").unregister(id.slot(), id.generation());
+    }
+
+    private RegionRegistry regions(String what) {
+        RegionRegistry r = io.group() == null ? null : io.group().regions();
+        if (r == null) {
+            throw new UnsupportedOperationException(what + " is unsupported on the " + io.backend()
+                    + " backend: registered regions are io_uring fixed buffers");
+        }
+        if (scheduler.isClosed()) {
+            throw new IllegalStateException(what + " on " + this + ": the runtime is closed");
+        }
+        return r;
+    }
+
+    /**
+     * Shuts down for a server: stops spawns and closes every listener (so no connection is
+     * accepted), lets tasks and their I/O finish for up to {@code grace}, then cancels the I/O
+     * still in flight (those tasks get {@link java.io.InterruptedIOException}) and waits up to one
+     * more second.
+     *
+     * @return whether every task ended
+     */
+    public boolean shutdown(Duration grace) throws InterruptedException {
+        Objects.requireNonNull(grace, "grace");
+        scheduler.close();
+        IoGroup group = io.group();
+        if (group != null) {
+            group.stopAccepting();
+        }
+        if (scheduler.awaitTermination(grace)) {
+            return true;
+        }
+        if (group != null) {
+            group.cancelAll();
+        }
+        return scheduler.awaitTermination(Duration.ofSeconds(1));
+    }
+
+    /**
+     * Makes SIGINT and SIGTERM (and any other orderly JVM exit) run {@link #shutdown(Duration)}
+     * with {@code grace}, through a JVM shutdown hook.
+     *
+     * @return this runtime
+     */
+    public Runtime shutdownOnSignals(Duration grace) {
+        Objects.requireNonNull(grace, "grace");
+        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                shutdown(grace);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, scheduler.config().threadNamePrefix() + "-shutdown"));
+        return this;
     }
 
     /** Starts a runtime with {@link Config#defaults()}. */

@@ -12,9 +12,10 @@ import java.util.function.ToLongFunction;
  *                       threads)
  * @param failed         task bodies that threw
  * @param timersPending  timers (sleeps, timeouts) waiting to fire
+ * @param ioBackend      the I/O backend: {@code io_uring}, {@code nio}, or {@code none}
  */
 public record RuntimeStats(List<WorkerStats> workers, long spawnedOutside, long wokenOutside, long failed,
-                           long timersPending) {
+                           long timersPending, String ioBackend) {
 
     /** Makes the worker list unmodifiable. */
     public RuntimeStats {

@@ -396,7 +396,7 @@ public final class Scheduler implements Executor {
         }
         Timer t = timer;
         return new RuntimeStats(list, spawnedOutside.get(), wokenOutside.sum(), failed.sum(),
-                t == null ? 0 : t.pending());
+                t == null ? 0 : t.pending(), workers[0].driver.backend());
     }
 
     /** E.g. {@code weft runtime 'weft-worker' (2 workers, open)}. */

@@ -1,0 +1,47 @@
+package dev.weft.bench.net;
+
+import dev.weft.bench.ResultTable;
+import dev.weft.bench.SuiteReport;
+import dev.weft.bench.TargetLines;
+
+/**
+ * The targets the networking issue states, checked against a report. Reported, never tuned for.
+ * All at {@code echo-64b-100c}:
+ * <ul>
+ *   <li>throughput: weft at least 1.2 times {@code netty-uring} and 1.3 times
+ *       {@code netty-epoll};</li>
+ *   <li>p99 latency: weft's at most {@code netty-uring}'s;</li>
+ *   <li>throughput: weft's NIO fallback ({@code weft-nio}) at least 0.8 times
+ *       {@code netty-epoll}.</li>
+ * </ul>
+ */
+public final class NetTargets {
+
+    static final double URING_FACTOR = 1.2;
+    static final double EPOLL_FACTOR = 1.3;
+    static final double P99_FACTOR = 1.0;
+    static final double NIO_FACTOR = 0.8;
+
+    private static final String CASE = NetCase.ECHO_64B_100C.id();
+    private static final String TPUT = NetCase.THROUGHPUT;
+
+    private NetTargets() {
+    }
+
+    /** The target lines, ending with a newline. */
+    public static String render(SuiteReport report) {
+        TargetLines t = new TargetLines(report);
+        String weft = ResultTable.WEFT;
+        String uring = NettyEcho.Transport.IO_URING.impl();
+        String epoll = NettyEcho.Transport.EPOLL.impl();
+        t.ratio(CASE + " throughput: weft >= 1.2x " + uring, t.find(CASE, weft, TPUT),
+                t.find(CASE, uring, TPUT), URING_FACTOR);
+        t.ratio(CASE + " throughput: weft >= 1.3x " + epoll, t.find(CASE, weft, TPUT),
+                t.find(CASE, epoll, TPUT), EPOLL_FACTOR);
+        t.ratio(CASE + " p99: weft <= " + uring + " (ratio " + uring + "/weft >= 1)",
+                t.find(CASE, weft, NetCase.P99), t.find(CASE, uring, NetCase.P99), P99_FACTOR);
+        t.ratio(CASE + " throughput: weft-nio >= 0.8x " + epoll, t.find(CASE, EchoServers.WEFT_NIO, TPUT),
+                t.find(CASE, epoll, TPUT), NIO_FACTOR);
+        return t.render();
+    }
+}

@@ -1,0 +1,130 @@
+package dev.weft.io;
+
+import dev.weft.sched.Driver;
+import dev.weft.sched.ThreadParker;
+import dev.weft.uring.ErrnoException;
+import dev.weft.uring.Probe;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** Chooses a runtime's I/O backend and opens one driver per worker. */
+public final class IoBackends {
+
+    private static final AtomicBoolean FALLBACK_SAID = new AtomicBoolean();
+
+    private IoBackends() {
+    }
+
+    /**
+     * The drivers a runtime starts with.
+     *
+     * @param drivers        one per worker, by index
+     * @param backend        {@code io_uring}, {@code nio} or {@code none}
+     * @param fallbackReason why io_uring was not used when it was wanted, or null
+     * @param probe          what the kernel's io_uring supports, or null without io_uring
+     * @param group          the drivers' shared state, or null without I/O
+     */
+    public record Opened(List<Driver> drivers, String backend, String fallbackReason, Probe probe, IoGroup group) {
+
+        /** Closes drivers that never reached a worker (the runtime failed to start). */
+        public void closeAll() {
+            for (Driver d : drivers) {
+                d.close();
+            }
+        }
+    }
+
+    /**
+     * Opens {@code count} drivers.
+     *
+     * @param mode {@code auto}, {@code uring}, {@code nio} or {@code none}
+     * @throws IllegalStateException when {@code uring} is forced and io_uring cannot work here,
+     *                               with the errno and a hint
+     */
+    public static Opened open(String mode, int count, int regionSlots) {
+        Opened o = openDrivers(mode, count);
+        if (o.backend().equals("none")) {
+            return o;
+        }
+        List<IoDriver> io = new ArrayList<>();
+        for (Driver d : o.drivers()) {
+            io.add((IoDriver) d);
+        }
+        IoGroup group = new IoGroup(o.backend(), io, regionSlots);
+        for (IoDriver d : io) {
+            d.joinGroup(group, regionSlots);
+        }
+        return new Opened(o.drivers(), o.backend(), o.fallbackReason(), o.probe(), group);
+    }
+
+    private static Opened openDrivers(String mode, int count) {
+        switch (mode) {
+            case "none" -> {
+                List<Driver> list = new ArrayList<>();
+                for (int i = 0; i < count; i++) {
+                    list.add(new ThreadParker());
+                }
+                return new Opened(list, "none", null, null, null);
+            }
+            case "nio" -> {
+                return openNio(count, null);
+            }
+            case "uring", "auto" -> {
+                String reason = uringUnavailableReason();
+                if (reason == null) {
+                    try {
+                        return openUring(count);
+                    } catch (ErrnoException e) {
+                        reason = e.getMessage();
+                    }
+                }
+                if (mode.equals("uring")) {
+                    throw new IllegalStateException("weft.io=uring was forced but io_uring cannot work here: " + reason);
+                }
+                if (FALLBACK_SAID.compareAndSet(false, true)) {
+                    System.err.println("weft: io_uring is not available (" + reason + "); using the NIO backend");
+                }
+                return openNio(count, reason);
+            }
+            default -> throw new IllegalArgumentException("unknown I/O mode '" + mode + "'; use auto, uring, nio or none");
+        }
+    }
+
+    /** Why io_uring cannot be tried on this platform at all, or null. */
+    static String uringUnavailableReason() {
+        String os = System.getProperty("os.name", "");
+        String arch = System.getProperty("os.arch", "");
+        if (!os.equals("Linux")) {
+            return "io_uring is Linux-only; this is " + os;
+        }
+        if (!(arch.equals("amd64") || arch.equals("x86_64") || arch.equals("aarch64"))) {
+            return "weft's io_uring binding knows the syscall numbers of x86-64 and arm64 only; this is " + arch;
+        }
+        return null;
+    }
+
+    private static Opened openUring(int count) throws ErrnoException {
+        List<Driver> list = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                list.add(UringDriver.open());
+            }
+        } catch (ErrnoException | RuntimeException e) {
+            for (Driver d : list) {
+                d.close();
+            }
+            throw e;
+        }
+        return new Opened(list, "io_uring", null, ((UringDriver) list.get(0)).probe(), null);
+    }
+
+    private static Opened openNio(int count, String reason) {
+        List<Driver> list = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            list.add(new NioDriver());
+        }
+        return new Opened(list, "nio", reason, null, null);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.weft.io;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The I/O state one runtime's drivers share: the backend, the registered-region table (io_uring
+ * only), the open listeners, and whether the runtime is shutting down.
+ *
+ * <h2>Shutdown</h2>
+ * {@link #stopAccepting()} marks the group and closes every listener, so waiting accepts fail and
+ * no new connection arrives; operations in flight go on. {@link #cancelAll()} then asks every
+ * driver to cancel what is still in flight; a task whose operation is cancelled this way gets
+ * {@link java.io.InterruptedIOException} saying the runtime shut down.
+ */
+public final class IoGroup {
+
+    /** Registered-region slots per ring unless configured otherwise. */
+    public static final int DEFAULT_REGION_SLOTS = 64;
+
+    private final String backend;
+    private final List<IoDriver> drivers;
+    private final RegionRegistry regions;
+    private final Set<SocketHandle> listeners = ConcurrentHashMap.newKeySet();
+    private volatile boolean shuttingDown;
+
+    IoGroup(String backend, List<IoDriver> drivers, int regionSlots) {
+        this.backend = backend;
+        this.drivers = List.copyOf(drivers);
+        this.regions = backend.equals("io_uring") ? new RegionRegistry(regionSlots, new RegionRegistry.Workers() {
+            @Override
+            public int count() {
+                return IoGroup.this.drivers.size();
+            }
+
+            @Override
+            public void update(int index, int slot, long address, long length, java.util.function.IntConsumer done) {
+                ((UringDriver) IoGroup.this.drivers.get(index)).updateRegion(slot, address, length, done);
+            }
+        }) : null;
+    }
+
+    public String backend() {
+        return backend;
+    }
+
+    /** The region table, or null on a backend without one (NIO). */
+    public RegionRegistry regions() {
+        return regions;
+    }
+
+    /** Tracks a listener so that shutdown can close it. */
+    public void listening(SocketHandle listener) {
+        listeners.add(listener);
+        if (shuttingDown) {
+            listener.close();
+        }
+    }
+
+    public void stoppedListening(SocketHandle listener) {
+        listeners.remove(listener);
+    }
+
+    public boolean isShuttingDown() {
+        return shuttingDown;
+    }
+
+    /** Closes every listener; later binds fail. */
+    public void stopAccepting() {
+        shuttingDown = true;
+        for (SocketHandle l : listeners) {
+            l.close();
+        }
+    }
+
+    /** Cancels every operation still in flight on every driver. */
+    public void cancelAll() {
+        shuttingDown = true;
+        for (IoDriver d : drivers) {
+            d.cancelAll();
+        }
+    }
+}

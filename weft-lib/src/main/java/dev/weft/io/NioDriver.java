@@ -1,0 +1,746 @@
+package dev.weft.io;
+
+import dev.weft.uring.Errno;
+import dev.weft.uring.ErrnoException;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.BindException;
+import java.net.ConnectException;
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
+import java.net.NoRouteToHostException;
+import java.net.ProtocolFamily;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.CancelledKeyException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.NotYetConnectedException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.channels.UnresolvedAddressException;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A worker's NIO driver: one {@link Selector}, for machines (or JVMs) without io_uring. Sockets
+ * are non-blocking channels ({@link NioSocket}); a task tries an operation at once and waits only
+ * if the channel is not ready.
+ *
+ * <h2>What it owns</h2>
+ * The selector, and through it one {@link SelectionKey} per channel that a task on this worker has
+ * waited on (a channel gets a key in the selector of each worker it was waited on from; keys live
+ * until the channel closes), whose attachment is the {@link NioSocket}. The tasks waiting are
+ * kept in the socket, one list per direction (read/accept, write/connect): see {@link NioSocket}.
+ * A count of the waiters registered here makes {@link #busy()}.
+ *
+ * <h2>The wait</h2>
+ * <ol>
+ *   <li>The task tries the non-blocking operation; if it made progress (or failed), that is the
+ *       result.</li>
+ *   <li>Otherwise, on the driver of the worker it runs on now (not necessarily the one whose
+ *       method it called: tasks migrate), it counts a waiter, adds a {@link Waiter} (its thread
+ *       and a {@code ready} flag) to the socket's list, and adds the direction's bit to the key's
+ *       interest set, creating the key if needed. All of that runs on the selector's own thread,
+ *       which is not selecting meanwhile: it is running this task.</li>
+ *   <li>It parks until {@code ready} is set (spurious wake-ups loop), or until its deadline
+ *       ({@code parkNanos}) or an interrupt, in which case it takes its waiter back out of the
+ *       list. Then it tries the operation again (once more even after its deadline passed; if
+ *       that would block too, the result is {@code -ETIMEDOUT}).</li>
+ *   <li>The worker selects in {@link #poll()} (between tasks, while {@link #busy()}) and in
+ *       {@link #park()} (a blocking {@code select}, when it has nothing to run). For each key
+ *       reported ready it removes the fired bits from the key's interest set, takes every waiter
+ *       of the fired directions out of the socket's lists, and settles each: the wait count goes
+ *       down, {@code ready} is set, the thread is unparked (which queues it on this worker).</li>
+ * </ol>
+ *
+ * <h2>Why no wake-up is lost</h2>
+ * The interest is registered before the readiness check that counts: the selector's next
+ * {@code select}, which comes after the registration (same thread, and the task parks before the
+ * worker selects again). Selection is level-triggered: data that arrived before the registration,
+ * even before the task's failed attempt, is reported by that select. Whoever settles a waiter
+ * sets {@code ready} (volatile) before it unparks the thread, and the task reads {@code ready}
+ * before each park: an unpark that comes before the park leaves the permit, so the park returns.
+ * A waiter leaves its list exactly once, under the socket's lock, so it is settled once: by a
+ * selector, by {@link NioSocket#close()}, or by the task itself when it gives up. A socket closed
+ * after a task added its waiter settles it; one closed before refuses the waiter (the list is
+ * checked and closed under the same lock), and the task returns {@code -EBADF}. Workers sleeping
+ * in {@link #park()} are woken by {@link #wake()}, {@code Selector.wakeup()}, whose pending
+ * wake-up is the permit: a wake-up before the select makes it return at once. (A
+ * {@code selectNow} in {@link #poll()} clears it; the worker never polls between announcing its
+ * park and parking.)
+ *
+ * <h2>Threads</h2>
+ * The selector, the keys' creation and interest changes, and the operation count are touched only
+ * on the worker's thread: its loop, or a task mounted on it while it registers. After it parks, a
+ * task may resume on another worker; from then on it touches only its {@link Waiter}, the socket's
+ * lists (under the socket's lock) and the wait count of the driver its waiter is registered with
+ * ({@link AtomicInteger}). A task that gives up leaves the interest bit set: the selector drops it
+ * the next time it fires with nobody waiting (one spurious select return, no spin). A waiter can
+ * be settled by a selector other than the one it registered with (the channel has keys in both):
+ * readiness is readiness, and the task retries either way.
+ *
+ * <h2>Errors</h2>
+ * Results are counts or {@code -errno}, as on io_uring; the JDK's exceptions are mapped by
+ * {@link #errno(Throwable)}. A read returns 0 at end of stream (the JDK's -1). Accept, connect and
+ * listen throw {@link ErrnoException}. A task interrupted (cancelled) while it waits gets
+ * {@link InterruptedIOException}, its interrupt status still set.
+ */
+public final class NioDriver implements IoDriver {
+
+    /** What a non-blocking attempt returns when it would block. */
+    private static final long WOULD_BLOCK = Long.MIN_VALUE;
+    /** Timeouts above this are treated as none (a deadline would overflow). */
+    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
+
+    private final Selector selector;
+    private final Consumer<SelectionKey> onReady = this::ready;
+    /** Waiters registered with this driver and not settled yet: up on the owner, down by whoever settles. */
+    private final AtomicInteger waiting = new AtomicInteger();
+    /** Messages any thread posts for the owner to run at its next poll or park ({@link #cancelAll()}). */
+    private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
+    private volatile boolean controlPending;
+    private volatile boolean closed;
+    private volatile IoGroup group;
+    private volatile Thread owner;
+    /** Operations started on this driver: written by the owner only (opaque), read by stats. */
+    @SuppressWarnings("unused") // through OPERATIONS
+    private long operations;
+
+    /**
+     * A driver with its selector.
+     *
+     * @throws UncheckedIOException if the JDK cannot open a selector (out of file descriptors)
+     */
+    public NioDriver() {
+        try {
+            selector = Selector.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not open an NIO selector for a weft worker: " + e.getMessage(), e);
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Driver
+
+    @Override
+    public void attach() {
+        owner = Thread.currentThread();
+    }
+
+    @Override
+    public void poll() {
+        if (controlPending) {
+            runControl();
+        }
+        try {
+            selector.selectNow(onReady);
+        } catch (IOException e) {
+            throw new UncheckedIOException("selectNow on " + this + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public boolean busy() {
+        return waiting.get() != 0 || controlPending;
+    }
+
+    @Override
+    public void park() {
+        if (controlPending) {
+            runControl();
+        }
+        try {
+            selector.select(onReady);
+        } catch (IOException e) {
+            throw new UncheckedIOException("select on " + this + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void wake() {
+        selector.wakeup(); // a no-op once the selector is closed
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            selector.close(); // deregisters every key: closed channels release their descriptors
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+
+    @Override
+    public String backend() {
+        return "nio";
+    }
+
+    @Override
+    public long operations() {
+        return (long) OPERATIONS.getOpaque(this);
+    }
+
+    @Override
+    public IoGroup group() {
+        return group;
+    }
+
+    /** Joins the runtime's group; NIO has no registered regions, so {@code regionSlots} is unused. */
+    @Override
+    public void joinGroup(IoGroup group, int regionSlots) {
+        this.group = group;
+    }
+
+    /**
+     * From any thread: every task waiting on this driver throws {@link InterruptedIOException}
+     * saying the runtime shut down. Runs on the worker at its next poll or park; a task that
+     * registers after that sees the group shutting down and throws likewise.
+     */
+    @Override
+    public void cancelAll() {
+        control(this::settleEveryWaiter);
+    }
+
+    /** Runs {@code message} on the worker's thread at its next poll or park, and wakes the worker. */
+    void control(Runnable message) {
+        control.add(message);
+        controlPending = true;
+        if (closed) {
+            control.clear(); // the worker is gone, and no task waits on a closed driver
+        } else {
+            selector.wakeup();
+        }
+    }
+
+    private void runControl() {
+        controlPending = false;
+        Runnable m;
+        while ((m = control.poll()) != null) {
+            m.run();
+        }
+    }
+
+    /** On the owner: settles every waiter registered with this driver, marked as cancelled. */
+    private void settleEveryWaiter() {
+        for (SelectionKey key : selector.keys()) {
+            if (key.attachment() instanceof NioSocket socket) {
+                for (int direction = NioSocket.READERS; direction <= NioSocket.WRITERS; direction++) {
+                    NioSocket.settleAll(socket.takeRegisteredWith(direction, this), true);
+                }
+            }
+        }
+    }
+
+    /** Waiters registered with this driver and not settled yet. */
+    int waiting() {
+        return waiting.get();
+    }
+
+    @Override
+    public String toString() {
+        Thread t = owner;
+        return "NIO driver" + (t != null ? " of " + t.getName() : "");
+    }
+
+    /** On the owner: a key the selector reported ready. */
+    private void ready(SelectionKey key) {
+        NioSocket socket = (NioSocket) key.attachment();
+        boolean read;
+        boolean write;
+        try {
+            int ops = key.readyOps();
+            read = (ops & (SelectionKey.OP_READ | SelectionKey.OP_ACCEPT)) != 0;
+            write = (ops & (SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT)) != 0;
+            int fired = (read ? SelectionKey.OP_READ | SelectionKey.OP_ACCEPT : 0)
+                    | (write ? SelectionKey.OP_WRITE | SelectionKey.OP_CONNECT : 0);
+            key.interestOpsAnd(~fired); // before any settled task can register again (it runs after this)
+        } catch (CancelledKeyException e) {
+            return; // the socket was closed: close() settled its waiters
+        }
+        if (read) {
+            NioSocket.settleAll(socket.takeAll(NioSocket.READERS), false);
+        }
+        if (write) {
+            NioSocket.settleAll(socket.takeAll(NioSocket.WRITERS), false);
+        }
+    }
+
+    /** On the owner: adds {@code op} to the interest set of the channel's key in this selector. */
+    private void interest(NioSocket socket, int op) throws ClosedChannelException {
+        SelectionKey key = socket.channel.keyFor(selector);
+        if (key == null) {
+            socket.channel.register(selector, op, socket);
+        } else {
+            key.interestOpsOr(op); // CancelledKeyException if the channel was closed
+        }
+    }
+
+    private void countOperation() {
+        OPERATIONS.setOpaque(this, (long) OPERATIONS.getOpaque(this) + 1);
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Waiting
+
+    /** A task waiting for readiness: registered with {@link #driver}, listed in one socket's list. */
+    static final class Waiter {
+        final Thread thread = Thread.currentThread();
+        final NioDriver driver;
+        /** The next waiter in the socket's list; guarded by the socket's lock. */
+        Waiter next;
+        /** Settled by {@link #cancelAll()}: the task throws instead of retrying. Written before {@code ready}. */
+        boolean cancelled;
+        volatile boolean ready;
+
+        Waiter(NioDriver driver) {
+            this.driver = driver;
+        }
+
+        /** By whoever took this waiter out of its list (a selector, close, cancelAll): wake the task. */
+        void settle(boolean cancel) {
+            driver.waiting.decrementAndGet();
+            cancelled = cancel;
+            ready = true; // before the unpark: the task reads it before each park
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** The NIO driver of the worker the calling task runs on. */
+    static NioDriver current(String what) {
+        IoDriver d = IoDriver.current(what);
+        if (d instanceof NioDriver n) {
+            return n;
+        }
+        throw new IllegalStateException(what + " on an NIO socket must run on a runtime whose I/O backend is NIO;"
+                + " this worker's backend is " + d.backend());
+    }
+
+    /**
+     * Waits until {@code socket} is ready in {@code direction} (or closes), or the deadline passes.
+     *
+     * @return 0: try the operation again (it may be ready, or the deadline passed while waiting);
+     *         {@code -ETIMEDOUT} if the deadline had passed before the wait; {@code -EBADF} if the
+     *         socket is closed
+     * @throws InterruptedIOException if the task is interrupted; its interrupt status stays set
+     */
+    private static int await(NioSocket socket, int direction, int op, boolean timed, long deadline, String what)
+            throws InterruptedIOException {
+        Thread me = Thread.currentThread();
+        if (me.isInterrupted()) {
+            throw interrupted(what, socket);
+        }
+        if (timed && deadline - System.nanoTime() <= 0L) {
+            return -Errno.ETIMEDOUT;
+        }
+        NioDriver d = current(what);
+        Waiter w = new Waiter(d);
+        d.waiting.incrementAndGet();
+        if (!socket.enqueue(direction, w)) {
+            d.waiting.decrementAndGet();
+            return -Errno.EBADF;
+        }
+        try {
+            d.interest(socket, op);
+        } catch (ClosedChannelException | CancelledKeyException e) {
+            giveUp(socket, direction, w); // close() may have settled it already
+            return -Errno.EBADF;
+        } catch (RuntimeException e) {
+            giveUp(socket, direction, w); // a closed selector: the runtime is gone
+            throw e;
+        }
+        IoGroup g = d.group;
+        if (g != null && g.isShuttingDown()) {
+            giveUp(socket, direction, w); // cancelAll may have run here already: do not wait for it
+            throw shutDown(what, socket);
+        }
+        while (!w.ready) {
+            if (me.isInterrupted()) {
+                giveUp(socket, direction, w);
+                throw interrupted(what, socket);
+            }
+            if (timed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0L) {
+                    giveUp(socket, direction, w);
+                    return 0; // one more attempt, then -ETIMEDOUT
+                }
+                LockSupport.parkNanos(socket, left);
+            } else {
+                LockSupport.park(socket);
+            }
+        }
+        if (w.cancelled) {
+            throw shutDown(what, socket);
+        }
+        return 0;
+    }
+
+    /** Takes the task's own waiter back, unless a selector or close took it first. Any thread. */
+    private static void giveUp(NioSocket socket, int direction, Waiter w) {
+        if (socket.remove(direction, w)) {
+            w.driver.waiting.decrementAndGet();
+        }
+    }
+
+    private static InterruptedIOException interrupted(String what, NioSocket socket) {
+        return new InterruptedIOException(what + " on " + socket
+                + " was interrupted (the task was cancelled) while it waited for I/O");
+    }
+
+    private static InterruptedIOException shutDown(String what, NioSocket socket) {
+        return new InterruptedIOException(what + " on " + socket + ": the runtime shut down while the task waited for I/O");
+    }
+
+    /** A non-blocking attempt: a count, or {@link #WOULD_BLOCK}. */
+    @FunctionalInterface
+    private interface Attempt {
+        long run() throws IOException;
+    }
+
+    /** Attempts until done: a count, or {@code -errno}. */
+    private static long transfer(NioSocket socket, int direction, int op, long timeoutNanos, String what,
+                                 Attempt attempt) throws InterruptedIOException {
+        boolean timed = timed(timeoutNanos);
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        for (;;) {
+            long r;
+            try {
+                r = attempt.run();
+            } catch (IOException | NotYetConnectedException e) {
+                return -errno(e);
+            }
+            if (r != WOULD_BLOCK) {
+                return r;
+            }
+            int w = await(socket, direction, op, timed, deadline, what);
+            if (w < 0) {
+                return w;
+            }
+        }
+    }
+
+    private static boolean timed(long timeoutNanos) {
+        return timeoutNanos >= 0L && timeoutNanos <= MAX_TIMEOUT_NANOS;
+    }
+
+    private static NioSocket nio(SocketHandle handle, String what) {
+        Objects.requireNonNull(handle, "socket");
+        if (handle instanceof NioSocket s) {
+            return s;
+        }
+        throw new IllegalArgumentException(what + " on the NIO backend was given " + handle
+                + "; sockets work only with drivers of the backend that made them");
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Operations
+
+    @Override
+    public SocketHandle listen(InetSocketAddress address, int backlog, SocketConfig config) throws ErrnoException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(config, "config");
+        ServerSocketChannel ch;
+        try {
+            ch = ServerSocketChannel.open(family(address, "listen"));
+        } catch (IOException e) {
+            throw errnoException("socket() to listen on " + address, e);
+        }
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.SO_REUSEADDR, config.reuseAddress());
+            if (config.reusePort()) {
+                if (!ch.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    throw new ErrnoException("SO_REUSEPORT on " + address + " failed: EOPNOTSUPP (this platform"
+                            + " has no SO_REUSEPORT)", Errno.EOPNOTSUPP, null);
+                }
+                ch.setOption(StandardSocketOptions.SO_REUSEPORT, true);
+            }
+            if (config.receiveBuffer() > 0) {
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBuffer()); // accepted sockets inherit it
+            }
+            ch.bind(address, backlog);
+            return new NioSocket(ch);
+        } catch (ErrnoException e) {
+            closeQuietly(ch);
+            throw e;
+        } catch (IOException | UnresolvedAddressException e) {
+            closeQuietly(ch);
+            throw errnoException("listen on " + address, e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    @Override
+    public SocketHandle accept(SocketHandle listener, long timeoutNanos, SocketConfig config)
+            throws ErrnoException, InterruptedIOException {
+        Objects.requireNonNull(config, "config");
+        NioSocket l = nio(listener, "accept");
+        ServerSocketChannel server = l.server("accept");
+        current("accept").countOperation();
+        boolean timed = timed(timeoutNanos);
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        for (;;) {
+            SocketChannel c;
+            try {
+                c = server.accept();
+            } catch (IOException e) {
+                throw errnoException("accept on " + l, e);
+            }
+            if (c != null) {
+                try {
+                    c.configureBlocking(false);
+                    configureStream(c, config);
+                } catch (IOException e) {
+                    closeQuietly(c);
+                    throw errnoException("configuring a socket accepted on " + l, e);
+                }
+                return new NioSocket(c);
+            }
+            int r = await(l, NioSocket.READERS, SelectionKey.OP_ACCEPT, timed, deadline, "accept");
+            if (r < 0) {
+                throw new ErrnoException("accept on " + l, r);
+            }
+        }
+    }
+
+    @Override
+    public SocketHandle connect(InetSocketAddress address, long timeoutNanos, SocketConfig config)
+            throws ErrnoException, InterruptedIOException {
+        Objects.requireNonNull(address, "address");
+        Objects.requireNonNull(config, "config");
+        current("connect").countOperation();
+        boolean timed = timed(timeoutNanos);
+        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        SocketChannel c;
+        try {
+            c = SocketChannel.open(family(address, "connect"));
+        } catch (IOException e) {
+            throw errnoException("socket() to connect to " + address, e);
+        }
+        NioSocket s = new NioSocket(c);
+        try {
+            c.configureBlocking(false);
+            configureStream(c, config);
+            if (!c.connect(address)) {
+                for (;;) {
+                    int r = await(s, NioSocket.WRITERS, SelectionKey.OP_CONNECT, timed, deadline, "connect");
+                    if (r < 0) {
+                        throw new ErrnoException("connect to " + address, r);
+                    }
+                    if (c.finishConnect()) {
+                        break;
+                    }
+                }
+            }
+            return s;
+        } catch (ErrnoException | InterruptedIOException e) {
+            s.close();
+            throw e;
+        } catch (IOException | UnresolvedAddressException e) {
+            s.close();
+            throw errnoException("connect to " + address, e);
+        } catch (RuntimeException | Error e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    @Override
+    public int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
+        NioSocket s = nio(socket, "read");
+        SocketChannel c = s.stream("read");
+        Objects.requireNonNull(dst, "dst");
+        current("read").countOperation();
+        if (!dst.hasRemaining()) {
+            return 0;
+        }
+        return (int) transfer(s, NioSocket.READERS, SelectionKey.OP_READ, timeoutNanos, "read", () -> {
+            int n = c.read(dst);
+            return n > 0 ? n : n < 0 ? 0 : WOULD_BLOCK; // -1 is end of stream: 0, as io_uring reports it
+        });
+    }
+
+    @Override
+    public int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException {
+        return read(socket, buffer(dst), timeoutNanos);
+    }
+
+    @Override
+    public int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException {
+        NioSocket s = nio(socket, "write");
+        SocketChannel c = s.stream("write");
+        Objects.requireNonNull(src, "src");
+        current("write").countOperation();
+        if (!src.hasRemaining()) {
+            return 0;
+        }
+        return (int) transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
+            int n = c.write(src);
+            return n > 0 ? n : WOULD_BLOCK;
+        });
+    }
+
+    @Override
+    public int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException {
+        return write(socket, buffer(src), timeoutNanos);
+    }
+
+    @Override
+    public long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException {
+        NioSocket s = nio(socket, "write");
+        SocketChannel c = s.stream("write");
+        Objects.requireNonNull(srcs, "srcs");
+        current("write").countOperation();
+        long total = 0;
+        for (ByteBuffer b : srcs) {
+            total += b.remaining();
+        }
+        if (total == 0) {
+            return 0;
+        }
+        return transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
+            long n = c.write(srcs);
+            return n > 0 ? n : WOULD_BLOCK;
+        });
+    }
+
+    /** @throws UnsupportedOperationException always: registered regions are io_uring's */
+    @Override
+    public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length, long timeoutNanos) {
+        throw noRegions();
+    }
+
+    /** @throws UnsupportedOperationException always: registered regions are io_uring's */
+    @Override
+    public int readRegion(SocketHandle socket, int slot, int generation, long offset, int length, long timeoutNanos) {
+        throw noRegions();
+    }
+
+    private static UnsupportedOperationException noRegions() {
+        return new UnsupportedOperationException("registered regions need the io_uring backend; this runtime uses NIO"
+                + " (read and write the region's memory as a MemorySegment instead)");
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Helpers
+
+    /** The segment as a buffer (its first 2 GiB: one operation moves less anyway). */
+    private static ByteBuffer buffer(MemorySegment segment) {
+        Objects.requireNonNull(segment, "segment");
+        return segment.byteSize() > Integer.MAX_VALUE
+                ? segment.asSlice(0, Integer.MAX_VALUE).asByteBuffer() : segment.asByteBuffer();
+    }
+
+    private static ProtocolFamily family(InetSocketAddress address, String what) throws ErrnoException {
+        if (address.isUnresolved()) {
+            throw new ErrnoException(what + " to " + address + " failed: EINVAL (the address is unresolved;"
+                    + " resolve the host name first)", Errno.EINVAL, null);
+        }
+        return address.getAddress() instanceof Inet4Address ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
+    }
+
+    private static void configureStream(SocketChannel c, SocketConfig config) throws IOException {
+        c.setOption(StandardSocketOptions.TCP_NODELAY, config.noDelay());
+        if (config.receiveBuffer() > 0) {
+            c.setOption(StandardSocketOptions.SO_RCVBUF, config.receiveBuffer());
+        }
+        if (config.sendBuffer() > 0) {
+            c.setOption(StandardSocketOptions.SO_SNDBUF, config.sendBuffer());
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.Channel c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to report: the caller throws the original failure
+        }
+    }
+
+    /**
+     * The errno for a JDK exception: the kernel's value where the exception type or message names
+     * it, {@code EIO} otherwise. Closed channels are {@code EBADF}.
+     */
+    static int errno(Throwable e) {
+        if (e instanceof ErrnoException ee) {
+            return ee.errno();
+        }
+        if (e instanceof ClosedChannelException) { // also AsynchronousCloseException, ClosedByInterruptException
+            return Errno.EBADF;
+        }
+        if (e instanceof NotYetConnectedException) {
+            return Errno.ENOTCONN;
+        }
+        if (e instanceof UnresolvedAddressException) {
+            return Errno.EINVAL;
+        }
+        String m = e.getMessage() == null ? "" : e.getMessage();
+        if (e instanceof BindException) {
+            return m.contains("assign requested address") ? Errno.EADDRNOTAVAIL : Errno.EADDRINUSE;
+        }
+        if (e instanceof NoRouteToHostException) {
+            return Errno.EHOSTUNREACH;
+        }
+        if (e instanceof ConnectException) {
+            if (m.contains("timed out")) {
+                return Errno.ETIMEDOUT;
+            }
+            if (m.contains("No route to host") || m.contains("unreachable")) {
+                return m.contains("Network") ? Errno.ENETUNREACH : Errno.EHOSTUNREACH;
+            }
+            return Errno.ECONNREFUSED;
+        }
+        if (m.contains("Connection reset")) { // "Connection reset", "Connection reset by peer"
+            return Errno.ECONNRESET;
+        }
+        if (m.contains("Broken pipe")) {
+            return Errno.EPIPE;
+        }
+        if (m.contains("Connection refused")) {
+            return Errno.ECONNREFUSED;
+        }
+        if (m.contains("timed out")) {
+            return Errno.ETIMEDOUT;
+        }
+        if (m.contains("Too many open files")) {
+            return Errno.EMFILE;
+        }
+        if (m.contains("Address already in use")) {
+            return Errno.EADDRINUSE;
+        }
+        return Errno.EIO;
+    }
+
+    /** An {@link ErrnoException} for {@code what} failing with the JDK's {@code e}. */
+    static ErrnoException errnoException(String what, Throwable e) {
+        if (e instanceof ErrnoException ee) {
+            return ee;
+        }
+        int errno = errno(e);
+        return new ErrnoException(what + " failed: " + Errno.name(errno) + " (" + e + ")", errno, e);
+    }
+
+    private static final VarHandle OPERATIONS;
+
+    static {
+        try {
+            OPERATIONS = MethodHandles.lookup().findVarHandle(NioDriver.class, "operations", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}
