@@ -122,8 +122,15 @@ public final class IoBackends {
 
     private static Opened openNio(int count, String reason) {
         List<Driver> list = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            list.add(new NioDriver());
+        try {
+            for (int i = 0; i < count; i++) {
+                list.add(new NioDriver());
+            }
+        } catch (RuntimeException e) { // UncheckedIOException: no selector (out of file descriptors)
+            for (Driver d : list) {
+                d.close();
+            }
+            throw new IllegalStateException("could not open a NIO selector for every worker: " + e.getMessage(), e);
         }
         return new Opened(list, "nio", reason, null, null);
     }

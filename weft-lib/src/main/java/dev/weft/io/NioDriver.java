@@ -1,5 +1,6 @@
 package dev.weft.io;
 
+import dev.weft.sched.Scheduler;
 import dev.weft.uring.Errno;
 import dev.weft.uring.ErrnoException;
 
@@ -90,6 +91,21 @@ import java.util.function.Consumer;
  * be settled by a selector other than the one it registered with (the channel has keys in both):
  * readiness is readiness, and the task retries either way.
  *
+ * <p>One exception to "registration runs on the owner": a virtual thread that blocks on a
+ * contended monitor (the socket's lock, or the JDK's locks inside {@code register}) may unmount
+ * and resume on another worker, finishing its registration there. The task notices (its worker's
+ * driver is no longer the one it registered with) and posts a control message: the owner re-adds
+ * the interest bits of every waiter listed on the socket (a registration racing one on the owner
+ * could have replaced them) and, since posting wakes the selector, selects with them.
+ *
+ * <h2>Control messages and shutdown</h2>
+ * Other threads hand the owner work through {@link #control}: a queue, a volatile flag that makes
+ * {@link #busy()} true, and a selector wake-up. The worker runs the messages at the start of
+ * {@link #poll()} and {@link #park()}; a park that ran any only polls and returns, since a
+ * message may have made tasks runnable on this worker. {@link #cancelAll()} is such a message: it
+ * settles every waiter registered here as cancelled, and those tasks throw
+ * {@link InterruptedIOException}; a task registering after it sees the group shutting down.
+ *
  * <h2>Errors</h2>
  * Results are counts or {@code -errno}, as on io_uring; the JDK's exceptions are mapped by
  * {@link #errno(Throwable)}. A read returns 0 at end of stream (the JDK's -1). Accept, connect and
@@ -158,7 +174,11 @@ public final class NioDriver implements IoDriver {
     @Override
     public void park() {
         if (controlPending) {
+            // A message may have made tasks runnable (queued on this worker): do not block, so
+            // that the worker sees them; a spurious return is allowed.
             runControl();
+            poll();
+            return;
         }
         try {
             selector.select(onReady);
@@ -287,6 +307,19 @@ public final class NioDriver implements IoDriver {
         }
     }
 
+    /** On the owner: the key's interest set covers every waiter listed on {@code socket}. */
+    private void restoreInterest(NioSocket socket) {
+        int ops = socket.waitedOps();
+        if (ops == 0) {
+            return;
+        }
+        try {
+            interest(socket, ops);
+        } catch (ClosedChannelException | CancelledKeyException | IllegalArgumentException e) {
+            // closed meanwhile (close() settled the waiters), or a bit the channel no longer takes
+        }
+    }
+
     private void countOperation() {
         OPERATIONS.setOpaque(this, (long) OPERATIONS.getOpaque(this) + 1);
     }
@@ -300,12 +333,15 @@ public final class NioDriver implements IoDriver {
         final NioDriver driver;
         /** The next waiter in the socket's list; guarded by the socket's lock. */
         Waiter next;
+        /** The interest bit the task waits for. */
+        final int op;
         /** Settled by {@link #cancelAll()}: the task throws instead of retrying. Written before {@code ready}. */
         boolean cancelled;
         volatile boolean ready;
 
-        Waiter(NioDriver driver) {
+        Waiter(NioDriver driver, int op) {
             this.driver = driver;
+            this.op = op;
         }
 
         /** By whoever took this waiter out of its list (a selector, close, cancelAll): wake the task. */
@@ -345,7 +381,7 @@ public final class NioDriver implements IoDriver {
             return -Errno.ETIMEDOUT;
         }
         NioDriver d = current(what);
-        Waiter w = new Waiter(d);
+        Waiter w = new Waiter(d, op);
         d.waiting.incrementAndGet();
         if (!socket.enqueue(direction, w)) {
             d.waiting.decrementAndGet();
@@ -359,6 +395,12 @@ public final class NioDriver implements IoDriver {
         } catch (RuntimeException e) {
             giveUp(socket, direction, w); // a closed selector: the runtime is gone
             throw e;
+        }
+        if (Scheduler.currentDriver() != d) {
+            // A contended monitor on the way (the socket's lock, the JDK's key locks) unmounted
+            // this task, and it resumed on another worker: the registration ran off the
+            // selector's thread and may have raced one there. Let the owner redo it and wake up.
+            d.control(() -> d.restoreInterest(socket));
         }
         IoGroup g = d.group;
         if (g != null && g.isShuttingDown()) {

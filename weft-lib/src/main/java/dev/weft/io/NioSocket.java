@@ -132,6 +132,19 @@ final class NioSocket implements SocketHandle {
         }
     }
 
+    /** The interest bits the listed waiters wait for. */
+    int waitedOps() {
+        synchronized (lock) {
+            int ops = 0;
+            for (NioDriver.Waiter list : waiters) {
+                for (NioDriver.Waiter x = list; x != null; x = x.next) {
+                    ops |= x.op;
+                }
+            }
+            return ops;
+        }
+    }
+
     /** Takes the waiters of {@code direction} registered with {@code driver}: a chain, or null. */
     NioDriver.Waiter takeRegisteredWith(int direction, NioDriver driver) {
         synchronized (lock) {

@@ -173,8 +173,8 @@ public final class UringDriver implements IoDriver {
         if (controlPending) {
             runControl();
         }
-        if (ring.queued() > 0 || inFlight > 0 || ring.needsEnter()) {
-            ring.submitAndGetEvents();
+        if (ring.queued() > 0 || ring.needsEnter()) {
+            ring.submitAndGetEvents(); // needsEnter: deferred completions wait for us (TASKRUN_FLAG)
         }
         ring.reap(completions);
     }
@@ -445,7 +445,7 @@ public final class UringDriver implements IoDriver {
      */
     private int await(Op op, long sqe, long token, long timeoutNanos) throws InterruptedIOException {
         if (timeoutNanos >= 0) {
-            ring.setFlags(sqe, Abi.SQE_IO_LINK);
+            ring.addFlags(sqe, Abi.SQE_IO_LINK); // keep BUFFER_SELECT
             long ts = (long) op.slot * 16;
             timespecs.set(JAVA_LONG, ts, timeoutNanos / 1_000_000_000L);
             timespecs.set(JAVA_LONG, ts + 8, timeoutNanos % 1_000_000_000L);

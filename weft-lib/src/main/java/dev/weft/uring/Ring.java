@@ -264,6 +264,11 @@ public final class Ring implements AutoCloseable {
         sqes.set(JAVA_BYTE, sqe + Abi.SQE_FLAGS, (byte) flags);
     }
 
+    /** Adds {@code flags} to the SQE's flags, keeping those already set. */
+    public void addFlags(long sqe, int flags) {
+        sqes.set(JAVA_BYTE, sqe + Abi.SQE_FLAGS, (byte) (sqes.get(JAVA_BYTE, sqe + Abi.SQE_FLAGS) | flags));
+    }
+
     public void setIoprio(long sqe, int ioprio) {
         sqes.set(JAVA_SHORT, sqe + Abi.SQE_IOPRIO, (short) ioprio);
     }

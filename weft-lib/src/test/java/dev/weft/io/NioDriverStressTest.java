@@ -111,8 +111,7 @@ class NioDriverStressTest {
         Scheduler s = NioTesting.start(2);
         try {
             echoMany(s, 5, 1); // warm up: classes, native libraries, the JDK's lazily opened files
-            NioTesting.fdsBackTo(NioTesting.openFds(), NioTesting::openFds);
-            int before = NioTesting.openFds();
+            int before = NioTesting.settledFds();
             assertEquals(50L * 3 * 64, echoMany(s, 50, 3));
             // Closed channels keep their descriptor until every selector that held a key drops
             // it in its next select; close() wakes those workers, so this settles quickly.

@@ -325,6 +325,27 @@ class NioDriverTest {
     }
 
     @Test
+    void aListenerClosedFromOutsideWhileTheWorkersSleepReleasesItsDescriptor() throws Exception {
+        Scheduler s = NioTesting.start(2);
+        try {
+            int before = NioTesting.settledFds();
+            // A timed-out accept leaves the listener with a key in a worker's selector and no waiter.
+            SocketHandle l = join(s.spawn(() -> {
+                SocketHandle listener = io().listen(ANY_LOOPBACK, 4, SocketConfig.DEFAULTS);
+                ErrnoException e = assertThrows(ErrnoException.class,
+                        () -> io().accept(listener, 1_000_000L, SocketConfig.DEFAULTS));
+                assertEquals(Errno.ETIMEDOUT, e.errno());
+                return listener;
+            }), s, "listen");
+            Thread.sleep(100); // let the workers reach select (correctness does not depend on it; the test's point does)
+            l.close(); // from a thread outside the runtime: no task runs to make a worker select
+            NioTesting.fdsBackTo(before, NioTesting::openFds);
+        } finally {
+            NioTesting.stop(s);
+        }
+    }
+
+    @Test
     void cancelAllEndsEveryWaitWithInterruptedIOException() throws Exception {
         Scheduler s = NioTesting.start(2);
         try {

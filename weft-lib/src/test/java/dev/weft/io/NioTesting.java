@@ -136,6 +136,23 @@ final class NioTesting {
         }
     }
 
+    /**
+     * The fd count once it stopped changing (two samples 50 ms apart agree): closed channels
+     * release their descriptor when the selectors that held them next select.
+     */
+    static int settledFds() throws InterruptedException {
+        int last = openFds();
+        for (int i = 0; i < 200; i++) {
+            Thread.sleep(50);
+            int n = openFds();
+            if (n == last) {
+                return n;
+            }
+            last = n;
+        }
+        return last;
+    }
+
     /** Waits (bounded) until the fd count is back to {@code expected}; fails with both counts otherwise. */
     static void fdsBackTo(int expected, IntSupplier now) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
