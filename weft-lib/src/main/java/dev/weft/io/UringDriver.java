@@ -80,6 +80,8 @@ public final class UringDriver implements IoDriver {
 
     private final Ring ring;
     private final Probe probe;
+    /** Multishot accept came with Linux 5.19, as did IORING_OP_SOCKET: its presence tells. */
+    private final boolean multishotAccept;
     private final WakeHandle wakeHandle;
     private final Arena arena = Arena.ofShared();
     private final MemorySegment wakeBuffer;
@@ -105,6 +107,7 @@ public final class UringDriver implements IoDriver {
     private UringDriver(Ring ring, Probe probe, WakeHandle wakeHandle) {
         this.ring = ring;
         this.probe = probe;
+        this.multishotAccept = probe.supports(Abi.OP_SOCKET) && !Boolean.getBoolean("weft.io.singleAccept");
         this.wakeHandle = wakeHandle;
         this.wakeBuffer = arena.allocate(8, 8);
         this.timespecs = arena.allocate(16L * ops.length, 8);
@@ -371,6 +374,13 @@ public final class UringDriver implements IoDriver {
         }
     }
 
+    /** Owner thread: cancels the operation with {@code token} if it is still in flight. */
+    void cancelIfInFlight(long token) {
+        if (!closed) {
+            cancel(token);
+        }
+    }
+
     /** Asks the kernel to cancel the operation with {@code token}, if it is still in flight. */
     private void cancel(long token) {
         int slot = (int) token;
@@ -399,6 +409,7 @@ public final class UringDriver implements IoDriver {
     /** One operation a task waits for. Result fields are written by the worker before {@code done}. */
     static class Op {
         final Thread waiter = Thread.currentThread();
+        // subclass: AcceptQueue (a multishot accept, many CQEs)
         int slot;
         long token;
         long sqe;
@@ -524,12 +535,17 @@ public final class UringDriver implements IoDriver {
     public SocketHandle accept(SocketHandle listener, long timeoutNanos, SocketConfig config)
             throws ErrnoException, InterruptedIOException {
         UringSocket l = socket(listener);
-        Op op = new Op();
-        long token = track(op);
-        long sqe = sqe();
-        ring.prepare(sqe, Abi.OP_ACCEPT, l.fd, 0, 0, 0, token);
-        ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
-        int r = await(op, sqe, token, timeoutNanos);
+        int r;
+        if (multishotAccept) {
+            r = l.acceptQueue().take(timeoutNanos < 0 ? 0 : System.nanoTime() + Math.max(1, timeoutNanos));
+        } else {
+            Op op = new Op();
+            long token = track(op);
+            long sqe = sqe();
+            ring.prepare(sqe, Abi.OP_ACCEPT, l.fd, 0, 0, 0, token);
+            ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
+            r = await(op, sqe, token, timeoutNanos);
+        }
         if (r < 0) {
             throw new ErrnoException("accept on " + l, r);
         }
@@ -541,6 +557,16 @@ public final class UringDriver implements IoDriver {
             throw e;
         }
         return s;
+    }
+
+    /** Submits a multishot accept on this driver's ring for {@code queue}. Owner thread. */
+    void armAccept(AcceptQueue queue, int listenerFd) {
+        long token = track(queue);
+        queue.armed(this, token);
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_ACCEPT, listenerFd, 0, 0, 0, token);
+        ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
+        ring.setIoprio(sqe, Abi.ACCEPT_MULTISHOT);
     }
 
     @Override

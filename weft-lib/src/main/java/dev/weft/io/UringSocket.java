@@ -31,6 +31,7 @@ final class UringSocket implements SocketHandle {
 
     final int fd;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile AcceptQueue acceptQueue;
 
     UringSocket(int fd) {
         this.fd = fd;
@@ -110,12 +111,31 @@ final class UringSocket implements SocketHandle {
         setInt(IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
     }
 
+    /** The listener's multishot accept queue, created on first use. */
+    AcceptQueue acceptQueue() {
+        AcceptQueue q = acceptQueue;
+        if (q == null) {
+            synchronized (this) {
+                q = acceptQueue;
+                if (q == null) {
+                    q = new AcceptQueue(this);
+                    acceptQueue = q;
+                }
+            }
+        }
+        return q;
+    }
+
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
             MemorySegment state = Libc.errnoState();
             Libc.shutdown(state, fd, SHUT_RDWR); // ENOTCONN for a socket never connected: fine
             Libc.close(state, fd);
+            AcceptQueue q = acceptQueue;
+            if (q != null) {
+                q.listenerClosed(); // cancel it, wake acceptors, close descriptors not taken
+            }
         }
     }
 

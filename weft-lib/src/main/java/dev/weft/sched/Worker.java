@@ -308,7 +308,7 @@ public final class Worker extends Thread {
         Runnable r;
         int t = ++turn;
         if ((t & (IO_INTERVAL - 1)) == 0 && driver.busy()) {
-            driver.poll(); // between ticks: submit what tasks queued, resume what completed
+            pollDriver(); // between ticks: submit what tasks queued, resume what completed
         }
         if ((t & (BATCH - 1)) == 0 && (r = scheduler.injector.poll()) != null) {
             add(FROM_INJECTOR, 1);
@@ -320,7 +320,7 @@ public final class Worker extends Thread {
             return r;
         }
         if (driver.busy()) {
-            driver.poll(); // the local queue ran dry: submit and reap before looking elsewhere
+            pollDriver(); // the local queue ran dry: submit and reap before looking elsewhere
             if ((r = queue.pop()) != null) {
                 add(POLLED, 1);
                 return r;
@@ -343,6 +343,18 @@ public final class Worker extends Thread {
             }
         }
         return takeFromInjector(); // if null, still counted as searching: sleep() stops that
+    }
+
+    /**
+     * Polls the driver. Completions queue their tasks here without waking anyone (see
+     * {@link Scheduler#execute}); if that left more than one runnable, a sleeping worker is woken
+     * to steal, as for any other burst of work.
+     */
+    private void pollDriver() {
+        driver.poll();
+        if (queue.size() > 1) {
+            scheduler.notifyWork();
+        }
     }
 
     private Runnable takeFromInjector() {
