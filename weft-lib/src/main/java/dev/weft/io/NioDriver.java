@@ -630,10 +630,15 @@ public final class NioDriver implements IoDriver {
         if (!src.hasRemaining()) {
             return 0;
         }
-        return (int) transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
+        return (int) afterShutdown(s, transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
             int n = c.write(src);
             return n > 0 ? n : WOULD_BLOCK;
-        });
+        }));
+    }
+
+    /** The JDK reports a write after shutdownOutput as a closed channel; Linux says EPIPE. */
+    private static long afterShutdown(NioSocket s, long r) {
+        return r == -Errno.EBADF && s.outputShut() && !s.isClosed() ? -Errno.EPIPE : r;
     }
 
     @Override
@@ -654,10 +659,10 @@ public final class NioDriver implements IoDriver {
         if (total == 0) {
             return 0;
         }
-        return transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
+        return afterShutdown(s, transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
             long n = c.write(srcs);
             return n > 0 ? n : WOULD_BLOCK;
-        });
+        }));
     }
 
     /** @throws UnsupportedOperationException always: registered regions are io_uring's */

@@ -206,10 +206,18 @@ final class NioSocket implements SocketHandle {
         return a;
     }
 
+    private volatile boolean outputShut;
+
+    /** Whether {@link #shutdownOutput()} was called: a write after it fails as EPIPE, as on Linux. */
+    boolean outputShut() {
+        return outputShut;
+    }
+
     @Override
     public void shutdownOutput() throws ErrnoException {
         try {
             stream("shutdownOutput").shutdownOutput();
+            outputShut = true;
         } catch (IOException | NotYetConnectedException e) {
             throw NioDriver.errnoException("shutdown(SHUT_WR) on " + this, e);
         }

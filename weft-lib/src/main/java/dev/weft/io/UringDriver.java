@@ -370,7 +370,14 @@ public final class UringDriver implements IoDriver {
                 free[freeCount++] = slot;
                 inFlight--;
             }
-            op.complete(UringDriver.this, res, flags);
+            try {
+                op.complete(UringDriver.this, res, flags);
+            } catch (RuntimeException | Error e) {
+                // A failure stays with the operation: its task gets EFAULT, the worker goes on.
+                op.res = -Errno.EFAULT;
+                op.done = true;
+                LockSupport.unpark(op.waiter);
+            }
         }
     }
 
@@ -466,14 +473,19 @@ public final class UringDriver implements IoDriver {
         boolean cancelled = false;
         while (!op.done) {
             LockSupport.park(op);
-            if (!op.done && !cancelled && Thread.currentThread().isInterrupted()) {
+            // An interrupt makes park return at once: clear it while the cancel goes through (the
+            // kernel may still write into the buffer until the CQE), and set it again after.
+            if (Thread.interrupted() && !cancelled) {
                 cancelled = true;
                 requestCancel(token);
             }
         }
+        if (cancelled) {
+            Thread.currentThread().interrupt();
+        }
         int res = op.res;
         if (res == -Errno.ECANCELED) {
-            if (cancelled || Thread.currentThread().isInterrupted()) {
+            if (cancelled) {
                 throw new InterruptedIOException("the task was cancelled while it waited for I/O");
             }
             if (group != null && group.isShuttingDown()) {
@@ -594,6 +606,9 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("cannot read into a read-only buffer");
+        }
         int fd = socket(socket).fd;
         int want = dst.remaining();
         if (want == 0) {
@@ -673,7 +688,7 @@ public final class UringDriver implements IoDriver {
         } else {
             op.staging = takeStaging();
             n = Math.min(n, STAGING_SIZE);
-            MemorySegment.copy(src.array(), src.arrayOffset() + src.position(), op.staging, JAVA_BYTE, 0, n);
+            MemorySegment.copy(MemorySegment.ofBuffer(src), 0, op.staging, 0, n); // works for read-only buffers too
             address = op.staging.address();
         }
         long token = track(op);

@@ -74,7 +74,15 @@ final class UringSocket implements SocketHandle {
         }
     }
 
+    /** Fails on a closed socket: its descriptor number may already belong to another file. */
+    private void requireOpen(String what) throws ErrnoException {
+        if (closed.get()) {
+            throw new ErrnoException(what + " on " + this + " failed: EBADF (the socket is closed)", dev.weft.uring.Errno.EBADF, null);
+        }
+    }
+
     private InetSocketAddress name(boolean peer) throws ErrnoException {
+        requireOpen(peer ? "getpeername" : "getsockname");
         try (Arena a = Arena.ofConfined()) {
             MemorySegment addr = a.allocate(SockAddr.MAX_SIZE, 8);
             MemorySegment len = a.allocate(JAVA_INT);
@@ -100,6 +108,7 @@ final class UringSocket implements SocketHandle {
 
     @Override
     public void shutdownOutput() throws ErrnoException {
+        requireOpen("shutdown(SHUT_WR)");
         int r = Libc.shutdown(Libc.errnoState(), fd, SHUT_WR);
         if (r < 0) {
             throw new ErrnoException("shutdown(SHUT_WR) on fd " + fd, r);
@@ -108,6 +117,7 @@ final class UringSocket implements SocketHandle {
 
     @Override
     public void setNoDelay(boolean on) throws ErrnoException {
+        requireOpen("setsockopt(TCP_NODELAY)");
         setInt(IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
     }
 

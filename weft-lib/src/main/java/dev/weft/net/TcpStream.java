@@ -105,6 +105,9 @@ public final class TcpStream implements AutoCloseable {
      * @return the number read, or -1 at end of stream (the peer shut its side down)
      */
     public int read(ByteBuffer dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only buffer: pass a writable one");
+        }
         if (!dst.hasRemaining()) {
             return 0;
         }
@@ -114,6 +117,9 @@ public final class TcpStream implements AutoCloseable {
 
     /** Reads some bytes into native memory: the number read, or -1 at end of stream. */
     public int read(MemorySegment dst) throws IOException {
+        if (dst.isReadOnly()) {
+            throw new IllegalArgumentException("read into a read-only segment: pass a writable one");
+        }
         if (dst.byteSize() == 0) {
             return 0;
         }
