@@ -832,19 +832,6 @@ public final class UringDriver implements IoDriver {
         return await(op, sqe, token, timeoutNanos);
     }
 
-    /** {@code READ_FIXED}/{@code WRITE_FIXED} on a file at {@code fileOffset}, from a registered region. */
-    int readWriteFixed(boolean write, int fd, int slot, MemorySegment region, long offset, int length,
-                       long fileOffset) throws InterruptedIOException {
-        Op op = new Op();
-        op.keepAlive = region;
-        long token = track(op);
-        long sqe = sqe();
-        ring.prepare(sqe, write ? Abi.OP_WRITE_FIXED : Abi.OP_READ_FIXED, fd, region.address() + offset, length,
-                fileOffset, token);
-        ring.setBufIndex(sqe, slot);
-        return await(op, sqe, token, IoDriver.NO_TIMEOUT);
-    }
-
     private static void requireNative(MemorySegment s, String what) {
         if (!s.isNative()) {
             throw new IllegalArgumentException("cannot " + what + " a heap MemorySegment through io_uring: the kernel "

@@ -68,6 +68,7 @@ public final class Libc {
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
+    private static final MethodHandle PIPE2 = downcall("pipe2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
 
     private Libc() {
@@ -212,6 +213,15 @@ public final class Libc {
     public static int getpeername(MemorySegment state, int fd, long addr, long lenPtr) {
         try {
             return (int) result((int) GETPEERNAME.invokeExact(state, fd, addr, lenPtr), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code pipe2(fds, flags)}: writes the read and write descriptors at {@code fds}. */
+    public static int pipe2(MemorySegment state, long fds, int flags) {
+        try {
+            return (int) result((int) PIPE2.invokeExact(state, fds, flags), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

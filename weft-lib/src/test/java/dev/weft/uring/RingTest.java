@@ -1,0 +1,181 @@
+package dev.weft.uring;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.ArrayList;
+import java.util.List;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The io_uring binding on its own: set-up, submission and completion, probing, registration. */
+@Timeout(30)
+class RingTest {
+
+    private Ring ring;
+    private final Arena arena = Arena.ofConfined();
+    private final MemorySegment errno = Libc.newCaptureState(arena);
+    private final List<long[]> completions = new ArrayList<>();
+
+    @BeforeEach
+    void open() throws ErrnoException {
+        ring = Ring.open(64, true);
+        ring.enable(); // this thread becomes the single issuer
+    }
+
+    @AfterEach
+    void close() {
+        ring.close();
+        arena.close();
+    }
+
+    private void submitAndReap(int expected) {
+        assertTrue(ring.submitAndWait(expected, 5_000_000_000L) >= 0);
+        ring.reap((ud, res, flags) -> completions.add(new long[] {ud, res, flags}));
+    }
+
+    @Test
+    void nopsCompleteWithTheirUserData() {
+        for (int i = 1; i <= 3; i++) {
+            long sqe = ring.nextSqe();
+            ring.prepare(sqe, Abi.OP_NOP, -1, 0, 0, 0, 100 + i);
+        }
+        assertEquals(3, ring.queued());
+        submitAndReap(3);
+        assertEquals(0, ring.queued());
+        assertEquals(List.of(101L, 102L, 103L), completions.stream().map(c -> c[0]).toList());
+        assertTrue(completions.stream().allMatch(c -> c[1] == 0));
+    }
+
+    @Test
+    void aFullSubmissionQueueSaysSo() {
+        for (int i = 0; i < ring.sqEntries(); i++) {
+            assertTrue(ring.nextSqe() >= 0);
+        }
+        assertEquals(-1, ring.nextSqe());
+        ring.submit();
+        assertTrue(ring.nextSqe() >= 0, "room again once submitted");
+    }
+
+    @Test
+    void waitingWithATimeoutReturnsETIME() {
+        assertEquals(-Errno.ETIME, ring.submitAndWait(1, 1_000_000));
+    }
+
+    @Test
+    void probeListsTheOpcodesWeftUses() throws ErrnoException {
+        Probe p = ring.probe();
+        for (int op : new int[] {Abi.OP_NOP, Abi.OP_ACCEPT, Abi.OP_CONNECT, Abi.OP_RECV, Abi.OP_SEND,
+                Abi.OP_ASYNC_CANCEL, Abi.OP_LINK_TIMEOUT, Abi.OP_READ_FIXED, Abi.OP_WRITE_FIXED}) {
+            assertTrue(p.supports(op), "opcode " + op);
+        }
+        assertTrue(p.opcodeNames().contains("RECV"));
+        assertTrue(p.featureNames().contains("EXT_ARG"));
+        assertTrue(p.hasFeature(Abi.FEAT_NODROP));
+    }
+
+    @Test
+    void registeredBuffersCarryFixedReadsAndWritesThroughAPipe() throws ErrnoException {
+        ring.registerSparseBuffers(4);
+        MemorySegment out = arena.allocate(64, 64);
+        MemorySegment in = arena.allocate(64, 64);
+        for (int i = 0; i < 64; i++) {
+            out.set(JAVA_BYTE, i, (byte) i);
+        }
+        assertEquals(1, ring.updateBuffer(1, out.address(), 64));
+        assertEquals(1, ring.updateBuffer(2, in.address(), 64));
+        MemorySegment fds = arena.allocate(JAVA_INT, 2);
+        assertEquals(0, Libc.pipe2(errno, fds.address(), 0x80000));
+        int r = fds.getAtIndex(JAVA_INT, 0);
+        int w = fds.getAtIndex(JAVA_INT, 1);
+        try {
+            long sqe = ring.nextSqe();
+            ring.prepare(sqe, Abi.OP_WRITE_FIXED, w, out.address(), 64, 0, 1);
+            ring.setBufIndex(sqe, 1);
+            submitAndReap(1);
+            assertEquals(64, completions.get(0)[1]);
+            sqe = ring.nextSqe();
+            ring.prepare(sqe, Abi.OP_READ_FIXED, r, in.address(), 64, 0, 2);
+            ring.setBufIndex(sqe, 2);
+            submitAndReap(1);
+            assertEquals(64, completions.get(1)[1]);
+            assertEquals(-1L, out.mismatch(in));
+            // An emptied slot refuses fixed I/O.
+            assertEquals(1, ring.updateBuffer(1, 0, 0));
+            sqe = ring.nextSqe();
+            ring.prepare(sqe, Abi.OP_WRITE_FIXED, w, out.address(), 64, 0, 3);
+            ring.setBufIndex(sqe, 1);
+            submitAndReap(1);
+            assertTrue(completions.get(2)[1] < 0, "fixed write from an empty slot: " + completions.get(2)[1]);
+        } finally {
+            Libc.close(errno, r);
+            Libc.close(errno, w);
+        }
+    }
+
+    @Test
+    void registeredFilesAreUsedByIndex() throws ErrnoException {
+        ring.registerSparseFiles(8);
+        MemorySegment fds = arena.allocate(JAVA_INT, 2);
+        assertEquals(0, Libc.pipe2(errno, fds.address(), 0x80000));
+        int r = fds.getAtIndex(JAVA_INT, 0);
+        int w = fds.getAtIndex(JAVA_INT, 1);
+        try {
+            assertEquals(1, ring.updateFile(5, w));
+            MemorySegment data = arena.allocate(8);
+            long sqe = ring.nextSqe();
+            ring.prepare(sqe, Abi.OP_WRITE, 5, data.address(), 8, 0, 9);
+            ring.setFlags(sqe, Abi.SQE_FIXED_FILE);
+            submitAndReap(1);
+            assertEquals(8, completions.get(0)[1]);
+            assertEquals(1, ring.updateFile(5, -1));
+        } finally {
+            Libc.close(errno, r);
+            Libc.close(errno, w);
+        }
+    }
+
+    @Test
+    void providedBuffersAreChosenByTheKernelAndRecycled() throws ErrnoException {
+        MemorySegment fds = arena.allocate(JAVA_INT, 2);
+        assertEquals(0, Libc.pipe2(errno, fds.address(), 0x80000));
+        int r = fds.getAtIndex(JAVA_INT, 0);
+        int w = fds.getAtIndex(JAVA_INT, 1);
+        try (BufferRing buffers = BufferRing.register(ring, 7, 4, 128)) {
+            MemorySegment msg = arena.allocate(5);
+            msg.copyFrom(MemorySegment.ofArray("hello".getBytes()));
+            for (int round = 0; round < 10; round++) { // more rounds than buffers: recycling works
+                assertEquals(5, Libc.write(errno, w, msg.address(), 5));
+                long sqe = ring.nextSqe();
+                ring.prepare(sqe, Abi.OP_READ, r, 0, 128, 0, 50 + round);
+                ring.addFlags(sqe, Abi.SQE_BUFFER_SELECT);
+                ring.setBufIndex(sqe, 7);
+                submitAndReap(1);
+                long[] c = completions.get(round);
+                assertEquals(5, c[1]);
+                assertTrue((c[2] & Abi.CQE_F_BUFFER) != 0);
+                int id = (int) (c[2] >>> Abi.CQE_BUFFER_SHIFT);
+                assertEquals(-1L, buffers.buffer(id).asSlice(0, 5).mismatch(msg));
+                buffers.recycle(id);
+            }
+            assertThrows(IllegalArgumentException.class, () -> buffers.recycle(4));
+        } finally {
+            Libc.close(errno, r);
+            Libc.close(errno, w);
+        }
+    }
+
+    @Test
+    void badSizesAreRefusedWithTheValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ring.open(100, false));
+        assertTrue(e.getMessage().contains("100"), e.getMessage());
+    }
+}
