@@ -1,0 +1,40 @@
+/**
+ * TCP for weft tasks: {@link dev.weft.net.TcpListener} and {@link dev.weft.net.TcpStream}, plain
+ * blocking-style calls that park the task, not the worker. Underneath, each call is an operation
+ * on the current worker's driver: one SQE in a batched {@code io_uring_enter} on Linux, a
+ * selector registration on the NIO fallback.
+ *
+ * <pre>{@code
+ * try (Runtime rt = Runtime.start()) {
+ *     rt.spawn(() -> {
+ *         try (TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 7000), 1024)) {
+ *             for (;;) {
+ *                 TcpStream conn = listener.accept();
+ *                 Task.spawn(() -> {
+ *                     try (conn) {
+ *                         ByteBuffer buf = ByteBuffer.allocateDirect(16 * 1024);
+ *                         while (conn.read(buf) > 0) {
+ *                             conn.writeAll(buf.flip());
+ *                             buf.clear();
+ *                         }
+ *                     }
+ *                     return null;
+ *                 });
+ *             }
+ *         }
+ *     });
+ *     rt.shutdownOnSignals(Duration.ofSeconds(5));
+ * }
+ * }</pre>
+ *
+ * <p>Failures are typed and name the errno: {@link dev.weft.net.ConnectionRefusedException},
+ * {@link dev.weft.net.ConnectionResetException}, {@link dev.weft.net.BrokenPipeException},
+ * {@link dev.weft.net.IoTimeoutException}, {@link dev.weft.net.EndOfStreamException}, else
+ * {@link dev.weft.net.NetException}. Cancelling a task cancels its pending operation; the call
+ * throws {@link java.io.InterruptedIOException}.
+ *
+ * <p>A task blocked in a call must be able to unmount from its worker: a call made while the
+ * virtual thread is pinned (inside a native frame or a class initializer) holds the worker,
+ * which then cannot reap the completion it waits for.
+ */
+package dev.weft.net;
