@@ -71,6 +71,33 @@ class UringDriverTest {
         }
     }
 
+    /**
+     * A CQE whose token names a slot with another generation (an operation that ended long ago)
+     * is counted and ignored: nobody is woken, and the slot's real operations go on.
+     */
+    @Test
+    @Timeout(60)
+    void staleGenerationIsIgnored() throws Exception {
+        var h = scheduler.spawn(() -> {
+            UringDriver d = UringDriver.current();
+            long before = d.staleCompletions();
+            for (int slot = 0; slot < 4; slot++) {
+                long sqe = d.ring().nextSqe();
+                d.ring().prepare(sqe, dev.weft.uring.Abi.OP_NOP, -1, 0, 0, 0, (0x7ffffffeL << 32) | slot);
+            }
+            // The worker submits and reaps between tasks; the NOP CQEs find no matching operation.
+            // Wait for them here, on this worker, without parking (a park could move this task).
+            long stale = before;
+            for (int i = 0; i < 1_000_000 && stale < before + 4; i++) {
+                Thread.yield();
+                stale = d.staleCompletions();
+            }
+            return stale - before;
+        });
+        assertEquals(4L, h.join(Duration.ofSeconds(30)));
+        echoesOverLoopback(); // real operations still complete in those slots
+    }
+
     @Test
     @Timeout(60)
     void echoesOverLoopback() throws Exception {

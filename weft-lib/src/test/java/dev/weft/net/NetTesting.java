@@ -1,0 +1,209 @@
+package dev.weft.net;
+
+import dev.weft.runtime.Config;
+import dev.weft.runtime.IoMode;
+import dev.weft.runtime.Runtime;
+import dev.weft.task.JoinException;
+import dev.weft.task.JoinHandle;
+import dev.weft.task.Task;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** Shared plumbing of the weft net tests: runtimes, running code in a task, an echo server, fd counts. */
+final class NetTesting {
+
+    /** How long a test waits for a task it spawned. Generous: the machine is small and shared. */
+    static final Duration JOIN = Duration.ofSeconds(20);
+    /** Connect timeout used by the tests (loopback connects are immediate). */
+    static final Duration CONNECT = Duration.ofSeconds(10);
+    static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
+
+    private NetTesting() {
+    }
+
+    static Runtime start(IoMode mode) {
+        return start(mode, 2);
+    }
+
+    static Runtime start(IoMode mode, int workers) {
+        return Runtime.start(Config.builder().workers(workers).io(mode).build());
+    }
+
+    /** For {@code @AfterEach}: shuts the runtime down (cancelling leftover I/O) and waits for its workers. */
+    static void stop(Runtime rt) throws InterruptedException {
+        if (rt == null) {
+            return;
+        }
+        rt.shutdown(Duration.ofSeconds(2));
+        rt.awaitTermination(Duration.ofSeconds(10));
+    }
+
+    /** A body for {@link #run}. */
+    @FunctionalInterface
+    interface Body {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code body} in a task of {@code rt} and returns its value; rethrows what the body threw. */
+    static <T> T call(Runtime rt, Callable<T> body) throws Exception {
+        return join(rt.spawn(body));
+    }
+
+    /** Runs {@code body} in a task of {@code rt}; rethrows what the body threw. */
+    static void run(Runtime rt, Body body) throws Exception {
+        join(rt.spawn(() -> {
+            body.run();
+            return null;
+        }));
+    }
+
+    /** Joins with {@link #JOIN}, unwrapping a failed task's exception (so assertion failures show as such). */
+    static <T> T join(JoinHandle<T> h) throws Exception {
+        try {
+            return h.join(JOIN);
+        } catch (JoinException e) {
+            if (e.isFailed() && e.getCause() instanceof Exception x) {
+                throw x;
+            }
+            if (e.isFailed() && e.getCause() instanceof Error x) {
+                throw x;
+            }
+            throw e;
+        }
+    }
+
+    /** {@code n} bytes of a pattern that depends on {@code seed}, so that misplaced bytes show. */
+    static byte[] pattern(int n, int seed) {
+        byte[] b = new byte[n];
+        int x = seed * 0x9E3779B1 + 1;
+        for (int i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >>> 17;
+            x ^= x << 5;
+            b[i] = (byte) x;
+        }
+        return b;
+    }
+
+    /** The remaining bytes of {@code b} (its position is not moved). */
+    static byte[] bytes(ByteBuffer b) {
+        byte[] out = new byte[b.remaining()];
+        b.duplicate().get(out);
+        return out;
+    }
+
+    /** An echo server: a task accepting connections until its listener closes, one echo task per connection. */
+    static final class EchoServer implements AutoCloseable {
+        final JoinHandle<Void> acceptor;
+        private final CompletableFuture<TcpListener> listener = new CompletableFuture<>();
+
+        private EchoServer(Runtime rt, InetSocketAddress bindTo, int backlog) {
+            acceptor = rt.spawn(() -> {
+                TcpListener l;
+                try {
+                    l = TcpListener.bind(bindTo, backlog);
+                } catch (IOException | RuntimeException e) {
+                    listener.completeExceptionally(e);
+                    throw e;
+                }
+                listener.complete(l);
+                try (l) {
+                    for (;;) {
+                        TcpStream s;
+                        try {
+                            s = l.accept();
+                        } catch (IOException e) {
+                            return null; // the listener was closed
+                        }
+                        Task.spawn(() -> echo(s));
+                    }
+                }
+            });
+        }
+
+        static EchoServer start(Runtime rt) {
+            return new EchoServer(rt, LOOPBACK_ANY_PORT, 256);
+        }
+
+        static EchoServer start(Runtime rt, InetSocketAddress bindTo, int backlog) {
+            return new EchoServer(rt, bindTo, backlog);
+        }
+
+        TcpListener listener() throws Exception {
+            return listener.get(JOIN.toSeconds(), TimeUnit.SECONDS);
+        }
+
+        InetSocketAddress address() throws Exception {
+            return listener().localAddress();
+        }
+
+        private static Void echo(TcpStream s) throws IOException {
+            try (s) {
+                ByteBuffer b = ByteBuffer.allocate(8192);
+                while (s.read(b) >= 0) {
+                    b.flip();
+                    s.writeAll(b);
+                    b.clear();
+                }
+            }
+            return null;
+        }
+
+        @Override
+        public void close() throws Exception {
+            if (listener.isDone() && !listener.isCompletedExceptionally()) {
+                listener.get().close();
+            }
+        }
+    }
+
+    /** Open file descriptors of this JVM. */
+    static int fdCount() throws IOException {
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            return (int) s.count();
+        }
+    }
+
+    /**
+     * The fd count once it is back to {@code expected}, or the last count after about 2 s
+     * (descriptors are released on worker threads, and NIO releases a channel's descriptor only
+     * when its selectors drop the cancelled key).
+     */
+    static int settledFdCount(int expected) throws Exception {
+        int n = fdCount();
+        for (int i = 0; i < 40 && n != expected; i++) {
+            Thread.sleep(50);
+            System.gc(); // NIO and the JDK release some descriptors through cleaners
+            n = fdCount();
+        }
+        return n;
+    }
+
+    /** The descriptors open now, for a failure message. */
+    static String fdListing() {
+        StringBuilder sb = new StringBuilder();
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            s.sorted().forEach(p -> {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(p).toString();
+                } catch (IOException e) {
+                    target = "?";
+                }
+                sb.append(p.getFileName()).append(" -> ").append(target).append('\n');
+            });
+        } catch (IOException e) {
+            sb.append("(cannot list: ").append(e).append(")");
+        }
+        return sb.toString();
+    }
+}
