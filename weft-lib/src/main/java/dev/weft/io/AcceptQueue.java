@@ -51,6 +51,7 @@ final class AcceptQueue extends UringDriver.Op {
     @Override
     void complete(UringDriver d, int res, int flags) {
         if ((flags & Abi.CQE_F_MORE) == 0) {
+            listener.release();
             armed.set(false); // the next acceptor arms a new one
         }
         if (res >= 0 && listener.isClosed()) {
@@ -119,6 +120,10 @@ final class AcceptQueue extends UringDriver.Op {
                 return -Errno.EBADF;
             }
             if (armed.compareAndSet(false, true)) {
+                if (!listener.acquire()) { // held until the multishot's last CQE
+                    armed.set(false);
+                    return -Errno.EBADF;
+                }
                 UringDriver.current().armAccept(this, listener.fd);
             }
             waiters.add(me);

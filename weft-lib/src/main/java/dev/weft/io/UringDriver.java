@@ -418,8 +418,6 @@ public final class UringDriver implements IoDriver {
         final Thread waiter = Thread.currentThread();
         // subclass: AcceptQueue (a multishot accept, many CQEs)
         int slot;
-        long token;
-        long sqe;
         int res;
         int flags;
         volatile boolean done;
@@ -550,13 +548,19 @@ public final class UringDriver implements IoDriver {
         int r;
         if (multishotAccept) {
             r = l.acceptQueue().take(timeoutNanos < 0 ? 0 : System.nanoTime() + Math.max(1, timeoutNanos));
+        } else if (!l.acquire()) {
+            r = -Errno.EBADF;
         } else {
-            Op op = new Op();
-            long token = track(op);
-            long sqe = sqe();
-            ring.prepare(sqe, Abi.OP_ACCEPT, l.fd, 0, 0, 0, token);
-            ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
-            r = await(op, sqe, token, timeoutNanos);
+            try {
+                Op op = new Op();
+                long token = track(op);
+                long sqe = sqe();
+                ring.prepare(sqe, Abi.OP_ACCEPT, l.fd, 0, 0, 0, token);
+                ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
+                r = await(op, sqe, token, timeoutNanos);
+            } finally {
+                l.release();
+            }
         }
         if (r < 0) {
             throw new ErrnoException("accept on " + l, r);
@@ -573,7 +577,7 @@ public final class UringDriver implements IoDriver {
 
     /** Submits a multishot accept on this driver's ring for {@code queue}. Owner thread. */
     void armAccept(AcceptQueue queue, int listenerFd) {
-        long token = track(queue);
+        long token = track(queue); // the queue holds a use of the listener until its last CQE
         queue.armed(this, token);
         long sqe = sqe();
         ring.prepare(sqe, Abi.OP_ACCEPT, listenerFd, 0, 0, 0, token);
@@ -606,6 +610,18 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
+        UringSocket s = socket(socket);
+        if (!s.acquire()) {
+            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
+        }
+        try {
+            return readBuffer(socket, dst, timeoutNanos);
+        } finally {
+            s.release();
+        }
+    }
+
+    private int readBuffer(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("cannot read into a read-only buffer");
         }
@@ -659,7 +675,21 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException {
-        requireNative(dst, "read");
+        UringSocket s = socket(socket);
+        if (!s.acquire()) {
+            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
+        }
+        try {
+            return readSegment(socket, dst, timeoutNanos);
+        } finally {
+            s.release();
+        }
+    }
+
+    private int readSegment(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException {
+        if (!dst.isNative()) {
+            return readBuffer(socket, dst.asByteBuffer(), timeoutNanos); // copied from a provided buffer
+        }
         int fd = socket(socket).fd;
         int want = (int) Math.min(dst.byteSize(), Integer.MAX_VALUE);
         if (want == 0) {
@@ -675,6 +705,18 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException {
+        UringSocket s = socket(socket);
+        if (!s.acquire()) {
+            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
+        }
+        try {
+            return writeBuffer(socket, src, timeoutNanos);
+        } finally {
+            s.release();
+        }
+    }
+
+    private int writeBuffer(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException {
         int fd = socket(socket).fd;
         int n = src.remaining();
         if (n == 0) {
@@ -704,7 +746,21 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException {
-        requireNative(src, "write");
+        UringSocket s = socket(socket);
+        if (!s.acquire()) {
+            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
+        }
+        try {
+            return writeSegment(socket, src, timeoutNanos);
+        } finally {
+            s.release();
+        }
+    }
+
+    private int writeSegment(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException {
+        if (!src.isNative()) {
+            return writeBuffer(socket, src.asByteBuffer(), timeoutNanos); // copied to a staging buffer
+        }
         int fd = socket(socket).fd;
         int n = (int) Math.min(src.byteSize(), Integer.MAX_VALUE);
         if (n == 0) {
@@ -721,6 +777,18 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException {
+        UringSocket s = socket(socket);
+        if (!s.acquire()) {
+            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
+        }
+        try {
+            return writeGather(socket, srcs, timeoutNanos);
+        } finally {
+            s.release();
+        }
+    }
+
+    private long writeGather(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException {
         int fd = socket(socket).fd;
         // Gather into one staging buffer (a copy, bounded by its size), then one send. Direct
         // buffers could go as an iovec array with SENDMSG; one copy of a small gather costs less
@@ -763,34 +831,38 @@ public final class UringDriver implements IoDriver {
     public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                            long timeoutNanos) throws InterruptedIOException {
         MemorySegment region = region(slot, generation, offset, length);
-        int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
-        if (r == -Errno.EINVAL && !fixedSendChecked) {
-            fixedSendChecked = true;
-            fixedSend = false; // this kernel's SEND takes no fixed buffer: send from the address
+        UringSocket s = socket(socket);
+        if (!s.acquire()) {
+            return -Errno.EBADF;
         }
-        if (!fixedSend) {
-            Op op = current().newRegionSend(socket, region, offset, length);
-            return current().awaitPrepared(op, timeoutNanos);
+        try {
+            if (fixedSend) {
+                int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
+                if (r != -Errno.EINVAL) {
+                    return r;
+                }
+                // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
+                // the address, which the region keeps valid. (The flag is a hint read on any
+                // worker: a stale read costs one more EINVAL, never a wrong send.)
+                fixedSend = false;
+            }
+            return current().sendFrom(s, region, offset, length, timeoutNanos);
+        } finally {
+            s.release();
         }
-        fixedSendChecked = true;
-        return r;
     }
 
-    private boolean fixedSend = true;
-    private boolean fixedSendChecked;
+    private static volatile boolean fixedSend = true;
 
-    private Op newRegionSend(SocketHandle socket, MemorySegment region, long offset, int length) {
+    private int sendFrom(UringSocket s, MemorySegment region, long offset, int length, long timeoutNanos)
+            throws InterruptedIOException {
         Op op = new Op();
         op.keepAlive = region;
-        op.token = track(op);
-        op.sqe = sqe();
-        ring.prepare(op.sqe, Abi.OP_SEND, socket(socket).fd, region.address() + offset, length, 0, op.token);
-        ring.setOpFlags(op.sqe, MSG_NOSIGNAL);
-        return op;
-    }
-
-    private int awaitPrepared(Op op, long timeoutNanos) throws InterruptedIOException {
-        return await(op, op.sqe, op.token, timeoutNanos);
+        long token = track(op);
+        long sqe = sqe();
+        ring.prepare(sqe, Abi.OP_SEND, s.fd, region.address() + offset, length, 0, token);
+        ring.setOpFlags(sqe, MSG_NOSIGNAL);
+        return await(op, sqe, token, timeoutNanos);
     }
 
     @Override
@@ -830,13 +902,6 @@ public final class UringDriver implements IoDriver {
         ring.setIoprio(sqe, Abi.RECVSEND_FIXED_BUF);
         ring.setBufIndex(sqe, slot);
         return await(op, sqe, token, timeoutNanos);
-    }
-
-    private static void requireNative(MemorySegment s, String what) {
-        if (!s.isNative()) {
-            throw new IllegalArgumentException("cannot " + what + " a heap MemorySegment through io_uring: the kernel "
-                    + "needs native memory; use Arena.allocate, or a ByteBuffer");
-        }
     }
 
     @Override

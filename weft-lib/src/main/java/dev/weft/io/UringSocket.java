@@ -6,14 +6,21 @@ import dev.weft.uring.Libc;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
 /**
- * A socket on the io_uring backend: a file descriptor. Closing shuts it down first, so that an
- * accept or receive still pending on any worker's ring ends (a listener's accept fails with
- * {@code EINVAL}, a receive reads EOF) before the descriptor is released.
+ * A socket on the io_uring backend: a file descriptor.
+ *
+ * <h2>Closing while operations are pending</h2>
+ * A descriptor number is reused by the kernel as soon as it is closed, and an SQE names the
+ * socket by number until the worker submits it; so the descriptor must stay open while any
+ * operation may still use it. {@code state} holds a closed bit (the sign bit) and the number of
+ * operations using the descriptor. An operation {@link #acquire}s (a CAS that fails once closed)
+ * before it writes its SQE and {@link #release}s after its CQE. {@link #close()} sets the closed
+ * bit and shuts the socket down, which ends pending receives (EOF) and accepts (EINVAL); the
+ * descriptor itself is closed by whoever brings the state to "closed, no users": close() when
+ * nothing was in flight, else the last release. Exactly one of them sees that value.
  */
 final class UringSocket implements SocketHandle {
 
@@ -29,8 +36,10 @@ final class UringSocket implements SocketHandle {
     static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
 
+    private static final int CLOSED = Integer.MIN_VALUE;
+
     final int fd;
-    private final AtomicBoolean closed = new AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
     private volatile AcceptQueue acceptQueue;
 
     UringSocket(int fd) {
@@ -74,10 +83,31 @@ final class UringSocket implements SocketHandle {
         }
     }
 
-    /** Fails on a closed socket: its descriptor number may already belong to another file. */
+    /** Takes a use of the descriptor; false once the socket is closed. */
+    boolean acquire() {
+        for (;;) {
+            int v = state.get();
+            if (v < 0) {
+                return false;
+            }
+            if (state.compareAndSet(v, v + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Gives a use back; the last one after {@link #close()} closes the descriptor. */
+    void release() {
+        if (state.decrementAndGet() == CLOSED) {
+            Libc.close(Libc.errnoState(), fd);
+        }
+    }
+
+    /** Takes a use, or fails on a closed socket: its descriptor number may belong to another file. */
     private void requireOpen(String what) throws ErrnoException {
-        if (closed.get()) {
-            throw new ErrnoException(what + " on " + this + " failed: EBADF (the socket is closed)", dev.weft.uring.Errno.EBADF, null);
+        if (!acquire()) {
+            throw new ErrnoException(what + " on " + this + " failed: EBADF (the socket is closed)",
+                    dev.weft.uring.Errno.EBADF, null);
         }
     }
 
@@ -93,6 +123,8 @@ final class UringSocket implements SocketHandle {
                 throw new ErrnoException((peer ? "getpeername" : "getsockname") + " on fd " + fd, r);
             }
             return SockAddr.read(addr);
+        } finally {
+            release();
         }
     }
 
@@ -109,16 +141,24 @@ final class UringSocket implements SocketHandle {
     @Override
     public void shutdownOutput() throws ErrnoException {
         requireOpen("shutdown(SHUT_WR)");
-        int r = Libc.shutdown(Libc.errnoState(), fd, SHUT_WR);
-        if (r < 0) {
-            throw new ErrnoException("shutdown(SHUT_WR) on fd " + fd, r);
+        try {
+            int r = Libc.shutdown(Libc.errnoState(), fd, SHUT_WR);
+            if (r < 0) {
+                throw new ErrnoException("shutdown(SHUT_WR) on fd " + fd, r);
+            }
+        } finally {
+            release();
         }
     }
 
     @Override
     public void setNoDelay(boolean on) throws ErrnoException {
         requireOpen("setsockopt(TCP_NODELAY)");
-        setInt(IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
+        try {
+            setInt(IPPROTO_TCP, TCP_NODELAY, on ? 1 : 0, "TCP_NODELAY");
+        } finally {
+            release();
+        }
     }
 
     /** The listener's multishot accept queue, created on first use. */
@@ -138,20 +178,27 @@ final class UringSocket implements SocketHandle {
 
     @Override
     public void close() {
-        if (closed.compareAndSet(false, true)) {
-            MemorySegment state = Libc.errnoState();
-            Libc.shutdown(state, fd, SHUT_RDWR); // ENOTCONN for a socket never connected: fine
-            Libc.close(state, fd);
-            AcceptQueue q = acceptQueue;
-            if (q != null) {
-                q.listenerClosed(); // cancel it, wake acceptors, close descriptors not taken
+        int v;
+        do {
+            v = state.get();
+            if (v < 0) {
+                return; // closed already
             }
+        } while (!state.compareAndSet(v, v | CLOSED));
+        MemorySegment errno = Libc.errnoState();
+        Libc.shutdown(errno, fd, SHUT_RDWR); // ends pending receives and accepts; ENOTCONN if never connected
+        if (v == 0) {
+            Libc.close(errno, fd); // nothing in flight: close now; else the last release() does
+        }
+        AcceptQueue q = acceptQueue;
+        if (q != null) {
+            q.listenerClosed(); // cancel it, wake acceptors, close descriptors not taken
         }
     }
 
     @Override
     public boolean isClosed() {
-        return closed.get();
+        return state.get() < 0;
     }
 
     @Override

@@ -73,16 +73,24 @@ public final class TcpStream implements AutoCloseable {
         return timeout.toNanos();
     }
 
-    /** A time limit for each later read; a read that passes it throws {@link IoTimeoutException}. */
+    /**
+     * A time limit for each later read; a read that passes it throws {@link IoTimeoutException}.
+     * {@link Duration#ZERO} removes the limit.
+     */
     public TcpStream readTimeout(Duration timeout) {
-        readTimeoutNanos = nanos(timeout, "read timeout");
+        readTimeoutNanos = limit(timeout, "read timeout");
         return this;
     }
 
-    /** A time limit for each later write. */
+    /** A time limit for each later write; {@link Duration#ZERO} removes it. */
     public TcpStream writeTimeout(Duration timeout) {
-        writeTimeoutNanos = nanos(timeout, "write timeout");
+        writeTimeoutNanos = limit(timeout, "write timeout");
         return this;
+    }
+
+    private static long limit(Duration timeout, String what) {
+        Objects.requireNonNull(timeout, what);
+        return timeout.isZero() ? IoDriver.NO_TIMEOUT : nanos(timeout, what);
     }
 
     private IoDriver io(String what) throws NetException {
