@@ -53,8 +53,10 @@ public final class ResultTable {
                     String ratio = "";
                     String verdict = "";
                     if (weft != null && r != weft) {
-                        ratio = String.format(Locale.ROOT, "%.2fx (%s)", weft.advantageOver(r),
-                                r.higherIsBetter() ? WEFT + "/" + r.impl() : r.impl() + "/" + WEFT);
+                        double advantage = weft.advantageOver(r);
+                        ratio = Double.isFinite(advantage) ? String.format(Locale.ROOT, "%.2fx (%s)", advantage,
+                                r.higherIsBetter() ? WEFT + "/" + r.impl() : r.impl() + "/" + WEFT)
+                                : "-"; // a median of 0: no ratio
                         verdict = weft.spreadOverlaps(r) ? "noise"
                                 : weft.advantageOver(r) > 1 ? "weft better" : r.impl() + " better";
                     }
@@ -88,9 +90,13 @@ public final class ResultTable {
 
     /**
      * A value with its unit, scaled for reading: {@code 12.35 M ops/s}, {@code 1234 ns},
-     * {@code 87.0 µs}; bytes ({@code B}) unscaled: {@code 947 B}.
+     * {@code 87.0 µs}; bytes ({@code B}) unscaled: {@code 947 B}; a share of a core
+     * ({@code %core}) with two decimals: {@code 0.35 %core}.
      */
     public static String quantity(double value, String unit) {
+        if (unit.equals("%core")) {
+            return String.format(Locale.ROOT, "%.2f %s", value, unit); // an idle server's: well under 1
+        }
         if (unit.equals("ns")) {
             if (value >= 1e6) {
                 return String.format(Locale.ROOT, "%.2f ms", value / 1e6);

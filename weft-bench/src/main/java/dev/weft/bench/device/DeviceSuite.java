@@ -5,14 +5,15 @@ import dev.weft.bench.FailureLine;
 import dev.weft.bench.JvmActivity;
 import dev.weft.bench.CoreToCore;
 import dev.weft.bench.MachineLoad;
+import dev.weft.bench.Metric;
 import dev.weft.bench.Result;
 import dev.weft.bench.ResultTable;
+import dev.weft.bench.Samples;
 import dev.weft.bench.SuiteReport;
 import dev.weft.bench.device.runner.ServiceRunners;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -145,9 +146,7 @@ public final class DeviceSuite implements BenchSuite {
         final long started = System.nanoTime();
         final Optional<MachineLoad> loadAtStart = MachineLoad.now();
         final Map<String, WorkloadDriver> ready = new LinkedHashMap<>();
-        final Map<String, String> unavailable = new LinkedHashMap<>(); // impl -> reason
-        final Map<String, String> failed = new HashMap<>(); // key(case, impl) -> reason
-        final Map<String, Map<String, List<Double>>> samples = new HashMap<>(); // key -> metric -> rounds
+        final Samples samples = new Samples();
 
         SuiteRun(DevicePlan plan, PrintWriter progress) {
             this.plan = plan;
@@ -165,7 +164,7 @@ public final class DeviceSuite implements BenchSuite {
                     });
                     ready.put(impl, driver);
                 } catch (Throwable e) {
-                    unavailable.put(impl, "cannot run here: " + describe(e));
+                    samples.unavailable(impl, "cannot run here: " + describe(e));
                     progress.println("device: " + impl + " skipped: " + describe(e));
                 }
             }
@@ -233,20 +232,19 @@ public final class DeviceSuite implements BenchSuite {
             for (DeviceCase c : DeviceCase.values()) {
                 for (String impl : order) {
                     WorkloadDriver driver = ready.get(impl);
-                    String key = key(c, impl);
-                    if (driver == null || failed.containsKey(key)) {
+                    if (driver == null || samples.isOut(c.id(), impl)) {
                         continue;
                     }
                     try {
                         Map<String, Double> measured = runTimed(plan, driver,
                                 () -> driver.measure(c.id(), plan.size(c)));
                         if (keep) {
-                            keep(key, c, measured);
+                            keep(c, impl, measured);
                         }
                     } catch (Throwable e) {
                         String reason = "failed in " + label + ": " + describe(e);
-                        failed.put(key, reason);
-                        progress.println("device: " + key + " " + reason);
+                        samples.fail(c.id(), impl, reason);
+                        progress.println("device: " + key(c, impl) + " " + reason);
                     }
                 }
             }
@@ -256,16 +254,15 @@ public final class DeviceSuite implements BenchSuite {
             progress.flush();
         }
 
-        private void keep(String key, DeviceCase c, Map<String, Double> measured) {
-            Map<String, List<Double>> byMetric = samples.computeIfAbsent(key, k -> new HashMap<>());
-            for (DeviceCase.Metric m : c.metrics()) {
+        private void keep(DeviceCase c, String impl, Map<String, Double> measured) {
+            for (Metric m : c.metrics()) {
                 Double v = measured.get(m.name());
                 if (v == null || !Double.isFinite(v)) {
                     throw new IllegalStateException("measurement returned " + m.name() + " = " + v);
                 }
             }
-            for (DeviceCase.Metric m : c.metrics()) {
-                byMetric.computeIfAbsent(m.name(), k -> new ArrayList<>()).add(measured.get(m.name()));
+            for (Metric m : c.metrics()) {
+                samples.keep(c.id(), impl, m.name(), measured.get(m.name()));
             }
         }
 
@@ -274,29 +271,7 @@ public final class DeviceSuite implements BenchSuite {
          * did not run.
          */
         List<Result> results() {
-            List<Result> results = new ArrayList<>();
-            for (DeviceCase c : DeviceCase.values()) {
-                for (DeviceCase.Metric m : c.metrics()) {
-                    for (String impl : impls) {
-                        String key = key(c, impl);
-                        if (unavailable.containsKey(impl) || failed.containsKey(key)) {
-                            continue;
-                        }
-                        List<Double> rounds = samples.getOrDefault(key, Map.of()).get(m.name());
-                        if (rounds != null && !rounds.isEmpty()) {
-                            results.add(Result.measured(c.id(), impl, m.name(), m.unit(),
-                                    m.higherIsBetter(), rounds));
-                        }
-                    }
-                }
-                for (String impl : impls) {
-                    String reason = unavailable.getOrDefault(impl, failed.get(key(c, impl)));
-                    if (reason != null) {
-                        results.add(Result.skipped(c.id(), impl, reason));
-                    }
-                }
-            }
-            return results;
+            return samples.results(List.of(DeviceCase.values()), impls);
         }
     }
 

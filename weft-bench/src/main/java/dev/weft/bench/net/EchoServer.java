@@ -56,6 +56,15 @@ public interface EchoServer extends AutoCloseable {
     }
 
     /**
+     * The name prefixes of the platform threads whose CPU time is this server's, for the idle
+     * case's {@code cpu-threads}: by default {@link #threadNamePrefixes()}. A server that runs on
+     * threads it does not start and that outlive it (a JDK scheduler's) names those here too.
+     */
+    default List<String> cpuThreadNamePrefixes() {
+        return threadNamePrefixes();
+    }
+
+    /**
      * Stops accepting, closes every connection and ends every thread the server started, before
      * returning. Does nothing when never started or already closed.
      *

@@ -23,11 +23,28 @@ import java.util.concurrent.atomic.AtomicLong;
  * JVM has one, sized once at start-up ({@code -Djdk.virtualThreadScheduler.parallelism}, by
  * default the available processors). {@link #start}'s {@code workers} cannot resize it and is not
  * used; the suite reports the parallelism the JDK ran with.
+ *
+ * <p>Threads: this server starts one platform thread, its acceptor ({@code
+ * weft-bench-echo-jdk-vt-accept}); its connection threads are virtual, and run on the JDK's
+ * carrier threads, the workers of the default scheduler's ForkJoinPool ({@code
+ * ForkJoinPool-N-worker-M}, N being the pool's number in this JVM: {@link #carrierNamePrefix()}),
+ * and wait for their sockets through the JDK's poller threads ({@code MasterPoller}, whose
+ * sub-pollers are virtual threads on the same carriers, by default on Linux; {@code Read-Poller}
+ * and {@code Write-Poller} with {@code -Djdk.pollerMode=1}). Carriers and pollers outlive the
+ * server, so only the acceptor is in {@link #threadNamePrefixes()} (none may outlive it); all of
+ * them are in {@link #cpuThreadNamePrefixes()}, as they do this server's work.
  */
 public final class JdkVirtualThreadEcho implements EchoServer {
 
     /** The impl name. */
     public static final String IMPL = "jdk-vt";
+
+    /** The platform threads of the JDK's I/O pollers, by mode: see the class comment. */
+    static final List<String> POLLER_THREADS = List.of("MasterPoller", "Read-Poller", "Write-Poller");
+    /** The name prefix of a ForkJoinPool's workers, when a carrier's own name cannot be read. */
+    static final String ANY_POOL_WORKER = "ForkJoinPool-";
+    /** What {@link #carrierNamePrefix()} read, once it has. */
+    private static volatile String carrierNamePrefix;
 
     /** More than the suite's 100 connections arriving at once; the kernel caps it at somaxconn. */
     private static final int BACKLOG = 1024;
@@ -59,6 +76,62 @@ public final class JdkVirtualThreadEcho implements EchoServer {
             }
         }
         return Runtime.getRuntime().availableProcessors();
+    }
+
+    /**
+     * The acceptor, the default scheduler's carriers and the JDK's pollers: see the class
+     * comment.
+     */
+    @Override
+    public List<String> cpuThreadNamePrefixes() {
+        List<String> prefixes = new ArrayList<>(threadNamePrefixes());
+        prefixes.add(carrierNamePrefix());
+        prefixes.addAll(POLLER_THREADS);
+        return List.copyOf(prefixes);
+    }
+
+    /**
+     * The name prefix of the default virtual-thread scheduler's carrier threads in this JVM, such
+     * as {@code ForkJoinPool-1-worker-}: read from the carrier a virtual thread runs on (a
+     * virtual thread's {@code toString()} ends with {@code @} and its carrier's name). The pool's
+     * number depends on how many ForkJoinPools this JVM made before it. Falls back to {@value
+     * #ANY_POOL_WORKER} (every numbered pool's workers) if that name cannot be read.
+     */
+    public static String carrierNamePrefix() {
+        String prefix = carrierNamePrefix;
+        if (prefix == null) { // read once: the default scheduler is the same for the JVM's life
+            String[] seen = new String[1];
+            try {
+                Thread.ofVirtual().start(() -> seen[0] = Thread.currentThread().toString()).join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ANY_POOL_WORKER;
+            }
+            prefix = carrierPrefixOf(seen[0]);
+            carrierNamePrefix = prefix;
+        }
+        return prefix;
+    }
+
+    /**
+     * The carrier's name prefix in a virtual thread's {@code toString()} ({@code
+     * VirtualThread[#24]/runnable@ForkJoinPool-2-worker-1} gives {@code ForkJoinPool-2-worker-}),
+     * or {@value #ANY_POOL_WORKER} if it names no numbered carrier.
+     */
+    static String carrierPrefixOf(String virtualThread) {
+        int at = virtualThread == null ? -1 : virtualThread.lastIndexOf('@');
+        if (at < 0) {
+            return ANY_POOL_WORKER;
+        }
+        String carrier = virtualThread.substring(at + 1);
+        int end = carrier.length();
+        while (end > 0 && Character.isDigit(carrier.charAt(end - 1))) {
+            end--;
+        }
+        if (end == carrier.length() || !carrier.startsWith(ANY_POOL_WORKER)) {
+            return ANY_POOL_WORKER;
+        }
+        return carrier.substring(0, end);
     }
 
     /** @param workers not used: see the class comment */

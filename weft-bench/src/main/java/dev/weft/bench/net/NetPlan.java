@@ -5,7 +5,9 @@ import java.util.Objects;
 
 /**
  * How much the net suite measures. A measurement starts a fresh server for one (case, impl),
- * drives it for {@code warmup} uncounted and {@code measure} counted, and closes it. A round
+ * drives it for {@code warmup} uncounted and {@code measure} counted, and closes it; in the idle
+ * case it opens the connections, lets the server settle for {@code idleSettle}, and measures the
+ * CPU used over {@code idleWindow} instead. A round
  * measures every case on every implementation. Before the first round the load generator itself
  * is warmed for {@code generatorWarmup} per message size against the first implementation that
  * runs (not reported). No measured round starts once the time spent plus one more round (as long
@@ -16,20 +18,28 @@ import java.util.Objects;
  * @param rounds          measured rounds, {@code >= 1}; the report gives their median and spread
  * @param generatorWarmup how long the load generator warms per message size, {@code >= 0}
  * @param budget          the time the suite should not exceed
+ * @param idleSettle      in the idle case, the time from opening the connections to the start of
+ *                        the window, {@code >= 0}
+ * @param idleWindow      in the idle case, the window whose CPU time is measured, positive
  */
-public record NetPlan(Duration warmup, Duration measure, int rounds, Duration generatorWarmup, Duration budget) {
+public record NetPlan(Duration warmup, Duration measure, int rounds, Duration generatorWarmup, Duration budget,
+                      Duration idleSettle, Duration idleWindow) {
+
+    /** How long the idle case lets a server settle after the connections opened, in both plans. */
+    public static final Duration IDLE_SETTLE = Duration.ofMillis(500);
 
     /**
-     * Under 90 s on a 2-core machine: a measurement takes about 2.1 s, so one round of 5
-     * implementations x 4 cases about 43 s; a second round runs only while the budget allows it
-     * (it does while weft's two servers are still skipped).
+     * Under 90 s on a 2-core machine: an echo measurement takes about 2.1 s and an idle one about
+     * 2.2 s (start, 100 connects, 0.5 s settle, 1.5 s window, close), so one round of 5
+     * implementations x (4 echo cases + idle) about 55 s. A second round would exceed the 75 s
+     * budget, so quick mode runs one.
      */
     public static final NetPlan QUICK = new NetPlan(Duration.ofMillis(500), Duration.ofMillis(1500), 2,
-            Duration.ofMillis(500), Duration.ofSeconds(75));
+            Duration.ofMillis(500), Duration.ofSeconds(75), IDLE_SETTLE, Duration.ofMillis(1500));
 
-    /** About eight minutes with every implementation. */
+    /** About nine minutes with every implementation. */
     public static final NetPlan FULL = new NetPlan(Duration.ofSeconds(2), Duration.ofSeconds(5), 3,
-            Duration.ofSeconds(2), Duration.ofMinutes(15));
+            Duration.ofSeconds(2), Duration.ofMinutes(15), IDLE_SETTLE, Duration.ofSeconds(3));
 
     /** @throws IllegalArgumentException naming the value that is out of range */
     public NetPlan {
@@ -37,21 +47,37 @@ public record NetPlan(Duration warmup, Duration measure, int rounds, Duration ge
         Objects.requireNonNull(measure, "measure");
         Objects.requireNonNull(generatorWarmup, "generatorWarmup");
         Objects.requireNonNull(budget, "budget");
-        if (warmup.isNegative() || generatorWarmup.isNegative()) {
-            throw new IllegalArgumentException("warmup and generatorWarmup must be >= 0, were "
-                    + warmup + ", " + generatorWarmup);
+        Objects.requireNonNull(idleSettle, "idleSettle");
+        Objects.requireNonNull(idleWindow, "idleWindow");
+        if (warmup.isNegative() || generatorWarmup.isNegative() || idleSettle.isNegative()) {
+            throw new IllegalArgumentException("warmup, generatorWarmup and idleSettle must be >= 0, were "
+                    + warmup + ", " + generatorWarmup + ", " + idleSettle);
         }
-        if (!measure.isPositive()) {
-            throw new IllegalArgumentException("measure must be positive, was " + measure);
+        if (!measure.isPositive() || !idleWindow.isPositive()) {
+            throw new IllegalArgumentException("measure and idleWindow must be positive, were " + measure
+                    + ", " + idleWindow);
         }
         if (rounds < 1) {
             throw new IllegalArgumentException("rounds must be >= 1, was " + rounds);
         }
     }
 
-    /** The longest one measurement of this plan may take: {@link #timeout(Duration, Duration)}. */
+    /**
+     * A plan whose idle case settles for {@code warmup} and measures over {@code measure}, as the
+     * echo cases warm up and measure.
+     */
+    public NetPlan(Duration warmup, Duration measure, int rounds, Duration generatorWarmup, Duration budget) {
+        this(warmup, measure, rounds, generatorWarmup, budget, warmup, measure);
+    }
+
+    /** The longest one echo measurement of this plan may take: {@link #timeout(Duration, Duration)}. */
     public Duration timeout() {
         return timeout(warmup, measure);
+    }
+
+    /** The longest one idle measurement of this plan may take: {@link #timeout(Duration, Duration)}. */
+    public Duration idleTimeout() {
+        return timeout(idleSettle, idleWindow);
     }
 
     /**

@@ -6,18 +6,16 @@ import dev.weft.bench.JvmActivity;
 import dev.weft.bench.MachineLoad;
 import dev.weft.bench.Result;
 import dev.weft.bench.ResultTable;
+import dev.weft.bench.Samples;
 import dev.weft.bench.SuiteReport;
 import io.netty.util.Version;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -44,9 +42,13 @@ import java.util.stream.Collectors;
  *       implementations is reversed from one case to the next and from one round to the next, so
  *       none always runs first or last. A measurement starts a fresh server with the case's
  *       worker count, runs the {@link LoadGenerator} against it (warm-up, then the measured
- *       period), and closes the server.</li>
+ *       period), and closes the server. In the idle case ({@code idle-100c}) the
+ *       {@link IdleMeter} runs instead: it opens the connections, sends nothing, lets the server
+ *       settle, and measures the CPU time used over a window, by the whole JVM and by the
+ *       server's own threads ({@link EchoServer#cpuThreadNamePrefixes()}).</li>
  *   <li>A measurement that fails (a stall, a closed connection), outlives
- *       {@link NetPlan#timeout()}, or leaves one of the server's threads alive marks that
+ *       {@link NetPlan#timeout()} ({@link NetPlan#idleTimeout()} in the idle case), or leaves one
+ *       of the server's threads alive marks that
  *       (case, impl) skipped with the reason; the rest goes on. A corrupt echo is printed as
  *       {@code CORRUPT ECHO} and fails the whole run once the table is printed.</li>
  *   <li>Each metric is the median over measured rounds, with min and max; the report says how
@@ -152,6 +154,16 @@ public final class NetSuite implements BenchSuite {
                 NetCase.SMALL_PIPELINE_DEPTH, NetCase.LARGE_PIPELINE_DEPTH);
         table.println("throughput = messages echoed per second; p50/p99 = time from handing a message to"
                 + " the socket to having the last byte of its echo.");
+        table.printf(Locale.ROOT, "idle-100c: %d connections to 127.0.0.1 opened and kept open, nothing sent;"
+                        + " after %s to settle, CPU time over %s as %% of one core (100 = one core busy):"
+                        + " cpu = the whole JVM's (getProcessCpuTime: the server, the silent client and the"
+                        + " JVM's own JIT and GC threads; in clock ticks of %d ms on Linux, so in steps of"
+                        + " %.2f %%core here), cpu-threads = the server's own threads only (ThreadMXBean, in ns;"
+                        + " threads named by the server; for jdk-vt its acceptor, the default scheduler's"
+                        + " carriers %s* and the JDK's pollers %s).%n", NetCase.CONNECTIONS,
+                seconds(plan.idleSettle()), seconds(plan.idleWindow()), IdleMeter.PROCESS_TICK.toMillis(),
+                IdleMeter.PROCESS_TICK.toNanos() * 100.0 / plan.idleWindow().toNanos(),
+                JdkVirtualThreadEcho.carrierNamePrefix(), String.join(", ", JdkVirtualThreadEcho.POLLER_THREADS));
         table.printf(Locale.ROOT, "workers: 2 (cases without -1w) or 1 (-1w) event-loop threads for weft,"
                         + " weft-nio, netty-uring, netty-epoll; jdk-vt runs on the JDK's one default"
                         + " virtual-thread scheduler, parallelism %d in every case (it cannot be set per"
@@ -190,9 +202,7 @@ public final class NetSuite implements BenchSuite {
         final long started = System.nanoTime();
         final Optional<MachineLoad> loadAtStart = MachineLoad.now();
         final List<String> ready = new ArrayList<>();
-        final Map<String, String> unavailable = new LinkedHashMap<>(); // impl -> reason
-        final Map<String, String> failed = new HashMap<>(); // key(case, impl) -> reason
-        final Map<String, Map<String, List<Double>>> samples = new HashMap<>(); // key -> metric -> rounds
+        final Samples samples = new Samples();
         final List<String> corrupt = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
 
@@ -212,7 +222,7 @@ public final class NetSuite implements BenchSuite {
                 }
                 if (reason.isEmpty()) {
                     try {
-                        measureOnce(impl, CHECK_LOAD, 1, Duration.ZERO, CHECK_TIME);
+                        echoOnce(impl, CHECK_LOAD, 1, Duration.ZERO, CHECK_TIME);
                     } catch (CorruptEchoException e) {
                         corrupt.add(impl + " in the check: " + e.getMessage());
                         reason = Optional.of("CORRUPT ECHO in the check: " + e.getMessage());
@@ -221,7 +231,7 @@ public final class NetSuite implements BenchSuite {
                     }
                 }
                 if (reason.isPresent()) {
-                    unavailable.put(impl, reason.get());
+                    samples.unavailable(impl, reason.get());
                     progress.println("net: " + impl + " skipped: " + reason.get());
                 } else {
                     ready.add(impl);
@@ -237,10 +247,10 @@ public final class NetSuite implements BenchSuite {
             }
             String impl = ready.getFirst();
             Set<Integer> sizes = new HashSet<>();
-            for (NetCase c : NetCase.values()) {
+            for (NetCase c : NetCase.of(NetCase.Kind.ECHO)) {
                 if (sizes.add(c.messageBytes())) {
                     try {
-                        measureOnce(impl, c.load(), c.workers(), Duration.ZERO, plan.generatorWarmup());
+                        echoOnce(impl, c.load(), c.workers(), Duration.ZERO, plan.generatorWarmup());
                     } catch (Throwable e) {
                         progress.println("net: warming the generator against " + impl + " failed: "
                                 + FailureLine.of(e) + " (its measurements will say more)");
@@ -285,27 +295,22 @@ public final class NetSuite implements BenchSuite {
                 NetCase c = cases[ci];
                 for (String impl : (round + ci) % 2 == 0 ? impls : impls.reversed()) {
                     String key = key(c, impl);
-                    if (!ready.contains(impl) || failed.containsKey(key)) {
+                    if (!ready.contains(impl) || samples.isOut(c.id(), impl)) {
                         continue;
                     }
                     try {
-                        LoadGenerator.Outcome o = measureOnce(impl, c.load(), c.workers(), plan.warmup(),
-                                plan.measure());
-                        if (o.messages() == 0) {
-                            throw new IllegalStateException("no message echoed in the measured "
-                                    + seconds(plan.measure()));
-                        }
-                        keep(key, o);
-                        progress.printf(Locale.ROOT, "net: %s %s %s: %s, p50 %s, p99 %s%n", label, c.id(),
-                                impl, ResultTable.quantity(o.throughput(), "msgs/s"),
-                                ResultTable.quantity(o.p50(), "ns"), ResultTable.quantity(o.p99(), "ns"));
+                        String line = switch (c.kind()) {
+                            case ECHO -> echo(c, impl);
+                            case IDLE -> idle(c, impl);
+                        };
+                        progress.printf(Locale.ROOT, "net: %s %s %s: %s%n", label, c.id(), impl, line);
                     } catch (CorruptEchoException e) {
                         corrupt.add(key + " in " + label + ": " + e.getMessage());
-                        failed.put(key, "CORRUPT ECHO in " + label + ": " + e.getMessage());
+                        samples.fail(c.id(), impl, "CORRUPT ECHO in " + label + ": " + e.getMessage());
                         progress.println("net: CORRUPT ECHO: " + key + ": " + e.getMessage());
                     } catch (Throwable e) {
                         String reason = "failed in " + label + ": " + FailureLine.of(e);
-                        failed.put(key, reason);
+                        samples.fail(c.id(), impl, reason);
                         notes.add(key + " " + reason);
                         progress.println("net: " + key + " " + reason);
                     }
@@ -317,11 +322,27 @@ public final class NetSuite implements BenchSuite {
             progress.flush();
         }
 
-        private void keep(String key, LoadGenerator.Outcome o) {
-            Map<String, List<Double>> byMetric = samples.computeIfAbsent(key, k -> new HashMap<>());
-            byMetric.computeIfAbsent(NetCase.THROUGHPUT, k -> new ArrayList<>()).add(o.throughput());
-            byMetric.computeIfAbsent(NetCase.P50, k -> new ArrayList<>()).add((double) o.p50());
-            byMetric.computeIfAbsent(NetCase.P99, k -> new ArrayList<>()).add((double) o.p99());
+        /** Measures an echo case on {@code impl} and keeps its figures; the progress line. */
+        private String echo(NetCase c, String impl) throws Exception {
+            LoadGenerator.Outcome o = echoOnce(impl, c.load(), c.workers(), plan.warmup(), plan.measure());
+            if (o.messages() == 0) {
+                throw new IllegalStateException("no message echoed in the measured " + seconds(plan.measure()));
+            }
+            samples.keep(c.id(), impl, NetCase.THROUGHPUT, o.throughput());
+            samples.keep(c.id(), impl, NetCase.P50, o.p50());
+            samples.keep(c.id(), impl, NetCase.P99, o.p99());
+            return ResultTable.quantity(o.throughput(), "msgs/s") + ", p50 " + ResultTable.quantity(o.p50(), "ns")
+                    + ", p99 " + ResultTable.quantity(o.p99(), "ns");
+        }
+
+        /** Measures the idle case on {@code impl} and keeps its figures; the progress line. */
+        private String idle(NetCase c, String impl) throws Exception {
+            IdleMeter.Outcome o = idleOnce(impl, c.workers(), plan);
+            samples.keep(c.id(), impl, NetCase.CPU, o.processPercent());
+            samples.keep(c.id(), impl, NetCase.CPU_THREADS, o.threadsPercent());
+            return String.format(Locale.ROOT, "cpu %s, cpu-threads %s (%d threads)",
+                    ResultTable.quantity(o.processPercent(), NetCase.PERCENT_CORE),
+                    ResultTable.quantity(o.threadsPercent(), NetCase.PERCENT_CORE), o.threads());
         }
 
         /**
@@ -329,41 +350,38 @@ public final class NetSuite implements BenchSuite {
          * did not run.
          */
         List<Result> results() {
-            List<Result> results = new ArrayList<>();
-            for (NetCase c : NetCase.values()) {
-                for (NetCase.Metric m : NetCase.METRICS) {
-                    for (String impl : impls) {
-                        String key = key(c, impl);
-                        if (unavailable.containsKey(impl) || failed.containsKey(key)) {
-                            continue;
-                        }
-                        List<Double> rounds = samples.getOrDefault(key, Map.of()).get(m.name());
-                        if (rounds != null && !rounds.isEmpty()) {
-                            results.add(Result.measured(c.id(), impl, m.name(), m.unit(),
-                                    m.higherIsBetter(), rounds));
-                        }
-                    }
-                }
-                for (String impl : impls) {
-                    String reason = unavailable.getOrDefault(impl, failed.get(key(c, impl)));
-                    if (reason != null) {
-                        results.add(Result.skipped(c.id(), impl, reason));
-                    }
-                }
-            }
-            return results;
+            return samples.results(List.of(NetCase.values()), impls);
         }
+    }
+
+    /** An echo measurement: {@link #measureOnce} driving the server with the {@link LoadGenerator}. */
+    private LoadGenerator.Outcome echoOnce(String impl, LoadGenerator.Load load, int workers, Duration warmup,
+                                           Duration measure) throws Exception {
+        return measureOnce(impl, workers, NetPlan.timeout(warmup, measure),
+                (server, port) -> new LoadGenerator(load).run(port, warmup, measure));
+    }
+
+    /** An idle measurement: {@link #measureOnce} with the {@link IdleMeter} and the plan's settle and window. */
+    private IdleMeter.Outcome idleOnce(String impl, int workers, NetPlan plan) throws Exception {
+        return measureOnce(impl, workers, plan.idleTimeout(), (server, port) -> new IdleMeter(NetCase.CONNECTIONS)
+                .run(port, server.cpuThreadNamePrefixes(), plan.idleSettle(), plan.idleWindow()));
+    }
+
+    /** What a measurement does with a started server. */
+    @FunctionalInterface
+    private interface Measurement<T> {
+        T run(EchoServer server, int port) throws Exception;
     }
 
     /**
      * One measurement on a fresh driver thread: starts a server of {@code impl} with
-     * {@code workers}, drives it, closes it. Waits at most {@link NetPlan#timeout} (then interrupts the
-     * driver, and abandons it if it does not end within {@link #GRACE_MILLIS}); then checks that
-     * the server left none of its threads alive.
+     * {@code workers}, runs {@code measurement} against it, closes it. Waits at most
+     * {@code timeout} (then interrupts the driver, and abandons it if it does not end within
+     * {@link #GRACE_MILLIS}); then checks that the server left none of its threads alive.
      */
-    private LoadGenerator.Outcome measureOnce(String impl, LoadGenerator.Load load, int workers,
-                                              Duration warmup, Duration measure) throws Exception {
-        AtomicReference<LoadGenerator.Outcome> outcome = new AtomicReference<>();
+    private <T> T measureOnce(String impl, int workers, Duration timeout, Measurement<T> measurement)
+            throws Exception {
+        AtomicReference<T> outcome = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicReference<EchoServer> started = new AtomicReference<>();
         Thread driver = Thread.ofPlatform().name(DRIVER_THREAD).daemon().unstarted(() -> {
@@ -372,7 +390,7 @@ public final class NetSuite implements BenchSuite {
                 server = servers.create(impl);
                 started.set(server);
                 int port = server.start(workers);
-                outcome.set(new LoadGenerator(load).run(port, warmup, measure));
+                outcome.set(measurement.run(server, port));
             } catch (Throwable e) {
                 failure.set(e);
             } finally {
@@ -390,7 +408,6 @@ public final class NetSuite implements BenchSuite {
             }
         });
         driver.start();
-        Duration timeout = NetPlan.timeout(warmup, measure);
         driver.join(timeout.toMillis());
         if (driver.isAlive()) {
             driver.interrupt();

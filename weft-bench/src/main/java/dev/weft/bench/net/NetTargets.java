@@ -6,7 +6,7 @@ import dev.weft.bench.TargetLines;
 
 /**
  * The targets the networking issue states, checked against a report. Reported, never tuned for.
- * All at {@code echo-64b-100c}:
+ * At {@code echo-64b-100c}:
  * <ul>
  *   <li>throughput: weft at least 1.2 times {@code netty-uring} and 1.3 times
  *       {@code netty-epoll};</li>
@@ -14,6 +14,8 @@ import dev.weft.bench.TargetLines;
  *   <li>throughput: weft's NIO fallback ({@code weft-nio}) at least 0.8 times
  *       {@code netty-epoll}.</li>
  * </ul>
+ * At {@code idle-100c} ("an idle runtime uses under 1% of a core"): the whole JVM's CPU
+ * ({@code cpu}) below 1% of a core with {@code weft}, and with {@code weft-nio}.
  */
 public final class NetTargets {
 
@@ -21,9 +23,12 @@ public final class NetTargets {
     static final double EPOLL_FACTOR = 1.3;
     static final double P99_FACTOR = 1.0;
     static final double NIO_FACTOR = 0.8;
+    /** The idle case's limit, in % of one core. */
+    static final double IDLE_CPU_PERCENT = 1.0;
 
     private static final String CASE = NetCase.ECHO_64B_100C.id();
     private static final String TPUT = NetCase.THROUGHPUT;
+    private static final String IDLE = NetCase.IDLE_100C.id();
 
     private NetTargets() {
     }
@@ -42,6 +47,9 @@ public final class NetTargets {
                 t.find(CASE, weft, NetCase.P99), t.find(CASE, uring, NetCase.P99), P99_FACTOR);
         t.ratio(CASE + " throughput: weft-nio >= 0.8x " + epoll, t.find(CASE, EchoServers.WEFT_NIO, TPUT),
                 t.find(CASE, epoll, TPUT), NIO_FACTOR);
+        for (String impl : new String[] {weft, EchoServers.WEFT_NIO}) {
+            t.below(IDLE + " cpu: " + impl + " < 1% of a core", t.find(IDLE, impl, NetCase.CPU), IDLE_CPU_PERCENT);
+        }
         return t.render();
     }
 }

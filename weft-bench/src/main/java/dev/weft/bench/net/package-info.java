@@ -7,12 +7,15 @@
  * <ul>
  *   <li>{@link dev.weft.bench.net.EchoServer}: what a server under test does;
  *       {@link dev.weft.bench.net.EchoServers}: every server by its impl name, the one place to
- *       add one (weft's two are listed as not built yet).</li>
+ *       add one.</li>
  *   <li>{@link dev.weft.bench.net.LoadGenerator}: one thread, one selector, a fixed number of
  *       connections and of messages in flight on each; checks every echoed byte and records
  *       latencies in an HdrHistogram.</li>
  *   <li>{@link dev.weft.bench.net.NetCase}: {@code echo-64b-100c}, {@code echo-4k-100c} (2
- *       workers) and their {@code -1w} forms (1 worker); throughput, p50 and p99.</li>
+ *       workers) and their {@code -1w} forms (1 worker); throughput, p50 and p99. And
+ *       {@code idle-100c} (2 workers): 100 silent connections, the CPU the JVM ({@code cpu}) and
+ *       the server's threads ({@code cpu-threads}) use meanwhile, measured by
+ *       {@link dev.weft.bench.net.IdleMeter}.</li>
  *   <li>{@link dev.weft.bench.net.NetSuite} runs them; {@link dev.weft.bench.net.NetTargets}
  *       checks the issue's targets.</li>
  * </ul>

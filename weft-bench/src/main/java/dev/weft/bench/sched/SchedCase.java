@@ -1,5 +1,8 @@
 package dev.weft.bench.sched;
 
+import dev.weft.bench.BenchCase;
+import dev.weft.bench.Metric;
+
 import java.util.Arrays;
 import java.util.List;
 
@@ -10,7 +13,7 @@ import java.util.List;
  * that {@link #expected} checks; {@link #TIMER} measures how late sleeps wake; the two
  * {@link Kind#MEMORY} cases measure the heap that blocked tasks hold.
  */
-public enum SchedCase {
+public enum SchedCase implements BenchCase {
 
     /** A tree of tasks, fan-out 10, down to 10^6 leaves; each node sums its children's values. */
     SKYNET("skynet", Kind.THROUGHPUT, "tasks/s"),
@@ -41,16 +44,6 @@ public enum SchedCase {
         MEMORY
     }
 
-    /**
-     * A metric of a case.
-     *
-     * @param name           the stable name in tables and JSON
-     * @param unit           its unit
-     * @param higherIsBetter whether a larger value is better
-     */
-    public record Metric(String name, String unit, boolean higherIsBetter) {
-    }
-
     /** The metric name of a throughput case's wall time. */
     public static final String TIME = "time";
     /** The metric name of a throughput case's rate. */
@@ -69,6 +62,7 @@ public enum SchedCase {
     }
 
     /** The stable name in tables and JSON. */
+    @Override
     public String id() {
         return id;
     }
@@ -82,6 +76,7 @@ public enum SchedCase {
      * The metrics a measurement yields, in table order: time and throughput; lateness p50, p99
      * and max; or bytes per task.
      */
+    @Override
     public List<Metric> metrics() {
         return switch (kind) {
             case THROUGHPUT -> List.of(new Metric(TIME, "ns", false), new Metric(THROUGHPUT_METRIC, unit, true));

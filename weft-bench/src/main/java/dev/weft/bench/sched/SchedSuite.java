@@ -6,6 +6,7 @@ import dev.weft.bench.JvmActivity;
 import dev.weft.bench.MachineLoad;
 import dev.weft.bench.Result;
 import dev.weft.bench.ResultTable;
+import dev.weft.bench.Samples;
 import dev.weft.bench.SuiteReport;
 import org.HdrHistogram.Histogram;
 
@@ -226,9 +227,7 @@ public final class SchedSuite implements BenchSuite {
         final long started = System.nanoTime();
         final Optional<MachineLoad> loadAtStart = MachineLoad.now();
         final Map<String, SchedImpl> ready = new LinkedHashMap<>();
-        final Map<String, String> unavailable = new LinkedHashMap<>(); // impl -> reason
-        final Map<String, String> failed = new HashMap<>(); // key(case, impl) -> reason
-        final Map<String, Map<String, List<Double>>> samples = new HashMap<>(); // key -> metric -> rounds
+        final Samples samples = new Samples();
         final Map<String, JvmActivity> jvm = new HashMap<>(); // key -> summed over measured rounds
         final Map<String, Integer> measurements = new HashMap<>(); // key -> measured rounds
         final Map<String, TimerLateness> lateness = new LinkedHashMap<>(); // impl -> all measured rounds
@@ -257,14 +256,14 @@ public final class SchedSuite implements BenchSuite {
                         String what = "skynet of " + checkLeaves + " leaves computed " + t.value()
                                 + ", expected " + expected;
                         wrong.add(name + " in the check: " + what);
-                        unavailable.put(name, "WRONG RESULT in the check: " + what);
+                        samples.unavailable(name, "WRONG RESULT in the check: " + what);
                         progress.println("sched: WRONG RESULT: " + name + " in the check: " + what);
                         impl.abandon();
                         continue;
                     }
                     ready.put(name, impl);
                 } catch (Throwable e) {
-                    unavailable.put(name, "cannot run here: " + FailureLine.of(e));
+                    samples.unavailable(name, "cannot run here: " + FailureLine.of(e));
                     progress.println("sched: " + name + " skipped: " + FailureLine.of(e));
                     if (impl != null) {
                         impl.abandon();
@@ -326,7 +325,6 @@ public final class SchedSuite implements BenchSuite {
             if (impl == null) {
                 return Optional.empty();
             }
-            String key = key(c, name);
             System.gc();
             JvmActivity before = JvmActivity.now();
             try {
@@ -338,18 +336,18 @@ public final class SchedSuite implements BenchSuite {
                 JvmActivity during = JvmActivity.now().since(before);
                 long expected = c.expected(sizes);
                 if (t.value() != expected) {
-                    wrongResult(key, label, "computed " + t.value() + ", expected " + expected);
+                    wrongResult(c, name, label, "computed " + t.value() + ", expected " + expected);
                     return Optional.empty();
                 }
                 if (keep) {
                     double seconds = t.nanos() / 1e9;
-                    keep(key, SchedCase.TIME, t.nanos());
-                    keep(key, SchedCase.THROUGHPUT_METRIC, c.operations(sizes) / seconds);
-                    keepJvm(key, during);
+                    keep(c, name, SchedCase.TIME, t.nanos());
+                    keep(c, name, SchedCase.THROUGHPUT_METRIC, c.operations(sizes) / seconds);
+                    keepJvm(key(c, name), during);
                 }
                 return Optional.of(t);
             } catch (Throwable e) {
-                fail(key, label, e);
+                fail(c, name, label, e);
                 return Optional.empty();
             }
         }
@@ -378,7 +376,8 @@ public final class SchedSuite implements BenchSuite {
         }
 
         Optional<Histogram> timerOnce(SchedImpl impl, int sleepsEach, long seed, String label, boolean keep) {
-            String key = key(SchedCase.TIMER, impl.name());
+            SchedCase c = SchedCase.TIMER;
+            String name = impl.name();
             TimerLateness round = new TimerLateness();
             int sleepers = sizes.timerSleepers();
             System.gc();
@@ -390,20 +389,20 @@ public final class SchedSuite implements BenchSuite {
                 long expected = (long) sleepers * sleepsEach;
                 Histogram h = round.histogram();
                 if (sleeps != expected || h.getTotalCount() != expected) {
-                    wrongResult(key, label, "did " + sleeps + " sleeps and recorded " + h.getTotalCount()
+                    wrongResult(c, name, label, "did " + sleeps + " sleeps and recorded " + h.getTotalCount()
                             + ", expected " + expected);
                     return Optional.empty();
                 }
                 if (keep) {
-                    keep(key, "p50", h.getValueAtPercentile(50));
-                    keep(key, "p99", h.getValueAtPercentile(99));
-                    keep(key, "max", h.getMaxValue());
-                    keepJvm(key, during);
-                    lateness.computeIfAbsent(impl.name(), k -> new TimerLateness()).add(round);
+                    keep(c, name, "p50", h.getValueAtPercentile(50));
+                    keep(c, name, "p99", h.getValueAtPercentile(99));
+                    keep(c, name, "max", h.getMaxValue());
+                    keepJvm(key(c, name), during);
+                    lateness.computeIfAbsent(name, k -> new TimerLateness()).add(round);
                 }
                 return Optional.of(h);
             } catch (Throwable e) {
-                fail(key, label, e);
+                fail(c, name, label, e);
                 return Optional.empty();
             }
         }
@@ -419,7 +418,7 @@ public final class SchedSuite implements BenchSuite {
                         tasks, needed >> 20, (needed >> 30) + 1);
                 for (SchedCase c : SchedCase.of(SchedCase.Kind.MEMORY)) {
                     for (String name : impls) {
-                        failed.putIfAbsent(key(c, name), reason);
+                        samples.fail(c.id(), name, reason);
                     }
                 }
                 progress.println("sched: memory cases skipped: " + reason);
@@ -443,7 +442,7 @@ public final class SchedSuite implements BenchSuite {
         }
 
         Optional<Double> memoryOnce(SchedCase c, SchedImpl impl, String label) {
-            String key = key(c, impl.name());
+            String name = impl.name();
             int tasks = sizes.heldTasks();
             SchedImpl.HeldTasks held = impl.hold(tasks, c == SchedCase.PARKED ? SchedImpl.Hold.LATCH
                     : SchedImpl.Hold.SLEEP);
@@ -460,14 +459,14 @@ public final class SchedSuite implements BenchSuite {
                 long ended = onDriver(impl, c.id() + " release", plan.timeout(), held::release);
                 released = true;
                 if (ended != tasks) {
-                    wrongResult(key, label, ended + " of " + tasks + " held tasks ended after release");
+                    wrongResult(c, name, label, ended + " of " + tasks + " held tasks ended after release");
                     return Optional.empty();
                 }
-                keep(key, SchedCase.BYTES_PER_TASK, perTask);
-                keepJvm(key, JvmActivity.now().since(before));
+                keep(c, name, SchedCase.BYTES_PER_TASK, perTask);
+                keepJvm(key(c, name), JvmActivity.now().since(before));
                 return Optional.of(perTask);
             } catch (Throwable e) {
-                fail(key, label, e);
+                fail(c, name, label, e);
                 if (!released) { // some tasks may be blocked still
                     releaseInBackground(held);
                 }
@@ -489,15 +488,14 @@ public final class SchedSuite implements BenchSuite {
         /** The implementation if this (case, impl) is still to be measured, else null. */
         SchedImpl runnable(SchedCase c, String name) {
             SchedImpl impl = ready.get(name);
-            if (impl == null || failed.containsKey(key(c, name)) || impl.unsupported(c).isPresent()) {
+            if (impl == null || samples.isOut(c.id(), name) || impl.unsupported(c).isPresent()) {
                 return null;
             }
             return impl;
         }
 
-        void keep(String key, String metric, double value) {
-            samples.computeIfAbsent(key, k -> new HashMap<>())
-                    .computeIfAbsent(metric, k -> new ArrayList<>()).add(value);
+        void keep(SchedCase c, String impl, String metric, double value) {
+            samples.keep(c.id(), impl, metric, value);
         }
 
         void keepJvm(String key, JvmActivity during) {
@@ -505,17 +503,17 @@ public final class SchedSuite implements BenchSuite {
             measurements.merge(key, 1, Integer::sum);
         }
 
-        void fail(String key, String label, Throwable e) {
+        void fail(SchedCase c, String name, String label, Throwable e) {
             String reason = "failed in " + label + ": " + FailureLine.of(e);
-            failed.put(key, reason);
-            progress.println("sched: " + key + " " + reason);
+            samples.fail(c.id(), name, reason);
+            progress.println("sched: " + key(c, name) + " " + reason);
             progress.flush();
         }
 
-        void wrongResult(String key, String label, String what) {
-            String line = key + " in " + label + ": " + what;
+        void wrongResult(SchedCase c, String name, String label, String what) {
+            String line = key(c, name) + " in " + label + ": " + what;
             wrong.add(line);
-            failed.put(key, "WRONG RESULT in " + label + ": " + what);
+            samples.fail(c.id(), name, "WRONG RESULT in " + label + ": " + what);
             progress.println("sched: WRONG RESULT: " + line);
             progress.flush();
         }
@@ -571,41 +569,10 @@ public final class SchedSuite implements BenchSuite {
          * did not run.
          */
         List<Result> results() {
-            List<Result> results = new ArrayList<>();
-            for (SchedCase c : SchedCase.values()) {
-                for (SchedCase.Metric m : c.metrics()) {
-                    for (String name : impls) {
-                        List<Double> rounds = samples.getOrDefault(key(c, name), Map.of()).get(m.name());
-                        if (skipReason(c, name) == null && rounds != null && !rounds.isEmpty()) {
-                            results.add(Result.measured(c.id(), name, m.name(), m.unit(),
-                                    m.higherIsBetter(), rounds));
-                        }
-                    }
-                }
-                for (String name : impls) {
-                    String reason = skipReason(c, name);
-                    if (reason != null) {
-                        results.add(Result.skipped(c.id(), name, reason));
-                    }
-                }
-            }
-            return results;
-        }
-
-        private String skipReason(SchedCase c, String name) {
-            if (unavailable.containsKey(name)) {
-                return unavailable.get(name);
-            }
-            SchedImpl impl = ready.get(name);
-            Optional<String> unsupported = impl == null ? Optional.empty() : impl.unsupported(c);
-            if (unsupported.isPresent()) {
-                return unsupported.get();
-            }
-            String reason = failed.get(key(c, name));
-            if (reason == null && !samples.containsKey(key(c, name))) {
-                return "not measured";
-            }
-            return reason;
+            return samples.results(List.of(SchedCase.values()), impls, (c, name) -> {
+                SchedImpl impl = ready.get(name);
+                return impl == null ? Optional.empty() : impl.unsupported(c);
+            });
         }
 
         /** Garbage collections per measurement, per (case, impl), over the measured rounds. */
@@ -660,8 +627,8 @@ public final class SchedSuite implements BenchSuite {
                     + " handles and the latches are allocated before the baseline.%n", sizes.heldTasks()));
             for (SchedCase c : SchedCase.of(SchedCase.Kind.MEMORY)) {
                 for (String name : impls) {
-                    List<Double> rounds = samples.getOrDefault(key(c, name), Map.of()).get(SchedCase.BYTES_PER_TASK);
-                    if (rounds != null && !rounds.isEmpty()) {
+                    List<Double> rounds = samples.rounds(c.id(), name, SchedCase.BYTES_PER_TASK);
+                    if (!rounds.isEmpty()) {
                         double median = Result.measured(c.id(), name, "b", "B", false, rounds).value();
                         out.append(String.format(Locale.ROOT, "  %s, %s: %.0f B per task = %,.0f MB per 10^6%n",
                                 c.id(), name, median, median));

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -62,7 +63,7 @@ class EchoServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty-uring", "netty-epoll", "jdk-vt"})
+    @ValueSource(strings = {"weft", "weft-nio", "netty-uring", "netty-epoll", "jdk-vt"})
     void echoesEveryByteOnEveryConnection(String impl) throws Exception {
         try (EchoServer server = peer(impl)) {
             int port = server.start(2);
@@ -88,7 +89,7 @@ class EchoServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty-uring", "netty-epoll", "jdk-vt"})
+    @ValueSource(strings = {"weft", "weft-nio", "netty-uring", "netty-epoll", "jdk-vt"})
     void closeEndsEveryThreadAndConnectionEvenWithClientsConnected(String impl) throws Exception {
         EchoServer server = peer(impl);
         int port = server.start(2);
@@ -127,7 +128,7 @@ class EchoServerTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"netty-uring", "netty-epoll", "jdk-vt"})
+    @ValueSource(strings = {"weft", "weft-nio", "netty-uring", "netty-epoll", "jdk-vt"})
     void carriesTheLoadGeneratorsPipelinedLoad(String impl) throws Exception {
         try (EchoServer server = peer(impl)) {
             int port = server.start(1);
@@ -165,13 +166,46 @@ class EchoServerTest {
     }
 
     @Test
-    void weftServersAreListedAsNotBuiltYetAndRefuseToStart() {
-        for (String impl : List.of("weft", "weft-nio")) {
-            EchoServer server = EchoServers.create(impl);
+    void weftServersRunWhereTheirTransportExists() {
+        assertEquals(Optional.empty(), EchoServers.create("weft-nio").unavailableReason());
+        boolean linux = System.getProperty("os.name", "").equals("Linux");
+        assertEquals(linux, EchoServers.create("weft").unavailableReason().isEmpty());
+    }
 
-            assertEquals("weft's net package is not built yet", server.unavailableReason().orElseThrow());
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> server.start(2));
-            assertTrue(e.getMessage().contains("not built yet"), e.getMessage());
+    @Test
+    void jdkVtCountsTheJdksCarriersAndPollersAsItsCpuButNotAsItsOwnThreads() throws Exception {
+        try (EchoServer server = peer("jdk-vt")) {
+            int port = server.start(2);
+            try (Socket client = connect(port)) {
+                assertArrayEquals(new byte[] {7}, roundTrip(client, new byte[] {7}));
+                String carriers = JdkVirtualThreadEcho.carrierNamePrefix();
+
+                assertTrue(carriers.matches("ForkJoinPool-\\d+-worker-"), carriers);
+                assertEquals(List.of("weft-bench-echo-jdk-vt-"), server.threadNamePrefixes());
+                assertEquals(List.of("weft-bench-echo-jdk-vt-", carriers, "MasterPoller", "Read-Poller",
+                        "Write-Poller"), server.cpuThreadNamePrefixes());
+                assertTrue(Thread.getAllStackTraces().keySet().stream()
+                        .anyMatch(t -> t.getName().startsWith(carriers)), "no live thread named " + carriers + "*");
+            }
+        }
+    }
+
+    @Test
+    void carrierPrefixIsReadFromAVirtualThreadsName() {
+        assertEquals("ForkJoinPool-2-worker-",
+                JdkVirtualThreadEcho.carrierPrefixOf("VirtualThread[#24]/runnable@ForkJoinPool-2-worker-1"));
+        assertEquals("ForkJoinPool-1-worker-",
+                JdkVirtualThreadEcho.carrierPrefixOf("VirtualThread[#3,name]/runnable@ForkJoinPool-1-worker-12"));
+        assertEquals("ForkJoinPool-", JdkVirtualThreadEcho.carrierPrefixOf("VirtualThread[#24]/runnable"));
+        assertEquals("ForkJoinPool-", JdkVirtualThreadEcho.carrierPrefixOf("VirtualThread[#24]/runnable@carrier"));
+        assertEquals("ForkJoinPool-", JdkVirtualThreadEcho.carrierPrefixOf(null));
+    }
+
+    @Test
+    void serversCountTheirOwnThreadsAsTheirCpuByDefault() {
+        for (String impl : List.of("weft", "weft-nio", "netty-uring", "netty-epoll")) {
+            EchoServer server = EchoServers.create(impl);
+            assertEquals(server.threadNamePrefixes(), server.cpuThreadNamePrefixes(), impl);
         }
     }
 

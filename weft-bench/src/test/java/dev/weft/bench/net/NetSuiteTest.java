@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -35,22 +36,32 @@ class NetSuiteTest {
         return report.results().stream().filter(r -> r.impl().equals(impl)).toList();
     }
 
+    private static List<Result> of(SuiteReport report, String caseName, String impl) {
+        return of(report, impl).stream().filter(r -> r.caseName().equals(caseName)).toList();
+    }
+
+    /** Results of one implementation measured in every case, every metric of each. */
+    private static int measuredEverywhere() {
+        return Arrays.stream(NetCase.values()).mapToInt(c -> c.metrics().size()).sum();
+    }
+
     @Test
     void planHasTheCasesAndImplementationsOfTheIssue() {
         List<NetSuite.Planned> plan = NetSuite.plan(EchoServers.IMPLS.stream().map(EchoServers::create).toList());
 
-        assertEquals(List.of("echo-64b-100c", "echo-4k-100c", "echo-64b-100c-1w", "echo-4k-100c-1w"),
+        assertEquals(List.of("echo-64b-100c", "echo-4k-100c", "echo-64b-100c-1w", "echo-4k-100c-1w", "idle-100c"),
                 Arrays.stream(NetCase.values()).map(NetCase::id).toList());
-        assertEquals(4 * 5, plan.size());
+        assertEquals(5 * 5, plan.size());
         Set<String> cells = plan.stream().map(p -> p.netCase().id() + "/" + p.impl()).collect(Collectors.toSet());
         for (NetCase c : NetCase.values()) {
             for (String impl : List.of("weft", "weft-nio", "netty-uring", "netty-epoll", "jdk-vt")) {
                 assertTrue(cells.contains(c.id() + "/" + impl), c.id() + "/" + impl);
             }
         }
-        assertTrue(plan.stream().filter(p -> p.impl().startsWith("weft"))
-                .allMatch(p -> p.skipped().orElse("").equals("weft's net package is not built yet")));
-        assertTrue(plan.stream().filter(p -> p.impl().equals("jdk-vt")).allMatch(p -> p.skipped().isEmpty()));
+        for (String runsEverywhere : List.of("weft-nio", "jdk-vt")) {
+            assertTrue(plan.stream().filter(p -> p.impl().equals(runsEverywhere)).allMatch(p -> p.skipped().isEmpty()),
+                    runsEverywhere);
+        }
     }
 
     @Test
@@ -62,7 +73,84 @@ class NetSuiteTest {
     }
 
     @Test
-    void realServersReportEveryCaseAndMetricAndWeftIsSkippedWithItsReason() {
+    void idleCaseHasTwoWorkersAndCpuMetricsAndSendsNoMessage() {
+        NetCase idle = NetCase.IDLE_100C;
+
+        assertEquals("idle-100c", idle.id());
+        assertEquals(NetCase.Kind.IDLE, idle.kind());
+        assertEquals(List.of(idle), NetCase.of(NetCase.Kind.IDLE));
+        assertEquals(2, idle.workers());
+        assertEquals(List.of("cpu", "cpu-threads"), idle.metrics().stream().map(m -> m.name()).toList());
+        assertTrue(idle.metrics().stream().allMatch(m -> m.unit().equals("%core") && !m.higherIsBetter()),
+                idle.metrics().toString());
+        assertThrows(IllegalStateException.class, idle::load);
+        for (NetCase echo : NetCase.of(NetCase.Kind.ECHO)) {
+            assertEquals(List.of("throughput", "p50", "p99"), echo.metrics().stream().map(m -> m.name()).toList());
+        }
+    }
+
+    @Test
+    void idleCaseIsPlannedForEveryImplementation() {
+        List<NetSuite.Planned> plan = NetSuite.plan(EchoServers.IMPLS.stream().map(EchoServers::create).toList());
+
+        assertEquals(List.of("weft", "weft-nio", "netty-uring", "netty-epoll", "jdk-vt"), plan.stream()
+                .filter(p -> p.netCase() == NetCase.IDLE_100C).map(NetSuite.Planned::impl).toList());
+    }
+
+    @Test
+    void plansSettleHalfASecondAndMeasureIdleCpuOverOneAndAHalfSecondsQuickAndThreeFull() {
+        assertEquals(Duration.ofMillis(500), NetPlan.QUICK.idleSettle());
+        assertEquals(Duration.ofMillis(1500), NetPlan.QUICK.idleWindow());
+        assertEquals(Duration.ofMillis(500), NetPlan.FULL.idleSettle());
+        assertEquals(Duration.ofSeconds(3), NetPlan.FULL.idleWindow());
+        assertEquals(Duration.ofMillis(100), TINY.idleWindow(), "the short form measures idle as long as echo");
+        assertThrows(IllegalArgumentException.class, () -> new NetPlan(Duration.ZERO, Duration.ofMillis(1), 1,
+                Duration.ZERO, Duration.ofSeconds(1), Duration.ZERO, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class, () -> new NetPlan(Duration.ZERO, Duration.ofMillis(1), 1,
+                Duration.ZERO, Duration.ofSeconds(1), Duration.ofMillis(-1), Duration.ofMillis(1)));
+    }
+
+    @Test
+    void idleCaseReportsTheJvmsAndTheServersCpuAsShareOfACore() {
+        StringWriter table = new StringWriter();
+
+        SuiteReport report = run(new NetSuite(List.of("weft", "plain"), ScriptedEcho::plain, TINY, TINY), table);
+
+        for (String impl : List.of("weft", "plain")) {
+            List<Result> idle = of(report, "idle-100c", impl);
+            assertEquals(List.of("cpu", "cpu-threads"), idle.stream().map(Result::metric).toList(), idle.toString());
+            assertTrue(idle.stream().allMatch(r -> r.unit().equals("%core") && r.value() >= 0 && r.runs() == 1),
+                    idle.toString());
+        }
+        String text = table.toString();
+        assertTrue(text.contains("idle-100c: 100 connections"), text);
+        assertTrue(text.contains("idle-100c cpu: weft < 1% of a core"), text);
+        assertTrue(text.contains("idle-100c cpu: weft-nio < 1% of a core"), text);
+    }
+
+    @Test
+    void serverThatClosesIdleConnectionsIsSkippedInTheIdleCaseWithTheReason() {
+        NetPlan settleLonger = new NetPlan(Duration.ZERO, Duration.ofMillis(100), 1, Duration.ZERO,
+                Duration.ofSeconds(60), Duration.ofMillis(400), Duration.ofMillis(100));
+        NetSuite suite = new NetSuite(List.of("weft", "hangs-up"), impl -> !impl.equals("hangs-up")
+                ? ScriptedEcho.plain(impl) : new ScriptedEcho(impl, () -> (echoed, available) -> available) {
+                    @Override
+                    int hangUpAfterIdleMillis() {
+                        return 150;
+                    }
+                }, settleLonger, settleLonger);
+
+        SuiteReport report = run(suite, new StringWriter());
+
+        List<Result> idle = of(report, "idle-100c", "hangs-up");
+        assertEquals(1, idle.size(), idle.toString());
+        assertTrue(idle.getFirst().isSkipped() && idle.getFirst().skipped().contains("while it was idle"),
+                idle.toString());
+        assertFalse(of(report, "idle-100c", "weft").getFirst().isSkipped(), of(report, "weft").toString());
+    }
+
+    @Test
+    void realServersReportEveryCaseAndMetric() {
         StringWriter table = new StringWriter();
 
         SuiteReport report = run(new NetSuite(EchoServers.IMPLS, EchoServers::create, TINY, TINY), table);
@@ -70,21 +158,19 @@ class NetSuiteTest {
         String json = JsonReport.of(report);
         assertTrue(json.contains("\"suite\": \"net\""), json);
         for (NetCase c : NetCase.values()) {
-            for (String metric : List.of("throughput", "p50", "p99")) {
-                String cell = "{\"case\": \"" + c.id() + "\", \"impl\": \"jdk-vt\", \"metric\": \"" + metric + "\"";
-                assertTrue(json.contains(cell), cell + " in\n" + json);
-            }
-            for (String weft : List.of("weft", "weft-nio")) {
-                String cell = "{\"case\": \"" + c.id() + "\", \"impl\": \"" + weft
-                        + "\", \"skipped\": \"weft's net package is not built yet\"}";
+            for (var metric : c.metrics()) {
+                String cell = "{\"case\": \"" + c.id() + "\", \"impl\": \"jdk-vt\", \"metric\": \""
+                        + metric.name() + "\"";
                 assertTrue(json.contains(cell), cell + " in\n" + json);
             }
         }
-        for (String netty : List.of("netty-uring", "netty-epoll")) {
-            assertEquals(NetCase.values().length * (of(report, netty).getFirst().isSkipped() ? 1 : 3),
-                    of(report, netty).size(), netty + ": measured in every case, or skipped in every case");
+        for (String impl : List.of("weft", "weft-nio", "netty-uring", "netty-epoll")) {
+            assertEquals(of(report, impl).getFirst().isSkipped() ? NetCase.values().length : measuredEverywhere(),
+                    of(report, impl).size(), impl + ": measured in every case, or skipped in every case: "
+                            + of(report, impl));
         }
         assertTrue(table.toString().contains("echo-64b-100c throughput: weft >= 1.2x netty-uring"), table.toString());
+        assertTrue(table.toString().contains("idle-100c cpu: weft < 1% of a core"), table.toString());
     }
 
     @Test
@@ -98,6 +184,9 @@ class NetSuiteTest {
                 && r.caseName().equals("echo-4k-100c") && r.metric().equals("p99")).findFirst().orElseThrow();
         assertEquals(2, weft.runs());
         assertEquals("ns", weft.unit());
+        Result idle = report.results().stream().filter(r -> r.impl().equals("weft")
+                && r.caseName().equals("idle-100c") && r.metric().equals("cpu")).findFirst().orElseThrow();
+        assertEquals(2, idle.runs());
         assertTrue(report.results().stream().noneMatch(Result::isSkipped), report.results().toString());
     }
 
@@ -129,7 +218,7 @@ class NetSuiteTest {
         assertTrue(of(report, "broken").stream().allMatch(r -> r.isSkipped()
                 && r.skipped().contains("no such transport here")), of(report, "broken").toString());
         assertTrue(of(report, "absent").stream().allMatch(r -> r.skipped().equals("not installed")));
-        assertEquals(NetCase.values().length * 3, of(report, "weft").size());
+        assertEquals(measuredEverywhere(), of(report, "weft").size());
     }
 
     @Test

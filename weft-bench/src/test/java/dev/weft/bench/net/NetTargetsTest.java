@@ -20,6 +20,10 @@ class NetTargetsTest {
         return Result.measured(CASE, impl, "p99", "ns", false, List.of(value));
     }
 
+    private static Result idleCpu(String impl, double percent) {
+        return Result.measured("idle-100c", impl, "cpu", "%core", false, List.of(percent));
+    }
+
     private static String render(Result... results) {
         return NetTargets.render(new SuiteReport("net", true, "25", 2, List.of(results)));
     }
@@ -62,5 +66,29 @@ class NetTargetsTest {
 
         assertTrue(line(text, "throughput: weft >= 1.2x netty-uring").contains("n/a"), text);
         assertTrue(line(text, "p99: weft <= netty-uring").contains("n/a"), text);
+    }
+
+    @Test
+    void idleWeftAndWeftNioMustStayBelowOnePercentOfACore() {
+        String text = render(idleCpu("weft", 0.99), idleCpu("weft-nio", 1.0), idleCpu("netty-epoll", 0.1));
+
+        assertTrue(line(text, "idle-100c cpu: weft < 1% of a core").matches(".*0\\.99 %core +met.*"), text);
+        assertTrue(line(text, "idle-100c cpu: weft-nio < 1% of a core").matches(".*1\\.00 %core +missed.*"), text);
+    }
+
+    @Test
+    void idleTargetsJudgeTheWholeJvmsCpuNotTheServerThreadsAlone() {
+        String text = render(idleCpu("weft", 2.5),
+                Result.measured("idle-100c", "weft", "cpu-threads", "%core", false, List.of(0.1)));
+
+        assertTrue(line(text, "idle-100c cpu: weft < 1% of a core").contains("missed"), text);
+    }
+
+    @Test
+    void idleTargetWithoutAFigureSaysItWasNotMeasured() {
+        String text = render(idleCpu("weft", 0.2), Result.skipped("idle-100c", "weft-nio", "no NIO here"));
+
+        assertTrue(line(text, "idle-100c cpu: weft < 1% of a core").contains("met"), text);
+        assertTrue(line(text, "idle-100c cpu: weft-nio < 1% of a core").contains("n/a (not measured)"), text);
     }
 }

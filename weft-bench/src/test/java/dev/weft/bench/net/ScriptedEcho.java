@@ -120,6 +120,14 @@ class ScriptedEcho implements EchoServer {
         return impl;
     }
 
+    /**
+     * After how long without a byte arriving, with nothing held back, the server closes a
+     * connection; 0 (the default) for never.
+     */
+    int hangUpAfterIdleMillis() {
+        return 0;
+    }
+
     @Override
     public synchronized int start(int workers) throws IOException {
         listener = new ServerSocket(0, 1024, InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));
@@ -151,11 +159,15 @@ class ScriptedEcho implements EchoServer {
             int have = 0;
             long echoed = 0;
             while (true) {
-                socket.setSoTimeout(have > 0 && script.flushesWhenIdle() ? LINGER_MILLIS : 0);
+                socket.setSoTimeout(have > 0 && script.flushesWhenIdle() ? LINGER_MILLIS
+                        : have == 0 ? hangUpAfterIdleMillis() : 0);
                 int n;
                 try {
                     n = in.read(pending, have, pending.length - have);
                 } catch (SocketTimeoutException e) {
+                    if (have == 0) {
+                        return; // idle for hangUpAfterIdleMillis(): hang up
+                    }
                     script.alter(pending, have, echoed); // nothing more came: the held bytes go back
                     out.write(pending, 0, have);
                     echoed += have;
