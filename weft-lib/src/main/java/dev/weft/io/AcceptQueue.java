@@ -65,6 +65,12 @@ final class AcceptQueue extends UringDriver.Op {
         wakeOne();
     }
 
+    @Override
+    void abandoned() {
+        listener.release(); // its last CQE will not come: the ring closed
+        armed.set(false);
+    }
+
     private void wakeOne() {
         Thread t = waiters.poll();
         if (t != null) {
