@@ -1,8 +1,13 @@
 package dev.weft.uring;
 
+import java.lang.foreign.MemoryLayout;
+import java.lang.foreign.StructLayout;
+import java.lang.foreign.ValueLayout;
+
 /**
- * io_uring's kernel ABI as weft uses it: opcodes, flags and structure offsets, with the values of
- * {@code include/uapi/linux/io_uring.h}. Offsets are in bytes from the start of the structure.
+ * io_uring's kernel ABI as weft uses it: opcodes and flags with the values of
+ * {@code include/uapi/linux/io_uring.h}, and the structures as {@link MemoryLayout}s
+ * ({@link #SQE}, {@link #CQE}, {@link #PARAMS}) from which the field offsets are read.
  */
 public final class Abi {
 
@@ -128,49 +133,96 @@ public final class Abi {
     public static final int UNREGISTER_PBUF_RING = 23;
     public static final int RSRC_REGISTER_SPARSE = 1;
 
-    // ---- struct io_uring_params (120 bytes)
-    public static final int PARAMS_SIZE = 120;
-    public static final int PARAMS_SQ_ENTRIES = 0;
-    public static final int PARAMS_CQ_ENTRIES = 4;
-    public static final int PARAMS_FLAGS = 8;
-    public static final int PARAMS_FEATURES = 20;
-    public static final int PARAMS_SQ_OFF = 40;
-    public static final int PARAMS_CQ_OFF = 80;
+    // ---- The structures, as memory layouts; the offsets below are read off them.
+
+    private static final ValueLayout U8 = ValueLayout.JAVA_BYTE;
+    private static final ValueLayout U16 = ValueLayout.JAVA_SHORT;
+    private static final ValueLayout U32 = ValueLayout.JAVA_INT;
+    private static final ValueLayout U64 = ValueLayout.JAVA_LONG;
+
+    /** {@code struct io_sqring_offsets} (40 bytes). */
+    public static final StructLayout SQRING_OFFSETS = MemoryLayout.structLayout(
+            U32.withName("head"), U32.withName("tail"), U32.withName("ring_mask"),
+            U32.withName("ring_entries"), U32.withName("flags"), U32.withName("dropped"),
+            U32.withName("array"), U32.withName("resv1"), U64.withName("user_addr"));
+
+    /** {@code struct io_cqring_offsets} (40 bytes). */
+    public static final StructLayout CQRING_OFFSETS = MemoryLayout.structLayout(
+            U32.withName("head"), U32.withName("tail"), U32.withName("ring_mask"),
+            U32.withName("ring_entries"), U32.withName("overflow"), U32.withName("cqes"),
+            U32.withName("flags"), U32.withName("resv1"), U64.withName("user_addr"));
+
+    /** {@code struct io_uring_params} (120 bytes). */
+    public static final StructLayout PARAMS = MemoryLayout.structLayout(
+            U32.withName("sq_entries"), U32.withName("cq_entries"), U32.withName("flags"),
+            U32.withName("sq_thread_cpu"), U32.withName("sq_thread_idle"), U32.withName("features"),
+            U32.withName("wq_fd"), MemoryLayout.sequenceLayout(3, U32).withName("resv"),
+            SQRING_OFFSETS.withName("sq_off"), CQRING_OFFSETS.withName("cq_off"));
+
+    /**
+     * {@code struct io_uring_sqe} (64 bytes). Unions are named by the member weft uses:
+     * {@code off} (also {@code addr2}), {@code op_flags} ({@code rw_flags}, {@code msg_flags},
+     * {@code accept_flags}, {@code cancel_flags}, ...), {@code buf_index} (also
+     * {@code buf_group}), {@code file_index} (also {@code splice_fd_in}).
+     */
+    public static final StructLayout SQE = MemoryLayout.structLayout(
+            U8.withName("opcode"), U8.withName("flags"), U16.withName("ioprio"), U32.withName("fd"),
+            U64.withName("off"), U64.withName("addr"), U32.withName("len"), U32.withName("op_flags"),
+            U64.withName("user_data"), U16.withName("buf_index"), U16.withName("personality"),
+            U32.withName("file_index"), U64.withName("addr3"), U64.withName("pad2"));
+
+    /** {@code struct io_uring_cqe} (16 bytes, without CQE32). */
+    public static final StructLayout CQE = MemoryLayout.structLayout(
+            U64.withName("user_data"), U32.withName("res"), U32.withName("flags"));
+
+    private static int offset(StructLayout layout, String... path) {
+        MemoryLayout.PathElement[] elements = new MemoryLayout.PathElement[path.length];
+        for (int i = 0; i < path.length; i++) {
+            elements[i] = MemoryLayout.PathElement.groupElement(path[i]);
+        }
+        return (int) layout.byteOffset(elements);
+    }
+
+    public static final int PARAMS_SIZE = (int) PARAMS.byteSize();
+    public static final int PARAMS_SQ_ENTRIES = offset(PARAMS, "sq_entries");
+    public static final int PARAMS_CQ_ENTRIES = offset(PARAMS, "cq_entries");
+    public static final int PARAMS_FLAGS = offset(PARAMS, "flags");
+    public static final int PARAMS_FEATURES = offset(PARAMS, "features");
+    public static final int PARAMS_SQ_OFF = offset(PARAMS, "sq_off");
+    public static final int PARAMS_CQ_OFF = offset(PARAMS, "cq_off");
     // io_sqring_offsets, from PARAMS_SQ_OFF
-    public static final int SQ_OFF_HEAD = 0;
-    public static final int SQ_OFF_TAIL = 4;
-    public static final int SQ_OFF_RING_MASK = 8;
-    public static final int SQ_OFF_RING_ENTRIES = 12;
-    public static final int SQ_OFF_FLAGS = 16;
-    public static final int SQ_OFF_ARRAY = 24;
+    public static final int SQ_OFF_HEAD = offset(SQRING_OFFSETS, "head");
+    public static final int SQ_OFF_TAIL = offset(SQRING_OFFSETS, "tail");
+    public static final int SQ_OFF_RING_MASK = offset(SQRING_OFFSETS, "ring_mask");
+    public static final int SQ_OFF_RING_ENTRIES = offset(SQRING_OFFSETS, "ring_entries");
+    public static final int SQ_OFF_FLAGS = offset(SQRING_OFFSETS, "flags");
+    public static final int SQ_OFF_ARRAY = offset(SQRING_OFFSETS, "array");
     // io_cqring_offsets, from PARAMS_CQ_OFF
-    public static final int CQ_OFF_HEAD = 0;
-    public static final int CQ_OFF_TAIL = 4;
-    public static final int CQ_OFF_RING_MASK = 8;
-    public static final int CQ_OFF_RING_ENTRIES = 12;
-    public static final int CQ_OFF_OVERFLOW = 16;
-    public static final int CQ_OFF_CQES = 20;
+    public static final int CQ_OFF_HEAD = offset(CQRING_OFFSETS, "head");
+    public static final int CQ_OFF_TAIL = offset(CQRING_OFFSETS, "tail");
+    public static final int CQ_OFF_RING_MASK = offset(CQRING_OFFSETS, "ring_mask");
+    public static final int CQ_OFF_RING_ENTRIES = offset(CQRING_OFFSETS, "ring_entries");
+    public static final int CQ_OFF_OVERFLOW = offset(CQRING_OFFSETS, "overflow");
+    public static final int CQ_OFF_CQES = offset(CQRING_OFFSETS, "cqes");
 
-    // ---- struct io_uring_sqe (64 bytes)
-    public static final int SQE_SIZE = 64;
-    public static final int SQE_OPCODE = 0;    // u8
-    public static final int SQE_FLAGS = 1;     // u8
-    public static final int SQE_IOPRIO = 2;    // u16
-    public static final int SQE_FD = 4;        // s32
-    public static final int SQE_OFF = 8;       // u64 off / addr2
-    public static final int SQE_ADDR = 16;     // u64 addr
-    public static final int SQE_LEN = 24;      // u32
-    public static final int SQE_OP_FLAGS = 28; // u32 rw_flags, msg_flags, accept_flags, cancel_flags, ...
-    public static final int SQE_USER_DATA = 32; // u64
-    public static final int SQE_BUF_INDEX = 40; // u16 buf_index / buf_group
-    public static final int SQE_FILE_INDEX = 44; // u32 splice_fd_in / file_index
-    public static final int SQE_ADDR3 = 48;    // u64
+    public static final int SQE_SIZE = (int) SQE.byteSize();
+    public static final int SQE_OPCODE = offset(SQE, "opcode");
+    public static final int SQE_FLAGS = offset(SQE, "flags");
+    public static final int SQE_IOPRIO = offset(SQE, "ioprio");
+    public static final int SQE_FD = offset(SQE, "fd");
+    public static final int SQE_OFF = offset(SQE, "off");
+    public static final int SQE_ADDR = offset(SQE, "addr");
+    public static final int SQE_LEN = offset(SQE, "len");
+    public static final int SQE_OP_FLAGS = offset(SQE, "op_flags");
+    public static final int SQE_USER_DATA = offset(SQE, "user_data");
+    public static final int SQE_BUF_INDEX = offset(SQE, "buf_index");
+    public static final int SQE_FILE_INDEX = offset(SQE, "file_index");
+    public static final int SQE_ADDR3 = offset(SQE, "addr3");
 
-    // ---- struct io_uring_cqe (16 bytes)
-    public static final int CQE_SIZE = 16;
-    public static final int CQE_USER_DATA = 0;
-    public static final int CQE_RES = 8;
-    public static final int CQE_FLAGS = 12;
+    public static final int CQE_SIZE = (int) CQE.byteSize();
+    public static final int CQE_USER_DATA = offset(CQE, "user_data");
+    public static final int CQE_RES = offset(CQE, "res");
+    public static final int CQE_FLAGS = offset(CQE, "flags");
 
     // ---- struct io_uring_probe: 16-byte header, then 8 bytes per op
     public static final int PROBE_HEADER = 16;

@@ -173,6 +173,23 @@ class RingTest {
         }
     }
 
+    /** The layouts match the kernel's structure sizes and the offsets of the fields weft writes. */
+    @Test
+    void layoutsMatchTheKernelAbi() {
+        assertEquals(64, Abi.SQE.byteSize());
+        assertEquals(16, Abi.CQE.byteSize());
+        assertEquals(120, Abi.PARAMS.byteSize());
+        assertEquals(40, Abi.SQRING_OFFSETS.byteSize());
+        assertEquals(List.of(0, 1, 2, 4, 8, 16, 24, 28, 32, 40, 44, 48),
+                List.of(Abi.SQE_OPCODE, Abi.SQE_FLAGS, Abi.SQE_IOPRIO, Abi.SQE_FD, Abi.SQE_OFF, Abi.SQE_ADDR,
+                        Abi.SQE_LEN, Abi.SQE_OP_FLAGS, Abi.SQE_USER_DATA, Abi.SQE_BUF_INDEX,
+                        Abi.SQE_FILE_INDEX, Abi.SQE_ADDR3));
+        assertEquals(List.of(0, 8, 12), List.of(Abi.CQE_USER_DATA, Abi.CQE_RES, Abi.CQE_FLAGS));
+        assertEquals(List.of(20, 40, 80), List.of(Abi.PARAMS_FEATURES, Abi.PARAMS_SQ_OFF, Abi.PARAMS_CQ_OFF));
+        assertEquals(24, Abi.SQ_OFF_ARRAY);
+        assertEquals(20, Abi.CQ_OFF_CQES);
+    }
+
     @Test
     void badSizesAreRefusedWithTheValue() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ring.open(100, false));
