@@ -149,6 +149,7 @@ final class AcceptQueue extends UringDriver.Op {
                 LockSupport.parkNanos(this, left);
             }
             leave(me);
+            dev.weft.sched.Scheduler.resumed();
             if (me.isInterrupted()) {
                 throw new InterruptedIOException("the task was cancelled while it waited in accept");
             }

@@ -89,9 +89,6 @@ public interface IoDriver extends Driver {
     int readRegion(SocketHandle socket, int slot, int generation, long offset, int length, long timeoutNanos)
             throws InterruptedIOException;
 
-    /** Operations started on this driver, for stats. */
-    long operations();
-
     /** The runtime's shared I/O state; set by {@link #joinGroup} before the workers start. */
     IoGroup group();
 

@@ -423,6 +423,7 @@ public final class NioDriver implements IoDriver {
                 LockSupport.park(socket);
             }
         }
+        dev.weft.sched.Scheduler.resumed();
         if (w.cancelled) {
             throw shutDown(what, socket);
         }

@@ -267,7 +267,7 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public long operations() {
-        return operations;
+        return (long) OPERATIONS.getOpaque(this);
     }
 
     /** CQEs that arrived for an operation that had already ended (their generation did not match). */
@@ -370,7 +370,7 @@ public final class UringDriver implements IoDriver {
         int slot = free[--freeCount];
         ops[slot] = op;
         inFlight++;
-        operations++;
+        OPERATIONS.setOpaque(this, operations + 1); // read by stats from any thread
         op.slot = slot;
         return ((long) generations[slot] << 32) | slot;
     }
@@ -531,6 +531,7 @@ public final class UringDriver implements IoDriver {
         if (cancelled) {
             Thread.currentThread().interrupt();
         }
+        Scheduler.resumed();
         int res = op.res;
         if (res == -Errno.ECANCELED) {
             if (cancelled) {
@@ -952,6 +953,16 @@ public final class UringDriver implements IoDriver {
         ring.setIoprio(sqe, Abi.RECVSEND_FIXED_BUF);
         ring.setBufIndex(sqe, slot);
         return await(op, sqe, token, timeoutNanos);
+    }
+
+    private static final java.lang.invoke.VarHandle OPERATIONS;
+
+    static {
+        try {
+            OPERATIONS = java.lang.invoke.MethodHandles.lookup().findVarHandle(UringDriver.class, "operations", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     @Override

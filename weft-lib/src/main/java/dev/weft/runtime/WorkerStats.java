@@ -18,8 +18,10 @@ package dev.weft.runtime;
  * @param currentTaskId   the id of the task running now, or -1
  * @param currentTaskName the name of the task running now; empty if none or unnamed
  * @param runQueueLength  tasks in the worker's run queue
+ * @param ioOperations    I/O operations started on this worker's driver (SQEs for io_uring, waits
+ *                        for readiness for NIO); 0 without I/O
  */
 public record WorkerStats(int index, String threadName, long polled, long completed, long spawned,
                           long wokenInside, long fromInjector, long stolen, long parks,
-                          long currentTaskId, String currentTaskName, int runQueueLength) {
+                          long currentTaskId, String currentTaskName, int runQueueLength, long ioOperations) {
 }

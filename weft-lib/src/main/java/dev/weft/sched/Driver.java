@@ -35,4 +35,7 @@ public interface Driver {
 
     /** The backend's name for stats: {@code io_uring}, {@code nio} or {@code none}. */
     String backend();
+
+    /** I/O operations started on this driver, for stats; readable from any thread. */
+    long operations();
 }

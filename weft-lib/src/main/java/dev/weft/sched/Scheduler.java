@@ -159,6 +159,14 @@ public final class Scheduler implements Executor {
         return w != null && Thread.currentThread().isVirtual() ? w.driver : null;
     }
 
+    /**
+     * Called by a weft wait (I/O, sleep) after it resumed the calling task, maybe on another
+     * worker: tells that worker which task runs, for its stats.
+     */
+    public static void resumed() {
+        Runner.afterPark();
+    }
+
     /** Worker {@code index}'s driver (for control messages that every worker must see). */
     public Driver driver(int index) {
         return workers[index].driver;

@@ -42,6 +42,11 @@ public final class ThreadParker implements Driver {
     }
 
     @Override
+    public long operations() {
+        return 0;
+    }
+
+    @Override
     public String backend() {
         return "none";
     }

@@ -523,7 +523,8 @@ public final class Worker extends Thread {
         TaskCell<?> task = (TaskCell<?>) CURRENT.getOpaque(this);
         return new WorkerStats(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
                 read(WOKEN_INSIDE), read(FROM_INJECTOR), read(STOLEN), read(PARKS),
-                task == null ? -1L : task.id(), task == null ? "" : task.name(), queue.size());
+                task == null ? -1L : task.id(), task == null ? "" : task.name(), queue.size(),
+                driver.operations());
     }
 
     private static final VarHandle STATE;

@@ -1,6 +1,7 @@
 package dev.weft.time;
 
 import dev.weft.idle.Backoff;
+import dev.weft.sched.Scheduler;
 import dev.weft.sched.TaskCell;
 
 import java.lang.invoke.MethodHandles;
@@ -54,12 +55,16 @@ public final class Sleeps {
         }
         Thread me = Thread.currentThread();
         Timer.Entry entry = task.scheduler().timer().schedule(deadline, () -> LockSupport.unpark(me));
-        while (!entry.isFired()) {
-            LockSupport.park(entry);
-            if (Thread.interrupted()) {
-                entry.cancel();
-                throw new InterruptedException("task " + task + " was interrupted while asleep");
+        try {
+            while (!entry.isFired()) {
+                LockSupport.park(entry);
+                if (Thread.interrupted()) {
+                    entry.cancel();
+                    throw new InterruptedException("task " + task + " was interrupted while asleep");
+                }
             }
+        } finally {
+            Scheduler.resumed(); // for the stats of the worker it woke on
         }
     }
 

@@ -133,5 +133,9 @@ class UringDriverTest {
         List<String> got = h.join(Duration.ofSeconds(20));
         assertEquals(100, got.size());
         assertEquals("hello 99", got.get(99));
+        // 100 round trips: at least a send and a receive each, on each side, counted per worker
+        long ops = scheduler.stats().total(dev.weft.runtime.WorkerStats::ioOperations);
+        org.junit.jupiter.api.Assertions.assertTrue(ops >= 400, "I/O operations counted: " + ops);
+        assertEquals("io_uring", scheduler.stats().ioBackend());
     }
 }
