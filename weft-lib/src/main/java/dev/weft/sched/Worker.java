@@ -64,6 +64,18 @@ import java.util.concurrent.locks.LockSupport;
  * last look; so a sleeping worker looks at the queues again every few steps while it spins
  * before parking, by which time any such push is visible, and takes itself back if it finds work.
  *
+ * <h2>The driver</h2>
+ * Each worker owns a {@link Driver}: its I/O (an io_uring ring or a NIO selector) or a plain
+ * thread parker. The loop polls it every 64 turns and whenever the local queue runs dry, if it
+ * has operations queued or in flight; completions make their tasks runnable on this worker, and
+ * if that left more than one runnable, a sleeping worker is woken to steal. A worker going to
+ * sleep spins first (polling the driver every 64 steps), then parks in {@code driver.park()},
+ * which also returns when I/O completes: the worker then takes itself back if its queue has
+ * work. The waker's side: after its state CAS, {@link #unparkClaimed()} calls
+ * {@code driver.wake()} only if the worker has set {@code parked}; the worker sets
+ * {@code parked} before its last read of {@code state}, so one of the two sees the other (both
+ * volatile). The driver keeps a wake-up that comes before its park (see {@link Driver}).
+ *
  * <h2>Owner-only fields</h2>
  * {@code activeRunner}, {@code pending}, {@code handoff}, the slice and id fields are read and
  * written only by code running on this worker's OS thread: the worker's loop or a virtual
