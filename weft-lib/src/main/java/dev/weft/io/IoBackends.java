@@ -44,7 +44,18 @@ public final class IoBackends {
      *                               with the errno and a hint
      */
     public static Opened open(String mode, int count, int regionSlots) {
-        Opened o = openDrivers(mode, count);
+        return open(mode, count, regionSlots, UringDriver::open, System.err);
+    }
+
+    /** How a driver with an io_uring ring is opened; tests pass one that fails like a kernel would. */
+    @FunctionalInterface
+    interface UringOpener {
+        UringDriver open() throws ErrnoException;
+    }
+
+    /** {@link #open(String, int, int)} with the ring opener and the stream the fallback is said on. */
+    static Opened open(String mode, int count, int regionSlots, UringOpener opener, java.io.PrintStream say) {
+        Opened o = openDrivers(mode, count, opener, say);
         if (o.backend().equals("none")) {
             return o;
         }
@@ -59,7 +70,7 @@ public final class IoBackends {
         return new Opened(o.drivers(), o.backend(), o.fallbackReason(), o.probe(), group);
     }
 
-    private static Opened openDrivers(String mode, int count) {
+    private static Opened openDrivers(String mode, int count, UringOpener opener, java.io.PrintStream say) {
         switch (mode) {
             case "none" -> {
                 List<Driver> list = new ArrayList<>();
@@ -75,7 +86,7 @@ public final class IoBackends {
                 String reason = uringUnavailableReason();
                 if (reason == null) {
                     try {
-                        return openUring(count);
+                        return openUring(count, opener);
                     } catch (ErrnoException e) {
                         reason = e.getMessage();
                     }
@@ -84,12 +95,17 @@ public final class IoBackends {
                     throw new IllegalStateException("weft.io=uring was forced but io_uring cannot work here: " + reason);
                 }
                 if (FALLBACK_SAID.compareAndSet(false, true)) {
-                    System.err.println("weft: io_uring is not available (" + reason + "); using the NIO backend");
+                    say.println("weft: io_uring is not available (" + reason + "); using the NIO backend");
                 }
                 return openNio(count, reason);
             }
             default -> throw new IllegalArgumentException("unknown I/O mode '" + mode + "'; use auto, uring, nio or none");
         }
+    }
+
+    /** Whether the fallback to NIO was said already in this JVM (it is said once). */
+    static boolean fallbackSaid() {
+        return FALLBACK_SAID.get();
     }
 
     /** Why io_uring cannot be tried on this platform at all, or null. */
@@ -105,11 +121,11 @@ public final class IoBackends {
         return null;
     }
 
-    private static Opened openUring(int count) throws ErrnoException {
+    private static Opened openUring(int count, UringOpener opener) throws ErrnoException {
         List<Driver> list = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                list.add(UringDriver.open());
+                list.add(opener.open());
             }
         } catch (ErrnoException | RuntimeException e) {
             for (Driver d : list) {

@@ -182,7 +182,8 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    private static ErrnoException setupError(int entries, int errno) {
+    /** The error for a refused {@code io_uring_setup}: the errno, what it means here, and the fix. */
+    public static ErrnoException setupError(int entries, int errno) {
         String hint = switch (errno) {
             case Errno.ENOSYS -> "this kernel has no io_uring (Linux 5.1+ has it; 5.11+ is needed)";
             case Errno.EPERM -> "io_uring is disabled here: sysctl kernel.io_uring_disabled is set, or a seccomp "
