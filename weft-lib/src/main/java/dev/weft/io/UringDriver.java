@@ -270,6 +270,11 @@ public final class UringDriver implements IoDriver {
         return (long) OPERATIONS.getOpaque(this);
     }
 
+    /** Whether {@link #close()} ran. */
+    boolean isClosed() {
+        return closed;
+    }
+
     /** CQEs that arrived for an operation that had already ended (their generation did not match). */
     public long staleCompletions() {
         return staleCompletions;
