@@ -95,7 +95,8 @@ public final class UringDriver implements IoDriver {
     private IoGroup group;
     private int regionSlots;
     private final ArrayDeque<MemorySegment> staging = new ArrayDeque<>();
-    private BufferRing recvBuffers; // null if the kernel has no provided-buffer rings
+    private BufferRing recvBuffers; // null until the first receive into a heap buffer, or without support
+    private boolean recvBuffersTried;
     private MemorySegment timespecs;
 
     private Op[] ops = new Op[256];
@@ -165,13 +166,6 @@ public final class UringDriver implements IoDriver {
             } catch (ErrnoException e) {
                 throw new IllegalStateException("could not create the registered-region table (" + regionSlots
                         + " slots) on the worker's ring: " + e.getMessage(), e);
-            }
-        }
-        if (probe.supports(Abi.OP_RECV)) {
-            try {
-                recvBuffers = BufferRing.register(ring, RECV_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
-            } catch (ErrnoException e) {
-                recvBuffers = null; // before Linux 5.19: receives into heap buffers use staging buffers
             }
         }
     }
@@ -445,6 +439,23 @@ public final class UringDriver implements IoDriver {
         ring.prepare(sqe, Abi.OP_ASYNC_CANCEL, -1, token, 0, 0, IGNORED_TOKEN);
     }
 
+    /**
+     * The provided-buffer ring for receives into heap buffers, registered on first use (4 MiB a
+     * worker: a runtime that never receives into heap memory does not pay for it); null before
+     * Linux 5.19, where such receives use staging buffers. Owner thread.
+     */
+    private BufferRing recvBuffers() {
+        if (!recvBuffersTried) {
+            recvBuffersTried = true;
+            try {
+                recvBuffers = BufferRing.register(ring, RECV_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
+            } catch (ErrnoException e) {
+                recvBuffers = null;
+            }
+        }
+        return recvBuffers;
+    }
+
     private MemorySegment takeStaging() {
         MemorySegment s = staging.poll();
         return s != null ? s : arena.allocate(STAGING_SIZE, 64);
@@ -694,7 +705,7 @@ public final class UringDriver implements IoDriver {
             ring.prepare(sqe, Abi.OP_RECV, fd, MemorySegment.ofBuffer(dst).address(), want, 0, token);
         } else {
             op.heapDst = dst;
-            if (recvBuffers != null) {
+            if (recvBuffers() != null) {
                 ring.prepare(sqe, Abi.OP_RECV, fd, 0, Math.min(want, RECV_BUFFER_SIZE), 0, token);
                 ring.setFlags(sqe, Abi.SQE_BUFFER_SELECT);
                 ring.setBufIndex(sqe, RECV_GROUP);
