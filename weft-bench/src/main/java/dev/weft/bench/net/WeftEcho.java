@@ -104,8 +104,9 @@ public final class WeftEcho implements EchoServer {
             return;
         }
         try {
-            if (!runtime.shutdown(Duration.ofSeconds(2))) {
-                throw new IllegalStateException(impl + ": tasks were still running 3 s after shutdown began");
+            if (!runtime.shutdown(Duration.ofSeconds(2)) && !runtime.awaitTermination(Duration.ofSeconds(10))) {
+                throw new IllegalStateException(impl + ": tasks were still running 13 s after shutdown began: "
+                        + runtime.stats());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
