@@ -44,10 +44,12 @@ import java.util.function.Consumer;
  *       slot {@code t}, then release-store {@code tail = t + 1}: the item is visible to stealers
  *       from that store on. Otherwise the ring is full: {@link #push} returns false.</li>
  *   <li><b>pop</b> (owner): {@code h = head} (acquire); if {@code h == tail} the ring is empty.
- *       Otherwise read slot {@code h} and CAS {@code head} from {@code h} to {@code h + 1}. A
- *       failed CAS means a stealer took item {@code h} (and maybe more): start again. After a
- *       successful CAS the owner clears the slot, so the ring does not keep a finished task
- *       reachable.</li>
+ *       Otherwise find the first slot {@code k >= h} that is not empty (slots cleared by
+ *       {@link #forget} are; only the owner writes slots, so none changes while it looks) and
+ *       CAS {@code head} from {@code h} to {@code k + 1}, taking the cleared slots and the task
+ *       after them. A failed CAS means a stealer took item {@code h} (and maybe more): start
+ *       again. After a successful CAS the owner clears the slot, so the ring does not keep a
+ *       finished task reachable.</li>
  *   <li><b>overflow</b> (owner, ring full, {@code tail - h == capacity}): CAS {@code head} from
  *       {@code h} to {@code h + capacity / 2}: the owner now holds the oldest half. It reads and
  *       clears those slots and passes them, then the new task, to the overflow sink in FIFO order.
@@ -57,9 +59,10 @@ import java.util.function.Consumer;
  *       then its {@code tail} {@code t} (both acquire); {@code size = t - h}; take
  *       {@code n = ceil(size / 2)}, at most the thief's free space. Copy victim slots
  *       {@code [h, h + n)} into the thief's ring at the thief's tail (beyond it: invisible to the
- *       thief's own stealers), then CAS the victim's {@code head} from {@code h} to {@code h + n}.
- *       On success release-store the thief's tail {@code + n}: the items move from one ring to the
- *       other in that one CAS. On failure someone else took items from the victim: start again;
+ *       thief's own stealers), skipping cleared slots, then CAS the victim's {@code head} from
+ *       {@code h} to {@code h + n}. On success release-store the thief's tail {@code + m}, the
+ *       number of slots copied: the items move from one ring to the other in that one CAS. (If
+ *       all {@code n} were cleared, the CAS only took them out of the way: look again.) On failure someone else took items from the victim: start again;
  *       the copies lie beyond the thief's tail and are overwritten later. The two reads are not
  *       one snapshot: between them stealers may advance {@code head} and the owner refill, so
  *       {@code t - h} may exceed {@code capacity}. The CAS from {@code h} would fail then anyway;
@@ -137,9 +140,16 @@ import java.util.function.Consumer;
  *       may read the new array, which lacks the items before that {@code head}. But those items
  *       were taken, so {@code head} has moved past the stealer's value and its CAS fails.</li>
  * </ul>
- * So a successful steal copies the right items, as without growth. A grown ring does not shrink;
- * items the copy took along that a stealer had claimed meanwhile are stale references, as
- * above.
+ * So a successful steal copies the right items, as without growth. Items the copy took along
+ * that a stealer had claimed meanwhile are stale references, as above.
+ *
+ * <p>A grown ring shrinks back to its first capacity when the owner's pop finds it empty: a fresh
+ * array, published the same way (there is nothing to copy). The argument above holds for any
+ * array that holds {@code [head, tail)}, smaller or larger. Shrinking matters for speed, not only
+ * memory: a burst of spawns grows the ring to its limit (4 MB of references at 2<sup>20</sup>),
+ * and a FIFO ring's pushes then sweep the whole array, a new cache line every 16 pushes and a
+ * card for the collector to scan every 128, where a small one stays in the cache; and the stale
+ * references a big ring keeps (one per slot) keep finished tasks alive.
  *
  * <h2>Why FIFO</h2>
  * The owner pops from the head, the oldest task, like stealers do: each runnable task gets its
@@ -194,6 +204,8 @@ final class RunQueue extends RunQueuePadAfterTail {
     private int mask;
     /** The most slots the ring may grow to before a full ring overflows instead. */
     private final int growthLimit;
+    /** The capacity the ring starts with, and shrinks back to when it is empty. */
+    private final int firstCapacity;
 
     /**
      * @param capacity slots in the ring: a power of two from {@link #MIN_CAPACITY} to
@@ -219,6 +231,7 @@ final class RunQueue extends RunQueuePadAfterTail {
                     + " is below its capacity " + capacity + "; use a limit >= the capacity");
         }
         this.growthLimit = growthLimit;
+        this.firstCapacity = capacity;
         this.slots = new Runnable[capacity];
         this.mask = capacity - 1;
         this.head = initialCounter;
@@ -325,6 +338,16 @@ final class RunQueue extends RunQueuePadAfterTail {
     }
 
     /**
+     * Replaces the ring, empty, by a fresh one of the first capacity. Owner only, and only when
+     * {@code head == tail}: see <i>Growth</i> in the class comment.
+     */
+    private void shrink() {
+        Runnable[] a = new Runnable[firstCapacity];
+        mask = a.length - 1;
+        SLOTS.setRelease(this, a);
+    }
+
+    /**
      * Takes the oldest task. Owner only.
      *
      * @return the task, or null if the queue is empty
@@ -332,44 +355,60 @@ final class RunQueue extends RunQueuePadAfterTail {
     Runnable pop() {
         for (;;) {
             int h = (int) HEAD.getAcquire(this);
-            if (h == (int) TAIL.get(this)) {
+            int t = (int) TAIL.get(this);
+            if (h == t) {
+                if (slots.length > firstCapacity) {
+                    shrink();
+                }
                 return null;
             }
-            int s = h & mask;
-            Runnable task = slots[s];
-            if (HEAD.compareAndSet(this, h, h + 1)) {
+            // Skip the slots the owner cleared (see forget): only the owner writes slots, so
+            // they stay empty while it looks; one CAS takes them and the task after them.
+            int k = h;
+            Runnable task;
+            while ((task = slots[k & mask]) == null && k + 1 != t) {
+                k++;
+            }
+            if (HEAD.compareAndSet(this, h, k + 1)) {
                 if (task == null) {
-                    continue; // a slot the owner cleared (see forget)
+                    continue; // only cleared slots were left
                 }
-                slots[s] = null;
+                slots[k & mask] = null;
                 return task;
             }
         }
     }
 
+    /** The counter the next push stores at (see {@link #forget(Runnable, int)}). Owner only. */
+    int tailCounter() {
+        return (int) TAIL.get(this);
+    }
+
     /**
-     * Clears the slot of {@code task} if it is among the {@code window} newest items. Owner only.
-     * For an entry that no longer needs running (a joiner ran its task inline): left in place it
-     * would keep the finished task reachable until a pop, a steal or an overflow reached it, and
-     * cost that one a read of a cold task.
+     * Clears the slot of {@code task} if it is still queued here at {@code counter}, the
+     * {@link #tailCounter()} read just before the push that queued it. Owner only. For an entry
+     * that no longer needs running (a joiner ran its task inline): left in place it would keep the
+     * finished task reachable until a pop, a steal or an overflow reached it, which for a tree of
+     * joins that runs inline is most of the tree: every young collection would copy it.
      *
-     * <p>A cleared slot stays in the queue, empty: {@link #pop} skips it; a steal may copy it into
-     * the thief's ring, whose pop skips it; an overflow does not pass it to its sink. Only the
-     * owner writes slots, so the check and the store race no other write; a stealer that reads
-     * the slot around the store sees the task or nothing, and either is right, since the task
-     * needs no running.
+     * <p>A cleared slot stays in the queue, empty: {@link #pop} skips it, a steal skips it (it
+     * copies only what is not empty), an overflow does not pass it to its sink. Only the owner
+     * writes slots, so the check and the store race no other write; a stealer that reads the slot
+     * around the store sees the task or nothing, and either is right, since the task needs no
+     * running. A task that left this queue (taken, moved to the injector), or was pushed to
+     * another queue, is not at {@code counter} here, and nothing is cleared.
      *
      * @return true if the slot was found and cleared
      */
-    boolean forget(Runnable task, int window) {
+    boolean forget(Runnable task, int counter) {
         int t = (int) TAIL.get(this);
-        int n = Math.min(window, t - (int) HEAD.getAcquire(this));
-        for (int i = 1; i <= n; i++) {
-            int s = (t - i) & mask;
-            if (slots[s] == task) {
-                slots[s] = null;
-                return true;
-            }
+        if (t - counter <= 0 || counter - (int) HEAD.getAcquire(this) < 0) {
+            return false; // not in [head, tail): taken already, or never queued at counter
+        }
+        int s = counter & mask;
+        if (slots[s] == task) {
+            slots[s] = null;
+            return true;
         }
         return false;
     }
@@ -412,12 +451,19 @@ final class RunQueue extends RunQueuePadAfterTail {
                 continue; // head moved and the owner refilled between the two reads: read again
             }
             int n = Math.min(Math.min(size - (size >>> 1), free), MAX_STEAL);
+            int m = 0; // the slots not cleared by forget: those alone move
             for (int i = 0; i < n; i++) {
-                to[(tt + i) & toMask] = from[(h + i) & fromMask];
+                Runnable r = from[(h + i) & fromMask];
+                if (r != null) {
+                    to[(tt + m++) & toMask] = r;
+                }
             }
             if (HEAD.compareAndSet(this, h, h + n)) {
-                TAIL.setRelease(thief, tt + n);
-                return n;
+                if (m > 0) {
+                    TAIL.setRelease(thief, tt + m);
+                    return m;
+                }
+                // Only cleared slots: taken out of the victim's way; look again for tasks.
             }
         }
     }

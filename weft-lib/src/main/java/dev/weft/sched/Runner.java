@@ -49,8 +49,14 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
     private final boolean dedicated;
     private Thread thread;
     private volatile TaskCell<?> first;
-    /** The task whose body runs on this thread now (innermost, when joiners run tasks inline). */
-    private TaskCell<?> current;
+    /**
+     * The task the worker gave this thread, whose body runs on it now. A child that a joiner
+     * runs inline is not stored here but in its joiner's cell ({@link TaskCell#inlined}), and
+     * {@link #task()} follows that chain: a runner lives long, and under G1 a young reference
+     * stored into an old object pays a store-load fence in the write barrier, two per inline
+     * run when this field tracked the innermost task; the joiner's cell is usually young.
+     */
+    private TaskCell<?> base;
     /** Parked waiting for a task, not inside one. */
     private boolean idle;
     private int inlineDepth;
@@ -87,8 +93,15 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
         return t.getUncaughtExceptionHandler() instanceof Runner r ? r : null;
     }
 
+    /** The innermost task running on this thread: the base task, or a child run inline in it. */
     TaskCell<?> task() {
-        return current;
+        TaskCell<?> t = base;
+        if (t != null) {
+            for (TaskCell<?> in = t.inlined; in != null; in = in.inlined) {
+                t = in;
+            }
+        }
+        return t;
     }
 
     boolean isIdle() {
@@ -156,18 +169,22 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
 
     /** Runs a claimed task's body on this thread, on worker {@code w}. */
     private void runBody(Worker w, TaskCell<?> t) {
-        current = t;
+        base = t;
         w.startSlice(t);
         t.runClaimed();
-        current = null;
+        base = null;
     }
 
     /** Runs {@code t}, claimed by a joiner on this thread, inline, then goes back to the joiner. */
     void runInline(TaskCell<?> t) {
-        TaskCell<?> outer = current;
+        TaskCell<?> outer = task();
         boolean outerInterrupted = Thread.interrupted();
         inlineDepth++;
-        current = t;
+        if (outer != null) {
+            outer.inlined = t;
+        } else {
+            base = t;
+        }
         Worker w = Worker.current();
         if (w != null) {
             w.startSlice(t);
@@ -176,7 +193,11 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
             t.runClaimed();
         } finally {
             inlineDepth--;
-            current = outer;
+            if (outer != null) {
+                outer.inlined = null;
+            } else {
+                base = null;
+            }
             w = Worker.current();
             if (w != null) {
                 w.resumed(outer);
@@ -192,7 +213,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
         Runner r = current();
         Worker w = Worker.current();
         if (r != null && w != null) {
-            w.resumed(r.current);
+            w.resumed(r.task());
         }
     }
 

@@ -191,6 +191,7 @@ public final class Scheduler implements Executor {
             // run it if nobody else does (see Worker: "Local pushes").
             cell = new TaskCell<>(spec, w.nextTaskId(), body);
             w.countSpawn(1);
+            cell.queuedAt = w.queue.tailCounter();
             w.push(cell);
         } else {
             // From outside: the injector's atomic swap is the fence both protocols need between

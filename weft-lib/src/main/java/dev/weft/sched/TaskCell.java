@@ -63,12 +63,6 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     /** How deep joiners run unstarted tasks inline on one thread before they wait instead. */
     static final int MAX_INLINE_DEPTH = 64;
 
-    /**
-     * How far back in its run queue a joiner looks for the entry of a task it runs inline: a
-     * parent joins children it spawned just before, so most are within this many entries.
-     */
-    static final int FORGET_WINDOW = 16;
-
     private static final WaitNode NO_MORE_WAITERS = new WaitNode(null);
 
     private final TaskSpec spec;
@@ -82,6 +76,16 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     /** The thread running the body: published (release) when the body starts, cleared after DONE. */
     private Thread thread;
     private volatile WaitNode waiters;
+    /**
+     * The child this task's thread runs inline while this task joins it, else null. Written only
+     * by that thread (see {@link Runner#task()}).
+     */
+    TaskCell<?> inlined;
+    /**
+     * Where its spawner's worker queued it: the run queue's tail counter at the push, so that a
+     * joiner that runs it inline can clear its entry in one look (see {@link RunQueue#forget}).
+     */
+    int queuedAt;
 
     TaskCell(TaskSpec spec, long id, Callable<T> body) {
         this.spec = spec;
@@ -125,6 +129,10 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
 
     TaskKind taskKind() {
         return spec.kind();
+    }
+
+    TaskSpec spec() {
+        return spec;
     }
 
     // ---------------------------------------------------------------------------------------
@@ -273,7 +281,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
             if (runner != null && runner.canRunInline() && claim()) {
                 Worker w = Worker.current();
                 if (w != null) {
-                    w.queue.forget(this, FORGET_WINDOW); // its entry needs no running now
+                    w.queue.forget(this, queuedAt); // its entry needs no running now
                 }
                 runner.runInline(this);
                 return true;

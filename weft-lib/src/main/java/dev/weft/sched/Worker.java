@@ -80,7 +80,7 @@ import java.util.concurrent.locks.LockSupport;
  * {@code activeRunner}, {@code pending}, {@code handoff}, the slice and id fields are read and
  * written only by code running on this worker's OS thread: the worker's loop or a virtual
  * thread mounted on it. Other threads read only {@code state}, the counters (opaque) and
- * {@code current} (for stats).
+ * {@code currentId}/{@code currentSpec} (for stats).
  */
 public final class Worker extends Thread {
 
@@ -132,8 +132,19 @@ public final class Worker extends Thread {
     private long sliceStart;
     private long nextId;
     private long idLimit;
-    /** The task this worker last started or resumed through weft; for stats only. */
-    private TaskCell<?> current; // written plain by the owner, read opaque by stats
+    /**
+     * The id of the task this worker last started or resumed through weft, or -1; for stats only
+     * (written opaque by the owner, read opaque by stats). An id and not the task: this object
+     * lives long, and under G1 every store of a young reference into an old object pays a
+     * store-load fence in the write barrier, which was a tenth of a fine-grained task's cost.
+     */
+    private long currentId = -1L;
+    /**
+     * That task's spec, for its name: written only when it changes (most tasks share one), so
+     * that a task start stores no reference here. Stats read it after the id, so for an instant
+     * after a switch the name they show can be the previous task's.
+     */
+    private TaskSpec currentSpec;
     volatile int state;
 
     Worker(Scheduler scheduler, int index, String name, int queueCapacity, int queueGrowthLimit, Driver driver) {
@@ -208,7 +219,7 @@ public final class Worker extends Thread {
                 dispatch(r);
             }
         } finally {
-            current = null;
+            noteCurrent(null);
             driver.close();
             scheduler.workerExited();
         }
@@ -282,13 +293,13 @@ public final class Worker extends Thread {
     /** Runs a virtual thread's continuation on this thread until it parks, yields or ends. */
     private void mount(Runnable continuation) {
         sliceStart = 0L;
-        current = null;
+        noteCurrent(null);
         continuation.run();
         Runner runner = activeRunner;
         if (runner != null && !runner.isIdle()) {
             activeRunner = null; // it parked or yielded inside a task, which keeps it
         }
-        current = null;
+        noteCurrent(null);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -430,7 +441,7 @@ public final class Worker extends Thread {
             return !scheduler.isTerminated();
         }
         add(PARKS, 1);
-        current = null;
+        noteCurrent(null);
         for (long step = 0; state == SLEEPING && !scheduler.isTerminated(); step++) {
             if (SLEEP_SPIN.parks(step)) {
                 parked = true; // then read state: a waker CASes state, then reads parked
@@ -485,12 +496,25 @@ public final class Worker extends Thread {
     /** A task body starts on this worker: reset the slice, note the task for stats. */
     void startSlice(TaskCell<?> task) {
         sliceStart = 0L;
-        current = task;
+        noteCurrent(task);
     }
 
     /** A weft wait resumed {@code task} on this worker (or an inline run went back to it). */
     void resumed(TaskCell<?> task) {
-        current = task;
+        noteCurrent(task);
+    }
+
+    /** Records {@code task} (or none) as what this worker runs, for stats. */
+    private void noteCurrent(TaskCell<?> task) {
+        if (task == null) {
+            CURRENT_ID.setOpaque(this, -1L);
+            return;
+        }
+        TaskSpec spec = task.spec();
+        if (currentSpec != spec) {
+            CURRENT_SPEC.setOpaque(this, spec);
+        }
+        CURRENT_ID.setOpaque(this, task.id());
     }
 
     /** Counts a task end with a release store: termination reads it after the spawn it follows. */
@@ -532,22 +556,25 @@ public final class Worker extends Thread {
     }
 
     WorkerStats stats() {
-        TaskCell<?> task = (TaskCell<?>) CURRENT.getOpaque(this);
+        long taskId = (long) CURRENT_ID.getOpaque(this);
+        TaskSpec spec = (TaskSpec) CURRENT_SPEC.getOpaque(this);
         return new WorkerStats(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
                 read(WOKEN_INSIDE), read(FROM_INJECTOR), read(STOLEN), read(PARKS),
-                task == null ? -1L : task.id(), task == null ? "" : task.name(), queue.size(),
+                taskId, taskId == -1L || spec == null ? "" : spec.name(), queue.size(),
                 driver.operations());
     }
 
     private static final VarHandle STATE;
-    private static final VarHandle CURRENT;
+    private static final VarHandle CURRENT_ID;
+    private static final VarHandle CURRENT_SPEC;
     private static final VarHandle COUNTER = MethodHandles.arrayElementVarHandle(long[].class);
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             STATE = l.findVarHandle(Worker.class, "state", int.class);
-            CURRENT = l.findVarHandle(Worker.class, "current", TaskCell.class);
+            CURRENT_ID = l.findVarHandle(Worker.class, "currentId", long.class);
+            CURRENT_SPEC = l.findVarHandle(Worker.class, "currentSpec", TaskSpec.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

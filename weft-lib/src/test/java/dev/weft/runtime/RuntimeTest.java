@@ -204,6 +204,24 @@ class RuntimeTest {
     }
 
     @Test
+    void currentFollowsChildrenRunInlineByTheirJoiners() throws Exception {
+        start(1);
+        // One worker, busy with the outer task: each join finds its child unstarted and runs it
+        // inline on the joiner's thread, three levels deep.
+        String seen = rt.task().name("outer").spawn(() -> {
+            JoinHandle<String> middle = rt.task().name("middle").spawn(() -> {
+                String mine = Task.current().name();
+                JoinHandle<String> inner = rt.task().name("inner").spawn(() -> Task.current().name());
+                String fromInner = inner.join();
+                return mine + ">" + fromInner + ">" + Task.current().name();
+            });
+            String fromMiddle = middle.join();
+            return Task.current().name() + ">" + fromMiddle + ">" + Task.current().name();
+        }).join();
+        assertEquals("outer>middle>inner>middle>outer", seen);
+    }
+
+    @Test
     void aPooledTaskKeepsItsThreadAcrossAPark() throws Exception {
         start(2);
         assertTrue(rt.spawn(() -> {

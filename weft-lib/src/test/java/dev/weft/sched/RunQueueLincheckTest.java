@@ -271,8 +271,9 @@ public class RunQueueLincheckTest {
     }
 
     /**
-     * A ring that starts full at 2 slots and may grow to 8: pushes grow it while stealers copy
-     * from the array they read, so a steal can race the owner's switch to a new array. Steals
+     * A ring that starts full at 2 slots and may grow to 8, and shrinks back to 2 when a pop finds
+     * it empty: pushes grow it and pops shrink it while stealers copy from the array they read,
+     * so a steal can race the owner's switch to a new array, larger or smaller. Steals
      * take one item, as in {@link OwnerAndStealers}; the counters cross the wrap of {@code int}.
      * The capacity is not an operation here: a push that found the ring full may grow it after
      * stealers emptied it, which is harmless (growth is a heuristic) but not what a sequential
@@ -342,7 +343,11 @@ public class RunQueueLincheckTest {
         }
 
         public Integer pop() {
-            return items.isEmpty() ? null : items.remove(0);
+            if (items.isEmpty()) {
+                capacity = GrowingRing.CAPACITY; // an empty pop shrinks a grown ring
+                return null;
+            }
+            return items.remove(0);
         }
 
         public int ownerSize() {

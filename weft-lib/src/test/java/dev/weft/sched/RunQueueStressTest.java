@@ -53,7 +53,8 @@ class RunQueueStressTest {
     @Test
     void forgottenEntriesAreSkippedAndNothingElseIsLost() {
         // The owner clears every fifth entry right after pushing it, as a joiner does for a task
-        // it runs inline. A cleared entry is never delivered; one that a thief copied just
+        // it runs inline, and another one three pushes back, which a pop or a thief may have
+        // taken by then (then nothing is cleared). A cleared entry is never delivered; one that a thief copied just
         // before the clear may be delivered once (the scheduler's claim CAS then skips it); no
         // entry is delivered twice, and every entry not cleared is delivered.
         assertTimeoutPreemptively(HANG, () -> run(Integer.MAX_VALUE - 1_000, 2, 4096, true));
@@ -62,6 +63,7 @@ class RunQueueStressTest {
     private static void run(int initialCounter, int ownerCapacity, int growthLimit, boolean forgetting)
             throws Exception {
         AtomicIntegerArray forgotten = new AtomicIntegerArray(TASKS);
+        int[] queuedAt = new int[TASKS]; // the owner's alone
         Item[] items = new Item[TASKS];
         for (int i = 0; i < TASKS; i++) {
             items[i] = new Item(i);
@@ -83,11 +85,17 @@ class RunQueueStressTest {
         threads.add(Thread.ofPlatform().daemon().name("owner").unstarted(() -> {
             await(start);
             for (int i = 0; i < TASKS && !stop.abort; i++) {
+                queuedAt[i] = owner.tailCounter();
                 if (owner.pushOrOverflow(items[i], overflow::add) != 0) {
                     overflowCalls[0]++;
                 }
-                if (forgetting && i % 5 == 2 && owner.forget(items[i], 4)) {
+                // The newest entry, and one three back that a pop or a thief may have taken.
+                int old = i - 3;
+                if (forgetting && i % 5 == 2 && owner.forget(items[i], queuedAt[i])) {
                     forgotten.set(i, 1);
+                }
+                if (forgetting && i % 5 == 4 && old >= 0 && owner.forget(items[old], queuedAt[old])) {
+                    forgotten.set(old, 1);
                 }
                 if (i % 3 == 0) {
                     take(owner.pop(), taken);

@@ -8,8 +8,10 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Single-threaded specification of the run queue; concurrency is in {@link RunQueueLincheckTest}
@@ -77,34 +79,102 @@ class RunQueueTest {
         RunQueue q = new RunQueue(4);
         Item a = new Item(1);
         Item b = new Item(2);
+        int aAt = q.tailCounter();
         q.push(a);
         q.push(b);
-        assertTrue(q.forget(a, 16));
-        assertFalse(q.forget(a, 16), "already cleared");
+        assertTrue(q.forget(a, aAt));
+        assertFalse(q.forget(a, aAt), "already cleared");
         assertEquals(List.of(2), drain(q));
 
         Item c = new Item(3);
+        int cAt = q.tailCounter();
         q.push(c);
         q.push(new Item(4));
         q.push(new Item(5));
-        assertFalse(q.forget(c, 2), "outside the window of the two newest");
-        assertTrue(q.forget(c, 3));
+        assertFalse(q.forget(c, cAt + 1), "c is not queued at that counter");
+        assertTrue(q.forget(c, cAt));
         RunQueue thief = new RunQueue(4);
-        assertEquals(2, q.stealInto(thief)); // the cleared slot and item 4
+        assertEquals(1, q.stealInto(thief), "takes the cleared slot and item 4, moves item 4 alone");
         assertEquals(List.of(4), drain(thief));
 
         assertEquals(List.of(5), drain(q));
     }
 
     @Test
+    void aTakenEntryIsNotForgotten() {
+        RunQueue q = new RunQueue(4);
+        Item a = new Item(1);
+        int aAt = q.tailCounter();
+        q.push(a);
+        assertSame(a, q.pop());
+        Item b = new Item(2);
+        q.push(b);
+        assertFalse(q.forget(a, aAt), "a left the queue");
+        assertEquals(List.of(2), drain(q));
+    }
+
+    @Test
+    void popTakesARunOfClearedSlotsAndTheTaskAfterThem() {
+        RunQueue q = new RunQueue(8);
+        Item[] items = new Item[5];
+        int first = q.tailCounter();
+        for (int i = 0; i < items.length; i++) {
+            items[i] = new Item(i);
+            q.push(items[i]);
+        }
+        for (int i = 0; i < 3; i++) {
+            assertTrue(q.forget(items[i], first + i));
+        }
+        assertSame(items[3], q.pop());
+        assertEquals(1, q.size(), "the cleared slots left with item 3");
+        assertSame(items[4], q.pop());
+        assertNull(q.pop());
+    }
+
+    @Test
+    void aStealPastClearedSlotsFindsTheTasksBehindThem() {
+        RunQueue q = new RunQueue(8);
+        Item[] items = new Item[3];
+        int first = q.tailCounter();
+        for (int i = 0; i < items.length; i++) {
+            items[i] = new Item(i);
+            q.push(items[i]);
+        }
+        assertTrue(q.forget(items[0], first));
+        assertTrue(q.forget(items[1], first + 1));
+        RunQueue thief = new RunQueue(8);
+        assertEquals(1, q.stealInto(thief), "the first half held cleared slots only; the steal goes on");
+        assertEquals(List.of(2), drain(thief));
+        assertTrue(q.isEmpty());
+    }
+
+    @Test
+    void aGrownRingShrinksBackWhenAPopFindsItEmpty() {
+        RunQueue q = new RunQueue(4, 0, 1024);
+        for (int i = 0; i < 300; i++) {
+            q.pushOrOverflow(new Item(i), r -> fail("no overflow below the limit"));
+        }
+        assertEquals(512, q.capacity());
+        List<Integer> drained = drain(q); // ends with the pop that finds the ring empty
+        assertEquals(300, drained.size());
+        assertEquals(299, drained.get(299));
+        assertEquals(4, q.capacity());
+        q.push(new Item(7));
+        RunQueue thief = new RunQueue(4);
+        assertEquals(1, q.stealInto(thief));
+        assertEquals(List.of(7), drain(thief));
+    }
+
+    @Test
     void anOverflowPassesNoForgottenEntry() {
         RunQueue q = new RunQueue(4);
         Item first = new Item(5);
+        int firstAt = q.tailCounter();
         q.push(first);
         q.push(new Item(6));
         q.push(new Item(7));
         q.push(new Item(8));
-        assertTrue(q.forget(first, 4));
+        assertTrue(q.forget(first, firstAt));
         List<Integer> overflow = new ArrayList<>();
         q.pushOrOverflow(new Item(10), r -> overflow.add(((Item) r).value()));
         assertEquals(List.of(6, 10), overflow);
