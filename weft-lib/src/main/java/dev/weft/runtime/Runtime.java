@@ -169,7 +169,7 @@ public final class Runtime implements AutoCloseable {
 
     /** Like {@link #spawn(Callable)}, for a body without a result. */
     public JoinHandle<Void> spawn(Runnable body) {
-        return scheduler.spawn(TaskCell.callable(body));
+        return scheduler.spawn(body);
     }
 
     /** A builder for tasks with a name or a kind. */

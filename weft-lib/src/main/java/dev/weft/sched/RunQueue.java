@@ -379,14 +379,17 @@ final class RunQueue extends RunQueuePadAfterTail {
         }
     }
 
-    /** The counter the next push stores at (see {@link #forget(Runnable, int)}). Owner only. */
+    /** The counter the next push stores at (see {@link #forget(Runnable, int, int)}). Owner only. */
     int tailCounter() {
         return (int) TAIL.get(this);
     }
 
     /**
-     * Clears the slot of {@code task} if it is still queued here at {@code counter}, the
-     * {@link #tailCounter()} read just before the push that queued it. Owner only. For an entry
+     * Clears the slot of {@code task} if it is still queued here at the counter whose low
+     * {@code bits} bits are {@code counterBits}: the {@link #tailCounter()} read just before the
+     * push that queued it (a task cell keeps only its low bits). Owner only. The items lie within
+     * {@code capacity} of the tail, so the low bits name one counter when {@code 2^bits} exceeds
+     * the capacity; if not, the slot check below still stops a wrong clear. For an entry
      * that no longer needs running (a joiner ran its task inline): left in place it would keep the
      * finished task reachable until a pop, a steal or an overflow reached it, which for a tree of
      * joins that runs inline is most of the tree: every young collection would copy it.
@@ -400,8 +403,11 @@ final class RunQueue extends RunQueuePadAfterTail {
      *
      * @return true if the slot was found and cleared
      */
-    boolean forget(Runnable task, int counter) {
+    boolean forget(Runnable task, int counterBits, int bits) {
         int t = (int) TAIL.get(this);
+        // The counter is the one of those low bits at most 2^bits - 1 below the tail.
+        int lowMask = bits == Integer.SIZE ? -1 : (1 << bits) - 1;
+        int counter = t - ((t - counterBits) & lowMask);
         if (t - counter <= 0 || counter - (int) HEAD.getAcquire(this) < 0) {
             return false; // not in [head, tail): taken already, or never queued at counter
         }

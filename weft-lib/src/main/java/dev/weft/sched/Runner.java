@@ -51,7 +51,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
     private volatile TaskCell<?> first;
     /**
      * The task the worker gave this thread, whose body runs on it now. A child that a joiner
-     * runs inline is not stored here but in its joiner's cell ({@link TaskCell#inlined}), and
+     * runs inline is not stored here but in its joiner's cell ({@link TaskCell#inlineChild()}), and
      * {@link #task()} follows that chain: a runner lives long, and under G1 a young reference
      * stored into an old object pays a store-load fence in the write barrier, two per inline
      * run when this field tracked the innermost task; the joiner's cell is usually young.
@@ -97,7 +97,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
     TaskCell<?> task() {
         TaskCell<?> t = base;
         if (t != null) {
-            for (TaskCell<?> in = t.inlined; in != null; in = in.inlined) {
+            for (TaskCell<?> in = t.inlineChild(); in != null; in = in.inlineChild()) {
                 t = in;
             }
         }
@@ -181,7 +181,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
         boolean outerInterrupted = Thread.interrupted();
         inlineDepth++;
         if (outer != null) {
-            outer.inlined = t;
+            outer.inlineChild(t);
         } else {
             base = t;
         }
@@ -194,7 +194,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
         } finally {
             inlineDepth--;
             if (outer != null) {
-                outer.inlined = null;
+                outer.inlineChild(null);
             } else {
                 base = null;
             }

@@ -178,25 +178,33 @@ public final class Scheduler implements Executor {
      * @throws IllegalStateException if the scheduler is closed
      */
     public <T> JoinHandle<T> spawn(Callable<T> body) {
-        return spawn(body, defaultSpec);
+        return spawn(Objects.requireNonNull(body, "body"), false, defaultSpec);
     }
 
-    private <T> JoinHandle<T> spawn(Callable<T> body, TaskSpec spec) {
-        Objects.requireNonNull(body, "body");
+    /**
+     * Spawns an unnamed pooled task whose value is null.
+     *
+     * @throws IllegalStateException if the scheduler is closed
+     */
+    public JoinHandle<Void> spawn(Runnable body) {
+        return spawn(Objects.requireNonNull(body, "body"), true, defaultSpec);
+    }
+
+    /** Spawns {@code body}: a {@link Runnable} if {@code runnable}, else a {@link Callable}. */
+    private <T> JoinHandle<T> spawn(Object body, boolean runnable, TaskSpec spec) {
         Worker w = Worker.current();
         TaskCell<T> cell;
         if (w != null && w.scheduler == this) {
             // From a task: no fence. The spawning task is live and its end is counted after this
             // spawn, so termination cannot overlook the task; and this worker is awake and will
             // run it if nobody else does (see Worker: "Local pushes").
-            cell = new TaskCell<>(spec, w.nextTaskId(), body);
+            cell = new TaskCell<>(spec, w.nextTaskId(), body, runnable, w.queue.tailCounter());
             w.countSpawn(1);
-            cell.queuedAt = w.queue.tailCounter();
             w.push(cell);
         } else {
             // From outside: the injector's atomic swap is the fence both protocols need between
             // the count and push before it and the reads of 'closed' and the counters after it.
-            cell = new TaskCell<>(spec, ids.getAndIncrement(), body);
+            cell = new TaskCell<>(spec, ids.getAndIncrement(), body, runnable, 0);
             spawnedOutside.incrementAndGet();
             injector.push(cell);
         }
@@ -433,12 +441,12 @@ public final class Scheduler implements Executor {
 
         @Override
         public <T> JoinHandle<T> spawn(Callable<T> body) {
-            return Scheduler.this.spawn(body, spec);
+            return Scheduler.this.spawn(Objects.requireNonNull(body, "body"), false, spec);
         }
 
         @Override
         public JoinHandle<Void> spawn(Runnable body) {
-            return Scheduler.this.spawn(TaskCell.callable(body), spec);
+            return Scheduler.this.spawn(Objects.requireNonNull(body, "body"), true, spec);
         }
     }
 

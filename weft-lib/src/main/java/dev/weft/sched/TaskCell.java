@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * what {@code Task.current()} returns ({@link Task}): one object per task.
  *
  * <h2>States</h2>
- * {@code state} is an int changed only by compare-and-set:
+ * The low four bits of {@code state} (its phase) change only by compare-and-set:
  * <pre>
  *   NEW ──claim (a runner, or a joiner running it inline)──▶ RUNNING ──body ends──▶ RUNNING|DONE
  *    │                                       │
@@ -30,13 +30,25 @@ import java.util.concurrent.locks.LockSupport;
  *    └──cancel──▶ CANCELLED|DONE
  * </pre>
  * The bits only accumulate, so the final state says all there is to say: whether the task
- * started, whether it was cancelled. Only an uncancelled task's outcome is read.
+ * started, whether it was cancelled. Only an uncancelled task's outcome is read. The other bits
+ * of {@code state} are set when the cell is made and never change: whether the body is a
+ * {@link Runnable} (else a {@link Callable}), and the low bits of the run-queue counter its
+ * spawner queued it at. Every CAS compares and keeps them, so they cost no field.
+ *
+ * <h2>Size</h2>
+ * A cell takes 40 bytes (compressed references), and a spawn allocates only it and the body:
+ * every field here is paid for by every task, and a storm of spawns keeps them all alive for the
+ * young collections to copy. Hence the bits above, and one {@code slot} for the body (until the
+ * body starts), the child this task runs inline while it joins (while it runs) and the outcome
+ * (once done).
  * <ul>
  *   <li>Exactly one thread claims a task (the CAS from NEW), so a body runs at most once. A queue
  *       entry whose claim fails (the task was cancelled, or a joiner ran it) is skipped.</li>
- *   <li>The outcome ({@code slot}, which held the body until then) is written once, by the
- *       thread that makes the task DONE, before that CAS
- *       (a volatile write); readers read it after seeing DONE (a volatile read), so they see it.</li>
+ *   <li>{@code slot} holds the body until its claimer starts it; then, while the task runs, the
+ *       child its thread runs inline (see {@link Runner#task()}), or null: only that thread
+ *       reads or writes it then. The outcome is written into it once, by the thread that makes
+ *       the task DONE, before that CAS (a volatile write); readers read it after seeing DONE (a
+ *       volatile read), so they see it.</li>
  *   <li>A cancel of a running task interrupts the thread running it. The INTERRUPTING bit
  *       brackets the interrupt: the runner does not leave RUNNING while it is set. So an interrupt
  *       aimed at this task is delivered while this task runs on that thread, and the runner
@@ -59,6 +71,14 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     static final int DONE = 2;
     static final int CANCELLED = 4;
     static final int INTERRUPTING = 8;
+    /** The phase bits above; the rest of {@code state} is fixed when the cell is made. */
+    private static final int PHASE = 0xF;
+    /** Set if the body is a {@link Runnable}, else it is a {@link Callable}. */
+    private static final int RUNNABLE_BODY = 0x10;
+    /** Where the queued-at counter's low bits start in {@code state}. */
+    private static final int QUEUED_AT_SHIFT = 5;
+    /** How many low bits of the queued-at counter {@code state} keeps. */
+    static final int QUEUED_AT_BITS = Integer.SIZE - QUEUED_AT_SHIFT;
 
     /** How deep joiners run unstarted tasks inline on one thread before they wait instead. */
     static final int MAX_INLINE_DEPTH = 64;
@@ -68,38 +88,35 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     private final TaskSpec spec;
     private final long id;
     /**
-     * The body (a {@link Callable}) until the task ends, then its outcome: the value, or a
-     * {@link Failure}; null for a cancelled task. One field for both keeps the cell small.
+     * The body (a {@link Callable} or a {@link Runnable}) until it starts; while it runs, the
+     * child run inline in its join, or null; once done, its outcome: the value, or a
+     * {@link Failure}; null for a cancelled task. One field for all three keeps the cell small.
      */
     private Object slot;
+    /** Phase bits (changed by CAS), the body's kind and the queued-at bits (fixed). */
     private volatile int state;
     /** The thread running the body: published (release) when the body starts, cleared after DONE. */
     private Thread thread;
     private volatile WaitNode waiters;
-    /**
-     * The child this task's thread runs inline while this task joins it, else null. Written only
-     * by that thread (see {@link Runner#task()}).
-     */
-    TaskCell<?> inlined;
-    /**
-     * Where its spawner's worker queued it: the run queue's tail counter at the push, so that a
-     * joiner that runs it inline can clear its entry in one look (see {@link RunQueue#forget}).
-     */
-    int queuedAt;
 
-    TaskCell(TaskSpec spec, long id, Callable<T> body) {
+    /**
+     * A task that runs {@code body}: a {@link Callable}, or a {@link Runnable} (its value is then
+     * null) when {@code runnable} is set. {@code queuedAt}: the tail counter of the run queue its
+     * spawner pushes it to, or anything if it goes elsewhere.
+     */
+    TaskCell(TaskSpec spec, long id, Object body, boolean runnable, int queuedAt) {
         this.spec = spec;
         this.id = id;
         this.slot = body;
+        STATE.set(this, (queuedAt << QUEUED_AT_SHIFT) | (runnable ? RUNNABLE_BODY : 0) | NEW);
     }
 
-    /** A callable that runs {@code body} and returns null. */
-    public static Callable<Void> callable(Runnable body) {
-        Objects.requireNonNull(body, "body");
-        return () -> {
-            body.run();
-            return null;
-        };
+    /**
+     * The low {@link #QUEUED_AT_BITS} bits of the run-queue counter the spawner queued this task
+     * at (see {@link RunQueue#forget}).
+     */
+    int queuedAtBits() {
+        return state >>> QUEUED_AT_SHIFT;
     }
 
     /** The task running on the calling thread, or null if it is not a weft task. */
@@ -145,22 +162,37 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
      * @return true if taken back; false if a worker or joiner claimed it first
      */
     boolean withdraw() {
-        if (STATE.compareAndSet(this, NEW, DONE | CANCELLED)) {
+        int s = state;
+        if ((s & PHASE) == NEW && STATE.compareAndSet(this, s, s | DONE | CANCELLED)) {
             slot = null;
             finish();
             return true;
         }
-        return false;
+        return false; // the fixed bits never change: a failed CAS means the phase did
+    }
+
+    /**
+     * The child that the thread running this task runs inline now (in this task's join), or
+     * null. That thread only, while this task runs (see {@code slot}).
+     */
+    TaskCell<?> inlineChild() {
+        return slot instanceof TaskCell<?> child ? child : null;
+    }
+
+    /** Sets or clears (null) {@link #inlineChild()}. The thread running this task only. */
+    void inlineChild(TaskCell<?> child) {
+        slot = child;
     }
 
     /** Whether nobody has claimed or cancelled the task yet. */
     boolean isUnclaimed() {
-        return state == NEW;
+        return (state & PHASE) == NEW;
     }
 
     /** Claims the task for the calling thread: NEW to RUNNING. */
     boolean claim() {
-        return state == NEW && STATE.compareAndSet(this, NEW, RUNNING);
+        int s = state;
+        return (s & PHASE) == NEW && STATE.compareAndSet(this, s, s | RUNNING);
     }
 
     /**
@@ -180,12 +212,17 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
      */
     void runClaimed() {
         THREAD.setRelease(this, Thread.currentThread());
-        @SuppressWarnings("unchecked")
-        Callable<T> b = (Callable<T>) slot;
+        Object b = slot;
+        slot = null; // from here until the outcome: the child run inline, if any
         Object result;
         boolean failed = false;
         try {
-            result = b.call();
+            if ((state & RUNNABLE_BODY) != 0) {
+                ((Runnable) b).run();
+                result = null;
+            } else {
+                result = ((Callable<?>) b).call();
+            }
         } catch (Throwable e) {
             result = new Failure(e);
             failed = true;
@@ -276,12 +313,12 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
      * @return true if the task is done, false on timeout
      */
     private boolean helpOrAwait(long timeoutNanos) throws InterruptedException {
-        if (state == NEW) {
+        if ((state & PHASE) == NEW) {
             Runner runner = Runner.current();
             if (runner != null && runner.canRunInline() && claim()) {
                 Worker w = Worker.current();
                 if (w != null) {
-                    w.queue.forget(this, queuedAt); // its entry needs no running now
+                    w.queue.forget(this, queuedAtBits(), QUEUED_AT_BITS); // its entry needs no running now
                 }
                 runner.runInline(this);
                 return true;
@@ -344,8 +381,8 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
             if ((s & (DONE | CANCELLED)) != 0) {
                 return false;
             }
-            if (s == NEW) {
-                if (STATE.compareAndSet(this, NEW, DONE | CANCELLED)) {
+            if ((s & PHASE) == NEW) {
+                if (STATE.compareAndSet(this, s, s | DONE | CANCELLED)) {
                     slot = null;
                     finish();
                     return true;
@@ -410,7 +447,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     public String toString() {
         int s = state;
         String st = (s & DONE) != 0 ? ((s & CANCELLED) != 0 ? "cancelled" : "done")
-                : (s & CANCELLED) != 0 ? "cancelling" : s == NEW ? "new" : "running";
+                : (s & CANCELLED) != 0 ? "cancelling" : (s & PHASE) == NEW ? "new" : "running";
         String name = spec.name();
         return (name.isEmpty() ? "#" + id : "#" + id + " '" + name + "'") + " (" + st + ")";
     }

@@ -47,6 +47,16 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>A searcher finds work</b>: it stops counting itself; if it was the last searcher it
  *       runs the notifier's check, so more workers wake while there is more work (Go's rule).</li>
  * </ul>
+ * <b>Stealing before searching.</b> An awake worker whose queue and the injector are empty first
+ * tries one round of stealing without counting itself as searching, and counts itself only if
+ * that finds nothing. A worker that runs out of work and steals a task at once (a busy runtime,
+ * where another worker spawns while this one drains) then writes no shared counter: counting
+ * itself in and out cost two read-modify-writes of {@code searching} per steal, and every spawn
+ * elsewhere reads that line, so it moved between the cores once per task. It is safe: a worker
+ * that looks for work uncounted only makes notifiers see fewer searchers, so they may wake a
+ * sleeper that was not needed, never skip one that was. If the steal took more than one task
+ * (the victim has a backlog), the thief runs the notifier's check, as a searcher that finds work
+ * does, so that sleeping workers still wake to share a burst.
  * The notifier writes the queue then reads the counters; the sleeper writes the counters (atomic
  * read-modify-writes, full fences) then reads the queues: in the total order of these accesses
  * at least one sees the other (for the injector, whose push is an atomic swap). Either the sleeper's last look finds the task, or the notifier
@@ -352,6 +362,9 @@ public final class Worker extends Thread {
         if ((r = takeFromInjector()) != null) {
             return r;
         }
+        if (!searching && (r = stealOnce()) != null) {
+            return r; // found before counting as searching (see "Stealing before searching")
+        }
         if (!searching) {
             searching = true;
             scheduler.searching.incrementAndGet();
@@ -406,6 +419,9 @@ public final class Worker extends Thread {
             if (taken > 0) {
                 add(STOLEN, taken);
                 add(POLLED, 1);
+                if (taken > 1 && !searching) {
+                    scheduler.notifyWork(); // a backlog: wake a sleeper to share it, as a searcher would
+                }
                 return queue.pop();
             }
         }

@@ -119,6 +119,6 @@ public interface Task {
 
     /** Like {@link #spawn(Callable)}, for a body without a result. */
     static JoinHandle<Void> spawn(Runnable body) {
-        return Scheduler.current("Task.spawn").spawn(TaskCell.callable(body));
+        return Scheduler.current("Task.spawn").spawn(body);
     }
 }

@@ -32,6 +32,8 @@ class RunQueueStressTest {
     private static final int THIEF_CAPACITY = 32;
     private static final Duration HANG = Duration.ofMinutes(1);
 
+    private static final int LOW_BITS = (1 << TaskCell.QUEUED_AT_BITS) - 1;
+
     @Test
     void everyTaskIsTakenExactlyOnce() {
         assertTimeoutPreemptively(HANG, () -> run(0, OWNER_CAPACITY, OWNER_CAPACITY, false));
@@ -63,7 +65,7 @@ class RunQueueStressTest {
     private static void run(int initialCounter, int ownerCapacity, int growthLimit, boolean forgetting)
             throws Exception {
         AtomicIntegerArray forgotten = new AtomicIntegerArray(TASKS);
-        int[] queuedAt = new int[TASKS]; // the owner's alone
+        int[] queuedAt = new int[TASKS]; // the owner's alone; it forgets by the low bits, as a task cell does
         Item[] items = new Item[TASKS];
         for (int i = 0; i < TASKS; i++) {
             items[i] = new Item(i);
@@ -91,10 +93,10 @@ class RunQueueStressTest {
                 }
                 // The newest entry, and one three back that a pop or a thief may have taken.
                 int old = i - 3;
-                if (forgetting && i % 5 == 2 && owner.forget(items[i], queuedAt[i])) {
+                if (forgetting && i % 5 == 2 && owner.forget(items[i], queuedAt[i] & LOW_BITS, TaskCell.QUEUED_AT_BITS)) {
                     forgotten.set(i, 1);
                 }
-                if (forgetting && i % 5 == 4 && old >= 0 && owner.forget(items[old], queuedAt[old])) {
+                if (forgetting && i % 5 == 4 && old >= 0 && owner.forget(items[old], queuedAt[old] & LOW_BITS, TaskCell.QUEUED_AT_BITS)) {
                     forgotten.set(old, 1);
                 }
                 if (i % 3 == 0) {

@@ -82,8 +82,8 @@ class RunQueueTest {
         int aAt = q.tailCounter();
         q.push(a);
         q.push(b);
-        assertTrue(q.forget(a, aAt));
-        assertFalse(q.forget(a, aAt), "already cleared");
+        assertTrue(q.forget(a, aAt, 32));
+        assertFalse(q.forget(a, aAt, 32), "already cleared");
         assertEquals(List.of(2), drain(q));
 
         Item c = new Item(3);
@@ -91,13 +91,31 @@ class RunQueueTest {
         q.push(c);
         q.push(new Item(4));
         q.push(new Item(5));
-        assertFalse(q.forget(c, cAt + 1), "c is not queued at that counter");
-        assertTrue(q.forget(c, cAt));
+        assertFalse(q.forget(c, cAt + 1, 32), "c is not queued at that counter");
+        assertTrue(q.forget(c, cAt, 32));
         RunQueue thief = new RunQueue(4);
         assertEquals(1, q.stealInto(thief), "takes the cleared slot and item 4, moves item 4 alone");
         assertEquals(List.of(4), drain(thief));
 
         assertEquals(List.of(5), drain(q));
+    }
+
+    @Test
+    void aForgetWithTheCountersLowBitsFindsTheEntryAcrossTheWrap() {
+        int bits = TaskCell.QUEUED_AT_BITS;
+        int low = (1 << bits) - 1;
+        RunQueue q = new RunQueue(8, Integer.MAX_VALUE - 3, 8); // the counters cross 2^31
+        Item[] items = new Item[6];
+        int[] at = new int[items.length];
+        for (int i = 0; i < items.length; i++) {
+            items[i] = new Item(i);
+            at[i] = q.tailCounter();
+            q.push(items[i]);
+        }
+        assertTrue(q.forget(items[1], at[1] & low, bits));
+        assertTrue(q.forget(items[5], at[5] & low, bits), "the entry after the wrap");
+        assertFalse(q.forget(items[2], at[3] & low, bits), "another entry's counter");
+        assertEquals(List.of(0, 2, 3, 4), drain(q));
     }
 
     @Test
@@ -109,7 +127,7 @@ class RunQueueTest {
         assertSame(a, q.pop());
         Item b = new Item(2);
         q.push(b);
-        assertFalse(q.forget(a, aAt), "a left the queue");
+        assertFalse(q.forget(a, aAt, 32), "a left the queue");
         assertEquals(List.of(2), drain(q));
     }
 
@@ -123,7 +141,7 @@ class RunQueueTest {
             q.push(items[i]);
         }
         for (int i = 0; i < 3; i++) {
-            assertTrue(q.forget(items[i], first + i));
+            assertTrue(q.forget(items[i], first + i, 32));
         }
         assertSame(items[3], q.pop());
         assertEquals(1, q.size(), "the cleared slots left with item 3");
@@ -140,8 +158,8 @@ class RunQueueTest {
             items[i] = new Item(i);
             q.push(items[i]);
         }
-        assertTrue(q.forget(items[0], first));
-        assertTrue(q.forget(items[1], first + 1));
+        assertTrue(q.forget(items[0], first, 32));
+        assertTrue(q.forget(items[1], first + 1, 32));
         RunQueue thief = new RunQueue(8);
         assertEquals(1, q.stealInto(thief), "the first half held cleared slots only; the steal goes on");
         assertEquals(List.of(2), drain(thief));
@@ -174,7 +192,7 @@ class RunQueueTest {
         q.push(new Item(6));
         q.push(new Item(7));
         q.push(new Item(8));
-        assertTrue(q.forget(first, firstAt));
+        assertTrue(q.forget(first, firstAt, 32));
         List<Integer> overflow = new ArrayList<>();
         q.pushOrOverflow(new Item(10), r -> overflow.add(((Item) r).value()));
         assertEquals(List.of(6, 10), overflow);
