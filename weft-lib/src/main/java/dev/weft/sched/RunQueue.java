@@ -151,6 +151,17 @@ import java.util.function.Consumer;
  * card for the collector to scan every 128, where a small one stays in the cache; and the stale
  * references a big ring keeps (one per slot) keep finished tasks alive.
  *
+ * <h2>Renewal</h2>
+ * Every {@link #RENEWAL_PUSHES_PER_SLOT} pushes per slot, {@link #pushOrOverflow} copies the ring
+ * into a fresh array of the same size, published as a growth is (the argument above holds for an
+ * array of the same size too). The reason is the collector's write barrier: every push stores a
+ * reference into the array, and under G1 (JDK 25) such a store into an old object pays a
+ * store-load fence, while a store into a young one is filtered out at the barrier's first checks.
+ * A long-lived ring would be old after a few collections; a renewed one is young nearly always
+ * (it would have to survive the tenuring threshold's count of young collections within 64
+ * pushes a slot). It costs one array and a copy of at most the capacity per 64 times the
+ * capacity pushes, and it drops the stale references of stolen tasks.
+ *
  * <h2>Why FIFO</h2>
  * The owner pops from the head, the oldest task, like stealers do: each runnable task gets its
  * turn in order. A task that yields goes back to the tail and waits behind everything that became
@@ -192,6 +203,12 @@ final class RunQueue extends RunQueuePadAfterTail {
      */
     static final int MAX_STEAL = 256;
 
+    /**
+     * How many pushes per slot the scheduler's path ({@link #pushOrOverflow}) makes into one
+     * array before it copies the ring into a fresh one (see <i>Renewal</i>).
+     */
+    static final int RENEWAL_PUSHES_PER_SLOT = 64;
+
     /** Most slots: {@code tail - head} must stay exact in {@code int} arithmetic. */
     static final int MAX_CAPACITY = 1 << 30;
 
@@ -206,6 +223,8 @@ final class RunQueue extends RunQueuePadAfterTail {
     private final int growthLimit;
     /** The capacity the ring starts with, and shrinks back to when it is empty. */
     private final int firstCapacity;
+    /** Pushes through {@link #pushOrOverflow} left before the ring is renewed (see <i>Renewal</i>). */
+    private int pushesBeforeRenewal;
 
     /**
      * @param capacity slots in the ring: a power of two from {@link #MIN_CAPACITY} to
@@ -232,6 +251,7 @@ final class RunQueue extends RunQueuePadAfterTail {
         }
         this.growthLimit = growthLimit;
         this.firstCapacity = capacity;
+        this.pushesBeforeRenewal = capacity * RENEWAL_PUSHES_PER_SLOT;
         this.slots = new Runnable[capacity];
         this.mask = capacity - 1;
         this.head = initialCounter;
@@ -292,6 +312,9 @@ final class RunQueue extends RunQueuePadAfterTail {
      *         out and the task (slots cleared by {@link #forget} are not passed to the sink)
      */
     int pushOrOverflow(Runnable task, Consumer<? super Runnable> overflow) {
+        if (--pushesBeforeRenewal < 0) {
+            resize(slots.length); // a young array again: see <i>Renewal</i> in the class comment
+        }
         for (;;) {
             if (push(task)) {
                 return 0;
@@ -325,9 +348,18 @@ final class RunQueue extends RunQueuePadAfterTail {
      * written again (see <i>Growth</i> in the class comment).
      */
     private void grow() {
+        resize(slots.length << 1);
+    }
+
+    /**
+     * Copies the items into a fresh array of {@code length} slots, at least the size, and
+     * publishes it; the old array is never written again. Owner only.
+     */
+    private void resize(int length) {
+        pushesBeforeRenewal = length * RENEWAL_PUSHES_PER_SLOT;
         Runnable[] old = slots;
         int oldMask = mask;
-        Runnable[] a = new Runnable[old.length << 1];
+        Runnable[] a = new Runnable[length];
         int newMask = a.length - 1;
         int t = (int) TAIL.get(this);
         for (int c = (int) HEAD.getAcquire(this); c != t; c++) {
@@ -343,6 +375,7 @@ final class RunQueue extends RunQueuePadAfterTail {
      */
     private void shrink() {
         Runnable[] a = new Runnable[firstCapacity];
+        pushesBeforeRenewal = a.length * RENEWAL_PUSHES_PER_SLOT;
         mask = a.length - 1;
         SLOTS.setRelease(this, a);
     }

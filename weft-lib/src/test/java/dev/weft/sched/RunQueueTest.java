@@ -184,6 +184,25 @@ class RunQueueTest {
     }
 
     @Test
+    void aRenewedRingKeepsItsItemsInOrderAndItsSize() {
+        RunQueue q = new RunQueue(4);
+        List<Integer> taken = new ArrayList<>();
+        int pushes = 4 * RunQueue.RENEWAL_PUSHES_PER_SLOT * 3; // three renewals
+        for (int i = 0; i < pushes; i++) {
+            q.pushOrOverflow(new Item(i), r -> fail("a ring kept at most 3 full must not overflow"));
+            if (q.size() == 3) {
+                taken.add(((Item) q.pop()).value());
+            }
+        }
+        taken.addAll(drain(q));
+        assertEquals(4, q.capacity());
+        assertEquals(pushes, taken.size());
+        for (int i = 0; i < pushes; i++) {
+            assertEquals(i, taken.get(i), "FIFO order across renewals");
+        }
+    }
+
+    @Test
     void anOverflowPassesNoForgottenEntry() {
         RunQueue q = new RunQueue(4);
         Item first = new Item(5);
