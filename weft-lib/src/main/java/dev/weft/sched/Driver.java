@@ -6,8 +6,15 @@ package dev.weft.sched;
  * a plain thread parker ({@link ThreadParker}). Each worker owns one.
  *
  * <p>All methods but {@link #wake()} are called only on the owning worker's thread (its loop, or
- * a virtual thread mounted on it). Completions that {@link #poll()} or {@link #park()} handle
- * make waiting virtual threads runnable, which queues them on this worker.
+ * a virtual thread mounted on it and pinned there: a runner searching for work). Completions that
+ * {@link #poll()} or {@link #park()} handle make waiting virtual threads runnable, which queues
+ * them on this worker.
+ *
+ * <p><b>Locks.</b> {@link #wake()} is also called by tasks (a spawn waking a sleeper, the last
+ * task's end waking every worker). If it takes a lock that the worker's thread takes in
+ * {@link #poll()} or {@link #park()}, it must hold it pinned ({@link CarrierPin}): a task that
+ * unmounted while it held or was next in line for that lock would wait for a worker to run it,
+ * while the worker's thread waited for the lock.
  *
  * <p><b>No lost wake-up.</b> {@link #wake()} leaves a permit when the worker is not inside
  * {@link #park()}: the next park returns at once. (Spurious returns are allowed; the worker's

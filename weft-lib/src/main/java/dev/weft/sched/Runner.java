@@ -31,7 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  *       {@link Worker#findWorkWithoutSleeping()}: pooled tasks it runs itself; anything else (a
  *       resumed virtual thread, a dedicated task, or nothing) it leaves in the worker's
  *       {@code pending} slot, marks itself idle and parks, which returns control to the
- *       worker's loop.</li>
+ *       worker's loop. The search is the worker's own code (its queue's owner side, its driver's
+ *       poll), so the runner runs it pinned to the worker's thread ({@link CarrierPin}): a lock
+ *       contended in the driver's poll must not let it resume on another worker halfway and
+ *       leave its find in the slot of a worker that no longer looks there.</li>
  *   <li><b>Parked in a task.</b> When control returns to the worker and its active runner is
  *       not idle, the runner parked (or yielded) inside a task; the worker forgets it.</li>
  *   <li><b>Spurious wake-ups.</b> A pooled thread can be unparked by code that saw it earlier
@@ -120,7 +123,13 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
                 }
                 w.activeRunner = this;
             }
-            Runnable next = w.findWorkWithoutSleeping();
+            Runnable next;
+            CarrierPin.enter(); // the search is w's: it must not move to another worker halfway (CarrierPin)
+            try {
+                next = w.findWorkWithoutSleeping();
+            } finally {
+                CarrierPin.exit();
+            }
             if (next instanceof TaskCell<?> cell && cell.taskKind() == dev.weft.task.TaskKind.POOLED) {
                 if (cell.claim()) {
                     t = cell;

@@ -79,8 +79,10 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Owner-only fields</h2>
  * {@code activeRunner}, {@code pending}, {@code handoff}, the slice and id fields are read and
  * written only by code running on this worker's OS thread: the worker's loop or a virtual
- * thread mounted on it. Other threads read only {@code state}, the counters (opaque) and
- * {@code current} (for stats).
+ * thread mounted on it. A virtual thread that runs this worker's code across a call that may
+ * block (a runner's search, which polls the driver) pins itself to the thread for it
+ * ({@link CarrierPin}); otherwise a contended lock would let it finish on another worker. Other
+ * threads read only {@code state}, the counters (opaque) and {@code current} (for stats).
  */
 public final class Worker extends Thread {
 
