@@ -112,7 +112,8 @@ import java.util.function.Consumer;
  * {@link #poll()} and {@link #park()}; a park that ran any only polls and returns, since a
  * message may have made tasks runnable on this worker. {@link #cancelAll()} is such a message: it
  * settles every waiter registered here as cancelled, and those tasks throw
- * {@link InterruptedIOException}; a task registering after it sees the group shutting down.
+ * {@link InterruptedIOException}; a task registering after it sees the group cancelling. (A
+ * task that starts waiting during the grace period before, once listeners closed, waits.)
  *
  * <h2>Errors</h2>
  * Results are counts or {@code -errno}, as on io_uring; the JDK's exceptions are mapped by
@@ -399,7 +400,7 @@ public final class NioDriver implements IoDriver {
             throw e;
         }
         IoGroup g = d.group;
-        if (g != null && g.isShuttingDown()) {
+        if (g != null && g.isCancelling()) {
             giveUp(socket, direction, w); // cancelAll may have run here already: do not wait for it
             throw shutDown(what, socket);
         }
