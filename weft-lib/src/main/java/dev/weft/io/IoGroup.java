@@ -24,6 +24,7 @@ public final class IoGroup {
     private final RegionRegistry regions;
     private final Set<SocketHandle> listeners = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
+    private volatile boolean cancelling;
 
     IoGroup(String backend, List<IoDriver> drivers, int regionSlots) {
         this.backend = backend;
@@ -66,6 +67,15 @@ public final class IoGroup {
         return shuttingDown;
     }
 
+    /**
+     * Whether {@link #cancelAll()} was called: a wait that starts now is cancelled at once (the
+     * drivers' cancellation may have run already). Before that, during the grace period, waits
+     * go on.
+     */
+    public boolean isCancelling() {
+        return cancelling;
+    }
+
     /** Closes every listener; later binds fail. */
     public void stopAccepting() {
         shuttingDown = true;
@@ -77,6 +87,7 @@ public final class IoGroup {
     /** Cancels every operation still in flight on every driver. */
     public void cancelAll() {
         shuttingDown = true;
+        cancelling = true; // before the drivers' messages: a task registering after they ran reads it
         for (IoDriver d : drivers) {
             d.cancelAll();
         }

@@ -1,5 +1,6 @@
 package dev.weft.io;
 
+import dev.weft.sched.CarrierPin;
 import dev.weft.sched.Scheduler;
 import dev.weft.uring.Errno;
 import dev.weft.uring.ErrnoException;
@@ -53,7 +54,7 @@ import java.util.function.Consumer;
  *       method it called: tasks migrate), it counts a waiter, adds a {@link Waiter} (its thread
  *       and a {@code ready} flag) to the socket's list, and adds the direction's bit to the key's
  *       interest set, creating the key if needed. All of that runs on the selector's own thread,
- *       which is not selecting meanwhile: it is running this task.</li>
+ *       which is not selecting meanwhile: it is running this task, pinned (see Threads).</li>
  *   <li>It parks until {@code ready} is set (spurious wake-ups loop), or until its deadline
  *       ({@code parkNanos}) or an interrupt, in which case it takes its waiter back out of the
  *       list. Then it tries the operation again (once more even after its deadline passed; if
@@ -91,12 +92,20 @@ import java.util.function.Consumer;
  * be settled by a selector other than the one it registered with (the channel has keys in both):
  * readiness is readiness, and the task retries either way.
  *
- * <p>One exception to "registration runs on the owner": a virtual thread that blocks on a
- * contended monitor (the socket's lock, or the JDK's locks inside {@code register}) may unmount
- * and resume on another worker, finishing its registration there. The task notices (its worker's
- * driver is no longer the one it registered with) and posts a control message: the owner re-adds
- * the interest bits of every waiter listed on the socket (a registration racing one on the owner
- * could have replaced them) and, since posting wakes the selector, selects with them.
+ * <p><b>Pinned.</b> Tasks and workers' threads take the same locks: the socket's (its waiter
+ * lists), the selector's (its monitor in {@code select}, its key-update lock in {@code select}
+ * and in interest changes, its interrupt lock in {@code wakeup} and after a select that a wake-up
+ * ended) and the channel's (its key locks in {@code register}; a worker takes them and the
+ * channel's state locks when it drops the key of a closed channel). Since
+ * JDK 24 a virtual thread blocked on a contended monitor leaves its carrier, and a task that did
+ * so while it held such a lock, or was next in line for it, could then only go on once a worker
+ * ran it; a worker's thread waiting for the lock runs nothing, so when no other worker was awake
+ * (or left: the last task's end wakes every worker to exit) both waited for ever. So every
+ * operation on a socket, {@link NioSocket}'s methods, {@link #poll()} (which a runner searching
+ * for work calls from a virtual thread) and {@link #wake()} run pinned to
+ * the task's carrier ({@link CarrierPin}): there a contended lock blocks the carrier, as it would
+ * a platform thread, and is released by a running thread. A waiting task unpins only to park,
+ * after its registration. Pinned, a registration cannot move to another worker halfway either.
  *
  * <h2>Control messages and shutdown</h2>
  * Other threads hand the owner work through {@link #control}: a queue, a volatile flag that makes
@@ -104,7 +113,8 @@ import java.util.function.Consumer;
  * {@link #poll()} and {@link #park()}; a park that ran any only polls and returns, since a
  * message may have made tasks runnable on this worker. {@link #cancelAll()} is such a message: it
  * settles every waiter registered here as cancelled, and those tasks throw
- * {@link InterruptedIOException}; a task registering after it sees the group shutting down.
+ * {@link InterruptedIOException}; a task registering after it sees the group cancelling. (A
+ * task that starts waiting during the grace period before, once listeners closed, waits.)
  *
  * <h2>Errors</h2>
  * Results are counts or {@code -errno}, as on io_uring; the JDK's exceptions are mapped by
@@ -155,14 +165,21 @@ public final class NioDriver implements IoDriver {
     }
 
     @Override
+    /**
+     * Pinned: a runner searching for work calls it from a virtual thread, and the selector's and
+     * sockets' locks taken here must not move that search to another worker (see Threads).
+     */
     public void poll() {
-        if (controlPending) {
-            runControl();
-        }
+        CarrierPin.enter();
         try {
+            if (controlPending) {
+                runControl();
+            }
             selector.selectNow(onReady);
         } catch (IOException e) {
             throw new UncheckedIOException("selectNow on " + this + " failed: " + e.getMessage(), e);
+        } finally {
+            CarrierPin.exit();
         }
     }
 
@@ -187,9 +204,15 @@ public final class NioDriver implements IoDriver {
         }
     }
 
+    /** From any thread, tasks too: pinned, since the selector's wake-up lock is the worker's too (see Threads). */
     @Override
     public void wake() {
-        selector.wakeup(); // a no-op once the selector is closed
+        CarrierPin.enter();
+        try {
+            selector.wakeup(); // a no-op once the selector is closed
+        } finally {
+            CarrierPin.exit();
+        }
     }
 
     @Override
@@ -240,7 +263,7 @@ public final class NioDriver implements IoDriver {
         if (closed) {
             control.clear(); // the worker is gone, and no task waits on a closed driver
         } else {
-            selector.wakeup();
+            wake();
         }
     }
 
@@ -307,19 +330,6 @@ public final class NioDriver implements IoDriver {
         }
     }
 
-    /** On the owner: the key's interest set covers every waiter listed on {@code socket}. */
-    private void restoreInterest(NioSocket socket) {
-        int ops = socket.waitedOps();
-        if (ops == 0) {
-            return;
-        }
-        try {
-            interest(socket, ops);
-        } catch (ClosedChannelException | CancelledKeyException | IllegalArgumentException e) {
-            // closed meanwhile (close() settled the waiters), or a bit the channel no longer takes
-        }
-    }
-
     private void countOperation() {
         OPERATIONS.setOpaque(this, (long) OPERATIONS.getOpaque(this) + 1);
     }
@@ -365,6 +375,7 @@ public final class NioDriver implements IoDriver {
 
     /**
      * Waits until {@code socket} is ready in {@code direction} (or closes), or the deadline passes.
+     * Called pinned ({@link CarrierPin}); parks unpinned.
      *
      * @return 0: try the operation again (it may be ready, or the deadline passed while waiting);
      *         {@code -ETIMEDOUT} if the deadline had passed before the wait; {@code -EBADF} if the
@@ -396,34 +407,43 @@ public final class NioDriver implements IoDriver {
             giveUp(socket, direction, w); // a closed selector: the runtime is gone
             throw e;
         }
-        if (Scheduler.currentDriver() != d) {
-            // A contended monitor on the way (the socket's lock, the JDK's key locks) unmounted
-            // this task, and it resumed on another worker: the registration ran off the
-            // selector's thread and may have raced one there. Let the owner redo it and wake up.
-            d.control(() -> d.restoreInterest(socket));
-        }
         IoGroup g = d.group;
-        if (g != null && g.isShuttingDown()) {
+        if (g != null && g.isCancelling()) {
             giveUp(socket, direction, w); // cancelAll may have run here already: do not wait for it
             throw shutDown(what, socket);
         }
-        while (!w.ready) {
-            if (me.isInterrupted()) {
-                giveUp(socket, direction, w);
-                throw interrupted(what, socket);
-            }
-            if (timed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0L) {
-                    giveUp(socket, direction, w);
-                    return 0; // one more attempt, then -ETIMEDOUT
+        boolean interrupted = false;
+        boolean timedOut = false;
+        CarrierPin.exit(); // the caller's pinned section: a task parked pinned would hold its worker
+        try {
+            while (!w.ready) {
+                if (me.isInterrupted()) {
+                    interrupted = true;
+                    break;
                 }
-                LockSupport.parkNanos(socket, left);
-            } else {
-                LockSupport.park(socket);
+                if (timed) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0L) {
+                        timedOut = true;
+                        break;
+                    }
+                    LockSupport.parkNanos(socket, left);
+                } else {
+                    LockSupport.park(socket);
+                }
             }
+        } finally {
+            CarrierPin.enter();
         }
-        dev.weft.sched.Scheduler.resumed();
+        if (interrupted) {
+            giveUp(socket, direction, w);
+            throw interrupted(what, socket);
+        }
+        if (timedOut) {
+            giveUp(socket, direction, w);
+            return 0; // one more attempt, then -ETIMEDOUT
+        }
+        Scheduler.resumed();
         if (w.cancelled) {
             throw shutDown(what, socket);
         }
@@ -452,25 +472,30 @@ public final class NioDriver implements IoDriver {
         long run() throws IOException;
     }
 
-    /** Attempts until done: a count, or {@code -errno}. */
+    /** Attempts until done: a count, or {@code -errno}. Pinned but while it parks (see Threads). */
     private static long transfer(NioSocket socket, int direction, int op, long timeoutNanos, String what,
                                  Attempt attempt) throws InterruptedIOException {
         boolean timed = timed(timeoutNanos);
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
-        for (;;) {
-            long r;
-            try {
-                r = attempt.run();
-            } catch (IOException | NotYetConnectedException e) {
-                return -errno(e);
+        CarrierPin.enter();
+        try {
+            for (;;) {
+                long r;
+                try {
+                    r = attempt.run();
+                } catch (IOException | NotYetConnectedException e) {
+                    return -errno(e);
+                }
+                if (r != WOULD_BLOCK) {
+                    return r;
+                }
+                int w = await(socket, direction, op, timed, deadline, what);
+                if (w < 0) {
+                    return w;
+                }
             }
-            if (r != WOULD_BLOCK) {
-                return r;
-            }
-            int w = await(socket, direction, op, timed, deadline, what);
-            if (w < 0) {
-                return w;
-            }
+        } finally {
+            CarrierPin.exit();
         }
     }
 
@@ -536,6 +561,16 @@ public final class NioDriver implements IoDriver {
         current("accept").countOperation();
         boolean timed = timed(timeoutNanos);
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        CarrierPin.enter();
+        try {
+            return acceptPinned(l, server, timed, deadline, config);
+        } finally {
+            CarrierPin.exit();
+        }
+    }
+
+    private static SocketHandle acceptPinned(NioSocket l, ServerSocketChannel server, boolean timed, long deadline,
+                                             SocketConfig config) throws ErrnoException, InterruptedIOException {
         for (;;) {
             SocketChannel c;
             try {
@@ -568,6 +603,16 @@ public final class NioDriver implements IoDriver {
         current("connect").countOperation();
         boolean timed = timed(timeoutNanos);
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
+        CarrierPin.enter();
+        try {
+            return connectPinned(address, timed, deadline, config);
+        } finally {
+            CarrierPin.exit();
+        }
+    }
+
+    private static SocketHandle connectPinned(InetSocketAddress address, boolean timed, long deadline,
+                                              SocketConfig config) throws ErrnoException, InterruptedIOException {
         SocketChannel c;
         try {
             c = SocketChannel.open(family(address, "connect"));

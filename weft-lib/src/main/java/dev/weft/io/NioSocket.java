@@ -1,5 +1,6 @@
 package dev.weft.io;
 
+import dev.weft.sched.CarrierPin;
 import dev.weft.uring.Errno;
 import dev.weft.uring.ErrnoException;
 
@@ -26,6 +27,12 @@ import java.util.Arrays;
  * direction ready ({@link #takeAll}), the task itself giving up ({@link #remove}: timeout,
  * interrupt), or {@link #close()}. Whoever takes it out settles it ({@link NioDriver.Waiter#settle}:
  * the driver's wait count, the ready flag, the unpark).
+ *
+ * <p><b>Pinned.</b> A task calls every method here pinned to its worker's thread
+ * ({@link dev.weft.sched.CarrierPin}; the list methods through {@link NioDriver}, which pins its
+ * operations): this lock, the channel's locks and the selectors' locks are also taken by workers'
+ * threads, and a task must not leave its carrier while it holds or waits for one (see
+ * {@link NioDriver}, "Threads").
  *
  * <p><b>Closing.</b> {@link #close()} marks the socket closed under the lock (so no waiter joins
  * after it), closes the channel (which cancels its keys), settles every waiter (each retries its
@@ -132,19 +139,6 @@ final class NioSocket implements SocketHandle {
         }
     }
 
-    /** The interest bits the listed waiters wait for. */
-    int waitedOps() {
-        synchronized (lock) {
-            int ops = 0;
-            for (NioDriver.Waiter list : waiters) {
-                for (NioDriver.Waiter x = list; x != null; x = x.next) {
-                    ops |= x.op;
-                }
-            }
-            return ops;
-        }
-    }
-
     /** Takes the waiters of {@code direction} registered with {@code driver}: a chain, or null. */
     NioDriver.Waiter takeRegisteredWith(int direction, NioDriver driver) {
         synchronized (lock) {
@@ -184,20 +178,26 @@ final class NioSocket implements SocketHandle {
 
     @Override
     public InetSocketAddress localAddress() throws ErrnoException {
+        CarrierPin.enter();
         try {
             return (InetSocketAddress) ((NetworkChannel) channel).getLocalAddress();
         } catch (IOException e) {
             throw NioDriver.errnoException("getsockname on " + this, e);
+        } finally {
+            CarrierPin.exit();
         }
     }
 
     @Override
     public InetSocketAddress remoteAddress() throws ErrnoException {
         InetSocketAddress a;
+        CarrierPin.enter();
         try {
             a = channel instanceof SocketChannel c ? (InetSocketAddress) c.getRemoteAddress() : null;
         } catch (IOException e) {
             throw NioDriver.errnoException("getpeername on " + this, e);
+        } finally {
+            CarrierPin.exit();
         }
         if (a == null) {
             throw new ErrnoException("getpeername on " + this + " failed: ENOTCONN (not connected)",
@@ -215,25 +215,40 @@ final class NioSocket implements SocketHandle {
 
     @Override
     public void shutdownOutput() throws ErrnoException {
+        CarrierPin.enter();
         try {
             stream("shutdownOutput").shutdownOutput();
             outputShut = true;
         } catch (IOException | NotYetConnectedException e) {
             throw NioDriver.errnoException("shutdown(SHUT_WR) on " + this, e);
+        } finally {
+            CarrierPin.exit();
         }
     }
 
     @Override
     public void setNoDelay(boolean on) throws ErrnoException {
+        CarrierPin.enter();
         try {
             stream("setNoDelay").setOption(StandardSocketOptions.TCP_NODELAY, on);
         } catch (IOException e) {
             throw NioDriver.errnoException("setsockopt(TCP_NODELAY=" + on + ") on " + this, e);
+        } finally {
+            CarrierPin.exit();
         }
     }
 
     @Override
     public void close() {
+        CarrierPin.enter(); // this lock, the channel's and the selectors' are the workers' too (see NioDriver)
+        try {
+            closePinned();
+        } finally {
+            CarrierPin.exit();
+        }
+    }
+
+    private void closePinned() {
         NioDriver.Waiter readers;
         NioDriver.Waiter writers;
         NioDriver[] ds;

@@ -5,9 +5,24 @@ package dev.weft.sched;
  * ({@code dev.weft.io.UringDriver}, {@code dev.weft.io.NioDriver}) or, for a runtime without I/O,
  * a plain thread parker ({@link ThreadParker}). Each worker owns one.
  *
- * <p>All methods but {@link #wake()} are called only on the owning worker's thread (its loop, or
- * a virtual thread mounted on it). Completions that {@link #poll()} or {@link #park()} handle
- * make waiting virtual threads runnable, which queues them on this worker.
+ * <p>All methods but {@link #wake()} are called only on the owning worker's thread: its loop, or
+ * for {@link #poll()} also a virtual thread mounted on it (a runner searching for work on the
+ * worker's behalf). Completions that {@link #poll()} or {@link #park()} handle make waiting
+ * virtual threads runnable, which queues them on this worker.
+ *
+ * <p><b>Locks.</b> A virtual thread that blocks on a contended lock leaves its carrier. So:
+ * <ul>
+ *   <li>{@link #poll()} must not let its caller leave the worker's thread: a runner that did
+ *       would finish the worker's search on another worker. A poll that takes a lock runs
+ *       pinned ({@link CarrierPin}).</li>
+ *   <li>{@link #wake()} is also called by tasks (a spawn waking a sleeper, the last task's end
+ *       waking every worker). If it takes a lock that the worker's thread takes in
+ *       {@link #poll()} or {@link #park()}, it must hold it pinned: a task that unmounted while
+ *       it held or was next in line for that lock would wait for a worker to run it, while the
+ *       worker's thread waited for the lock.</li>
+ * </ul>
+ * The io_uring driver and the thread parker take no lock in these methods; the NIO driver pins
+ * both.
  *
  * <p><b>No lost wake-up.</b> {@link #wake()} leaves a permit when the worker is not inside
  * {@link #park()}: the next park returns at once. (Spurious returns are allowed; the worker's

@@ -31,7 +31,10 @@ import java.util.concurrent.locks.LockSupport;
  *       {@link Worker#findWorkWithoutSleeping()}: pooled tasks it runs itself; anything else (a
  *       resumed virtual thread, a dedicated task, or nothing) it leaves in the worker's
  *       {@code pending} slot, marks itself idle and parks, which returns control to the
- *       worker's loop.</li>
+ *       worker's loop. The search is the worker's own code (its queue's owner side, its driver's
+ *       poll) and must not move to another worker halfway, or it would leave its find in the
+ *       slot of a worker that no longer looks there: it takes no lock but in the driver, whose
+ *       {@code poll} pins the runner when it takes one ({@link Driver}, {@link CarrierPin}).</li>
  *   <li><b>Parked in a task.</b> When control returns to the worker and its active runner is
  *       not idle, the runner parked (or yielded) inside a task; the worker forgets it.</li>
  *   <li><b>Spurious wake-ups.</b> A pooled thread can be unparked by code that saw it earlier
@@ -133,7 +136,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
                 }
                 w.activeRunner = this;
             }
-            Runnable next = w.findWorkWithoutSleeping();
+            Runnable next = w.findWorkWithoutSleeping(); // cannot leave w's thread: see Running
             if (next instanceof TaskCell<?> cell && cell.taskKind() == dev.weft.task.TaskKind.POOLED) {
                 if (cell.claim()) {
                     t = cell;

@@ -21,8 +21,11 @@ import java.util.concurrent.Executor;
  *       virtual thread that caused the wake-up (pinned to its carrier for the call), not on the
  *       carrier, so the scheduler asks for the carrier to find the worker whose local queue should
  *       take the task. (JDK 21 switched to the carrier instead; 25 pins.)</li>
+ *   <li>{@code VirtualThread.disableSuspendAndPreempt()} and {@code enableSuspendAndPreempt()}:
+ *       the JDK's own critical section ({@code Continuation.pin()}, {@code unpin()}, nesting), in
+ *       which the current virtual thread cannot leave its carrier: {@link CarrierPin}.</li>
  * </ul>
- * Both need {@code --add-opens java.base/java.lang=ALL-UNNAMED}; the {@code weft} command and the
+ * All need {@code --add-opens java.base/java.lang=ALL-UNNAMED}; the {@code weft} command and the
  * test configuration pass it. {@link #check()} fails with one message naming the flag when it is
  * missing, or when a JDK no longer has these members.
  */
@@ -33,11 +36,17 @@ final class VirtualThreadHook {
 
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
+    /** {@code VirtualThread.disableSuspendAndPreempt()} as {@code (Thread)void}; the thread must be the current one. */
+    private static final MethodHandle PIN;
+    /** {@code VirtualThread.enableSuspendAndPreempt()} as {@code (Thread)void}. */
+    private static final MethodHandle UNPIN;
     private static final Throwable UNAVAILABLE;
 
     static {
         Constructor<?> builder = null;
         MethodHandle carrier = null;
+        MethodHandle pin = null;
+        MethodHandle unpin = null;
         Throwable failure = null;
         try {
             Class<?> type = Class.forName("java.lang.ThreadBuilders$VirtualThreadBuilder");
@@ -45,13 +54,24 @@ final class VirtualThreadHook {
             builder.setAccessible(true);
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(Thread.class, MethodHandles.lookup());
             carrier = lookup.findStatic(Thread.class, "currentCarrierThread", MethodType.methodType(Thread.class));
+            Class<?> virtualThread = Class.forName("java.lang.VirtualThread");
+            MethodHandles.Lookup vt = MethodHandles.privateLookupIn(virtualThread, MethodHandles.lookup());
+            MethodType onThread = MethodType.methodType(void.class, Thread.class);
+            pin = vt.findVirtual(virtualThread, "disableSuspendAndPreempt", MethodType.methodType(void.class))
+                    .asType(onThread);
+            unpin = vt.findVirtual(virtualThread, "enableSuspendAndPreempt", MethodType.methodType(void.class))
+                    .asType(onThread);
         } catch (ReflectiveOperationException | RuntimeException e) {
             failure = e; // InaccessibleObjectException, IllegalAccessException, NoSuchMethodException
             builder = null;
             carrier = null;
+            pin = null;
+            unpin = null;
         }
         BUILDER = builder;
         CURRENT_CARRIER = carrier;
+        PIN = pin;
+        UNPIN = unpin;
         UNAVAILABLE = failure;
     }
 
@@ -87,6 +107,27 @@ final class VirtualThreadHook {
     static Thread currentCarrier() {
         try {
             return (Thread) CURRENT_CARRIER.invokeExact();
+        } catch (Throwable e) {
+            throw unavailable(e);
+        }
+    }
+
+    /**
+     * Keeps the current virtual thread on its carrier until {@link #unpin}: a contended lock
+     * blocks the carrier instead of unmounting the thread. Nests. Virtual threads only.
+     */
+    static void pin() {
+        try {
+            PIN.invokeExact(Thread.currentThread());
+        } catch (Throwable e) {
+            throw unavailable(e);
+        }
+    }
+
+    /** Ends the innermost {@link #pin}. */
+    static void unpin() {
+        try {
+            UNPIN.invokeExact(Thread.currentThread());
         } catch (Throwable e) {
             throw unavailable(e);
         }

@@ -89,7 +89,11 @@ import java.util.concurrent.locks.LockSupport;
  * <h2>Owner-only fields</h2>
  * {@code activeRunner}, {@code pending}, {@code handoff}, the slice and id fields are read and
  * written only by code running on this worker's OS thread: the worker's loop or a virtual
- * thread mounted on it. Other threads read only {@code state}, the counters (opaque) and
+ * thread mounted on it. A virtual thread that runs this worker's code (a runner's search) must
+ * not leave the thread halfway, or it would finish the search on another worker and leave what
+ * it found in this one's {@code pending}: the search takes no lock but in the driver, whose
+ * {@code poll} and {@code wake} pin the caller when they take one ({@link CarrierPin}, and
+ * {@link Driver}). Other threads read only {@code state}, the counters (opaque) and
  * {@code currentId}/{@code currentSpec} (for stats).
  */
 public final class Worker extends Thread {

@@ -1,5 +1,6 @@
 package dev.weft.io;
 
+import dev.weft.runtime.Config;
 import dev.weft.sched.Scheduler;
 import dev.weft.task.JoinException;
 import dev.weft.task.JoinHandle;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.reflect.Field;
 import java.net.BindException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
@@ -360,6 +362,51 @@ class NioDriverTest {
             assertTrue(e.getCause().getMessage().contains("shut down"), e.getCause().getMessage());
             assertEquals(0, waiters(s));
             closeAll(p);
+        } finally {
+            NioTesting.stop(s);
+        }
+    }
+
+    /**
+     * A task closing a socket waits for the socket's lock, and the worker's own thread, settling
+     * waiters for cancelAll, waits for it too. Unpinned, the task left its carrier while it
+     * waited (JEP 491); if the JDK then handed the lock to it, the lock went to a task that only
+     * this worker could run, and the worker waited for the lock for ever. Pinned, the task holds
+     * its worker while it waits, like a platform thread, and takes the lock on it.
+     */
+    @Test
+    void aTaskAndItsWorkerWaitingForOneSocketLockBothGetIt() throws Exception {
+        Scheduler s = Scheduler.start(Config.builder().workers(1).threadNamePrefix("nio-lock-test").build(),
+                i -> new NioDriver());
+        try {
+            SocketHandle[] p = join(s.spawn(NioDriverTest::pair), s, "pair");
+            JoinHandle<Integer> reader = s.spawn(() -> io().read(p[1], ByteBuffer.allocate(8), IoDriver.NO_TIMEOUT));
+            eventually("the reader waits on the selector", () -> waiters(s) == 1);
+            Thread worker = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("nio-lock-test-0")).findFirst().orElseThrow();
+            Field lockField = NioSocket.class.getDeclaredField("lock");
+            lockField.setAccessible(true);
+            Object socketLock = lockField.get(p[1]);
+            AtomicReference<Thread> closerThread = new AtomicReference<>();
+            JoinHandle<Void> closer;
+            synchronized (socketLock) {
+                closer = s.spawn(() -> {
+                    closerThread.set(Thread.currentThread());
+                    p[1].close();
+                    return null;
+                });
+                eventually("the closing task waits for the socket's lock", () -> closerThread.get() != null
+                        && closerThread.get().getState() == Thread.State.BLOCKED);
+                ((IoDriver) s.driver(0)).cancelAll(); // the worker settles waiters under the socket's lock
+                eventually("the worker's thread waits for the socket's lock", () -> worker.getState() == Thread.State.BLOCKED);
+            }
+            join(closer, s, "the closing task");
+            try {
+                assertEquals(-Errno.EBADF, join(reader, s, "the reader")); // its socket closed first
+            } catch (JoinException e) {
+                assertInstanceOf(InterruptedIOException.class, e.getCause()); // its wait was cancelled first
+            }
+            p[0].close();
         } finally {
             NioTesting.stop(s);
         }

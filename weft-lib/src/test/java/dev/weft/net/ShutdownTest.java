@@ -139,6 +139,68 @@ class ShutdownTest {
         assertTrue(rt.awaitTermination(Duration.ofSeconds(1)));
     }
 
+    /**
+     * A read that starts waiting during the grace period (listeners closed, cancelAll not yet
+     * called) waits for its data like any operation in flight, and the runtime then ends within
+     * the grace. (On NIO it failed at once, saying the runtime shut down.)
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    @Timeout(60)
+    void aReadThatStartsWaitingDuringTheGracePeriodGetsItsData(IoMode mode) throws Exception {
+        rt = NetTesting.start(mode);
+        CompletableFuture<InetSocketAddress> address = new CompletableFuture<>();
+        CountDownLatch accepted = new CountDownLatch(1);
+        CompletableFuture<Object> readEnded = new CompletableFuture<>();
+        CompletableFuture<Thread> server = new CompletableFuture<>();
+        rt.spawn(() -> {
+            server.complete(Thread.currentThread());
+            TcpStream s;
+            try (TcpListener l = TcpListener.bind(LOOPBACK_ANY_PORT, 4)) {
+                address.complete(l.localAddress());
+                s = l.accept();
+                accepted.countDown();
+                try {
+                    l.accept();
+                } catch (IOException closed) {
+                    // shutdown closed the listener: the grace period has begun
+                }
+            }
+            try (s) {
+                // ask for the byte, then wait for it: the client sends it once this task waits
+                s.writeAll(ByteBuffer.wrap(new byte[] {'?'}));
+                ByteBuffer b = ByteBuffer.allocate(1);
+                s.readFully(b);
+                readEnded.complete((char) b.get(0));
+            } catch (Throwable t) {
+                readEnded.complete(t);
+            }
+            return null;
+        });
+        try (Socket client = new Socket()) {
+            client.connect(get(address), 10_000);
+            client.setSoTimeout(20_000);
+            assertTrue(accepted.await(20, TimeUnit.SECONDS)); // else closing the listener resets the connection
+            CompletableFuture<Boolean> shutdown = new CompletableFuture<>();
+            Thread.ofPlatform().start(() -> {
+                try {
+                    shutdown.complete(rt.shutdown(Duration.ofSeconds(30)));
+                } catch (Throwable t) {
+                    shutdown.completeExceptionally(t);
+                }
+            });
+            assertEquals('?', client.getInputStream().read());
+            Thread reader = get(server);
+            while (reader.getState() != Thread.State.WAITING && !readEnded.isDone()) {
+                Thread.sleep(1); // until the read waits for the byte (or has failed)
+            }
+            client.getOutputStream().write('x');
+
+            assertEquals('x', get(readEnded));
+            assertTrue(get(shutdown), "every task ended");
+        }
+    }
+
     /** With nothing in flight, shutdown returns true at once, and a second shutdown is harmless. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = IoMode.class, names = {"URING", "NIO"})

@@ -76,6 +76,11 @@ class SchedulerStressTest {
         volatile long turn;
 
         void play(int me, int rounds) {
+            play(me, rounds, () -> { });
+        }
+
+        /** Plays, running {@code eachTurn} on each of its turns. */
+        void play(int me, int rounds, Runnable eachTurn) {
             players[me] = Thread.currentThread();
             while (players[1 - me] == null) {
                 Thread.onSpinWait();
@@ -85,6 +90,7 @@ class SchedulerStressTest {
                 while ((turn & 1) != me) {
                     LockSupport.park(this);
                 }
+                eachTurn.run();
                 turn = turn + 1;
                 LockSupport.unpark(players[1 - me]);
             }
