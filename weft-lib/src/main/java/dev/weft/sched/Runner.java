@@ -62,6 +62,8 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
     private TaskCell<?> base;
     /** Parked waiting for a task, not inside one. */
     private boolean idle;
+    /** Set by the exiting worker: an idle runner ends instead of waiting for a task. */
+    private boolean retired;
     private int inlineDepth;
 
     Runner(Scheduler scheduler, TaskCell<?> first, boolean dedicated) {
@@ -115,6 +117,15 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
         return inlineDepth < TaskCell.MAX_INLINE_DEPTH;
     }
 
+    /**
+     * Tells an idle runner to end: its worker is exiting, and a runner left parked would stay so
+     * for good, keeping its virtual thread and the whole runtime reachable (the JDK keeps every
+     * live thread in its thread dump's root container). The caller then unparks it. Worker only.
+     */
+    void retire() {
+        retired = true;
+    }
+
     /** Hands an idle runner its next task; the caller then unparks it. Worker only. */
     void give(TaskCell<?> task) {
         first = task;
@@ -146,6 +157,9 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
             }
             w.pending = next;
             t = awaitTask();
+            if (t == null) {
+                return; // retired by its worker, which is exiting
+            }
         }
     }
 
@@ -155,7 +169,10 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
         return t;
     }
 
-    /** Parks until the worker hands over a task; spurious wake-ups park again. */
+    /**
+     * Parks until the worker hands over a task (spurious wake-ups park again), or retires this
+     * runner: then null.
+     */
     private TaskCell<?> awaitTask() {
         for (;;) {
             TaskCell<?> t = first;
@@ -163,6 +180,9 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
                 first = null;
                 idle = false;
                 return t;
+            }
+            if (retired) {
+                return null;
             }
             idle = true;
             Thread.interrupted(); // a stale interrupt would turn park into a spin

@@ -233,10 +233,31 @@ public final class Worker extends Thread {
                 dispatch(r);
             }
         } finally {
+            retireRunner();
             noteCurrent(null);
             driver.close();
             scheduler.workerExited();
         }
+    }
+
+    /**
+     * Ends this worker's idle runner, if any: mounts it one last time with nothing to run, so
+     * that its virtual thread ends instead of staying parked with the runtime reachable from it.
+     */
+    private void retireRunner() {
+        Runner runner = activeRunner;
+        activeRunner = null;
+        if (runner == null || !runner.isIdle()) {
+            return;
+        }
+        runner.retire();
+        expectingHandoff = true;
+        try {
+            LockSupport.unpark(runner.thread());
+        } finally {
+            expectingHandoff = false;
+        }
+        mountHandoff();
     }
 
     private void dispatch(Runnable r) {

@@ -204,6 +204,25 @@ class RuntimeTest {
     }
 
     @Test
+    void terminationEndsEveryRunnerThread() throws Exception {
+        start(2);
+        java.util.Set<Thread> runners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        List<JoinHandle<Boolean>> handles = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            handles.add(rt.spawn(() -> runners.add(Thread.currentThread())));
+        }
+        for (JoinHandle<Boolean> h : handles) {
+            h.join();
+        }
+        rt.close();
+        assertTrue(rt.awaitTermination(Duration.ofSeconds(20)));
+        // An idle runner left parked would keep its thread, and the runtime, alive for good.
+        for (Thread t : runners) {
+            assertEquals(Thread.State.TERMINATED, t.getState(), t + " outlived its runtime");
+        }
+    }
+
+    @Test
     void currentFollowsChildrenRunInlineByTheirJoiners() throws Exception {
         start(1);
         // One worker, busy with the outer task: each join finds its child unstarted and runs it
