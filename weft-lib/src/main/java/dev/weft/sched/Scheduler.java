@@ -71,8 +71,10 @@ public final class Scheduler implements Executor {
     final long timesliceNanos;
     final Worker[] workers;
     final Injector injector = new Injector();
-    final AtomicInteger searching = new AtomicInteger();
-    final AtomicInteger sleepers = new AtomicInteger();
+    /** Workers looking for work, not yet asleep (see Worker: sleeping and waking). */
+    final PaddedInt searching = new PaddedInt();
+    /** Workers registered as asleep. */
+    final PaddedInt sleepers = new PaddedInt();
     private final ThreadFactory threads;
     private final AtomicLong ids = new AtomicLong(1);
     private final AtomicLong spawnedOutside = new AtomicLong();
@@ -278,7 +280,9 @@ public final class Scheduler implements Executor {
      */
     private void notifyWorkFenced() {
         for (;;) {
-            if (searching.get() != 0 || sleepers.get() == 0) {
+            // sleepers first: in a busy runtime it is 0 and its line rarely changes, while
+            // searching changes as workers run dry and steal
+            if (sleepers.get() == 0 || searching.get() != 0) {
                 return;
             }
             if (!searching.compareAndSet(0, 1)) {
