@@ -172,9 +172,12 @@ import java.util.function.Consumer;
  *
  * <h2>Costs</h2>
  * A push is one plain slot store and one release store, plus an acquire read of {@code head} only
- * when the cached head says the ring is full. A pop is an acquire read and a CAS. A steal is three
- * acquire reads (one for the thief's free space), {@code n} slot copies, a CAS and a release
- * store. None allocates; an overflow calls its sink {@code capacity / 2 + 1} times. {@code head}
+ * when the cached head says the ring is full. A pop is an acquire read and a CAS (one CAS for a
+ * run of cleared slots and the task after them). A steal is three acquire reads (one for the
+ * thief's free space), {@code n} slot reads and at most {@code n} copies, a CAS and a release
+ * store. None allocates, except a growth, a shrink, and a renewal every
+ * {@link #RENEWAL_PUSHES_PER_SLOT} pushes a slot through {@link #pushOrOverflow}, which copies at
+ * most the capacity; an overflow calls its sink {@code capacity / 2 + 1} times. {@code head}
  * (CASed by stealers) and {@code tail} with {@code headCache} (the owner's) lie on cache lines of
  * their own, so stealers' CAS traffic does not slow the owner's pushes.
  *
