@@ -577,6 +577,28 @@ public final class UringDriver implements IoDriver {
         throw new IllegalArgumentException(s + " belongs to another I/O backend than this runtime's (io_uring)");
     }
 
+    /** An operation on a socket, run while {@link #holding} keeps its descriptor open. */
+    private interface SocketOp {
+        long run(UringSocket s) throws InterruptedIOException;
+    }
+
+    /**
+     * Runs {@code op} while the socket's use count keeps its descriptor open (see
+     * {@link UringSocket}); -EBADF if it is closed: its descriptor number may belong to another
+     * file now.
+     */
+    private static long holding(SocketHandle socket, SocketOp op) throws InterruptedIOException {
+        UringSocket s = socket(socket);
+        if (!s.acquire()) {
+            return -Errno.EBADF;
+        }
+        try {
+            return op.run(s);
+        } finally {
+            s.release();
+        }
+    }
+
     @Override
     public SocketHandle listen(InetSocketAddress address, int backlog, SocketConfig config) throws ErrnoException {
         UringSocket s = UringSocket.open(SockAddr.family(address));
@@ -615,19 +637,15 @@ public final class UringDriver implements IoDriver {
         int r;
         if (multishotAccept) {
             r = l.acceptQueue().take(timeoutNanos < 0 ? 0 : System.nanoTime() + Math.max(1, timeoutNanos));
-        } else if (!l.acquire()) {
-            r = -Errno.EBADF;
         } else {
-            try {
+            r = (int) holding(l, held -> {
                 Op op = new Op();
                 long token = track(op);
                 long sqe = sqe();
-                ring.prepare(sqe, Abi.OP_ACCEPT, l.fd, 0, 0, 0, token);
+                ring.prepare(sqe, Abi.OP_ACCEPT, held.fd, 0, 0, 0, token);
                 ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
-                r = await(op, sqe, token, timeoutNanos);
-            } finally {
-                l.release();
-            }
+                return await(op, sqe, token, timeoutNanos);
+            });
         }
         if (r < 0) {
             throw new ErrnoException("accept on " + l, r);
@@ -677,15 +695,7 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
-        UringSocket s = socket(socket);
-        if (!s.acquire()) {
-            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
-        }
-        try {
-            return readBuffer(socket, dst, timeoutNanos);
-        } finally {
-            s.release();
-        }
+        return (int) holding(socket, s -> readBuffer(socket, dst, timeoutNanos));
     }
 
     private int readBuffer(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
@@ -742,15 +752,7 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException {
-        UringSocket s = socket(socket);
-        if (!s.acquire()) {
-            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
-        }
-        try {
-            return readSegment(socket, dst, timeoutNanos);
-        } finally {
-            s.release();
-        }
+        return (int) holding(socket, s -> readSegment(socket, dst, timeoutNanos));
     }
 
     private int readSegment(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException {
@@ -772,15 +774,7 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException {
-        UringSocket s = socket(socket);
-        if (!s.acquire()) {
-            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
-        }
-        try {
-            return writeBuffer(socket, src, timeoutNanos);
-        } finally {
-            s.release();
-        }
+        return (int) holding(socket, s -> writeBuffer(socket, src, timeoutNanos));
     }
 
     private int writeBuffer(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException {
@@ -813,15 +807,7 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException {
-        UringSocket s = socket(socket);
-        if (!s.acquire()) {
-            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
-        }
-        try {
-            return writeSegment(socket, src, timeoutNanos);
-        } finally {
-            s.release();
-        }
+        return (int) holding(socket, s -> writeSegment(socket, src, timeoutNanos));
     }
 
     private int writeSegment(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException {
@@ -844,15 +830,7 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException {
-        UringSocket s = socket(socket);
-        if (!s.acquire()) {
-            return -Errno.EBADF; // closed: its descriptor number may belong to another file now
-        }
-        try {
-            return writeGather(socket, srcs, timeoutNanos);
-        } finally {
-            s.release();
-        }
+        return holding(socket, s -> writeGather(socket, srcs, timeoutNanos));
     }
 
     private long writeGather(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException {
@@ -898,11 +876,7 @@ public final class UringDriver implements IoDriver {
     public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                            long timeoutNanos) throws InterruptedIOException {
         MemorySegment region = region(slot, generation, offset, length);
-        UringSocket s = socket(socket);
-        if (!s.acquire()) {
-            return -Errno.EBADF;
-        }
-        try {
+        return (int) holding(socket, s -> {
             if (fixedSend) {
                 int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
                 if (r != -Errno.EINVAL) {
@@ -914,9 +888,7 @@ public final class UringDriver implements IoDriver {
                 fixedSend = false;
             }
             return current().sendFrom(s, region, offset, length, timeoutNanos);
-        } finally {
-            s.release();
-        }
+        });
     }
 
     private static volatile boolean fixedSend = true;

@@ -251,13 +251,7 @@ public final class Worker extends Thread {
             return;
         }
         runner.retire();
-        expectingHandoff = true;
-        try {
-            LockSupport.unpark(runner.thread());
-        } finally {
-            expectingHandoff = false;
-        }
-        mountHandoff();
+        resumeIdle(runner);
     }
 
     private void dispatch(Runnable r) {
@@ -280,6 +274,20 @@ public final class Worker extends Thread {
             return;
         }
         runner.give(cell);
+        if (!resumeIdle(runner)) {
+            // The runner was already runnable (a spurious unpark queued it): it runs the task
+            // wherever it is mounted next. This worker takes a new runner next time.
+            activeRunner = null;
+        }
+    }
+
+    /**
+     * Unparks an idle runner (given a task, or retired) and mounts it at once: the JDK's
+     * scheduling call lands in this worker's hand-off slot.
+     *
+     * @return false if the unpark scheduled nothing, because the runner was runnable already
+     */
+    private boolean resumeIdle(Runner runner) {
         expectingHandoff = true;
         try {
             LockSupport.unpark(runner.thread());
@@ -287,12 +295,10 @@ public final class Worker extends Thread {
             expectingHandoff = false;
         }
         if (handoff == null) {
-            // The runner was already runnable (a spurious unpark queued it): it runs the task
-            // wherever it is mounted next. This worker takes a new runner next time.
-            activeRunner = null;
-            return;
+            return false;
         }
         mountHandoff();
+        return true;
     }
 
     private void start(Thread thread) {
