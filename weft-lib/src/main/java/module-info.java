@@ -5,7 +5,7 @@
  *   <li>{@link dev.weft.device}: device service runners, one thread per (device, stage) fed by a
  *       lock-free batching channel.</li>
  *   <li>{@link dev.weft.idle}: {@link dev.weft.idle.Backoff}, the one way every weft loop waits.</li>
- *   <li>{@link dev.weft.runtime}: {@link dev.weft.runtime.Runtime}, the work-stealing scheduler's
+ *   <li>{@link dev.weft.runtime}: {@link dev.weft.runtime.Weft}, the work-stealing scheduler's
  *       entry point, its {@link dev.weft.runtime.Config} and stats.</li>
  *   <li>{@link dev.weft.task}: tasks (virtual threads on weft's workers), join handles, yielding,
  *       sleeping, timeouts.</li>

@@ -23,6 +23,6 @@ public record SuiteReport(String suite, boolean quick, String jdk, int cpus, Lis
     /** A report of this JVM: its {@code java.version} and available processors. */
     public static SuiteReport ofThisJvm(String suite, boolean quick, List<Result> results) {
         return new SuiteReport(suite, quick, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors(), results);
+                java.lang.Runtime.getRuntime().availableProcessors(), results);
     }
 }

@@ -39,7 +39,7 @@ public interface IoDriver extends Driver {
         if (d instanceof IoDriver io) {
             return io;
         }
-        throw new IllegalStateException(what + " must be called from a weft task (spawn one with Runtime.spawn)"
+        throw new IllegalStateException(what + " must be called from a weft task (spawn one with Weft.spawn)"
                 + (d == null ? "; the caller is " + Thread.currentThread()
                         : "; this runtime was started without I/O (Config.io is NONE)"));
     }

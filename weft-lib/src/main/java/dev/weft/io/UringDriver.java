@@ -916,7 +916,7 @@ public final class UringDriver implements IoDriver {
                 : group.regions().segment(slot, generation);
         if (region == null) {
             throw new IllegalArgumentException("region (slot " + slot + ", generation " + generation
-                    + ") is not registered; use an id from Runtime.registerRegion that was not unregistered");
+                    + ") is not registered; use an id from Weft.registerRegion that was not unregistered");
         }
         if (offset < 0 || length < 0 || offset + length > region.byteSize()) {
             throw new IllegalArgumentException("range [" + offset + ", " + offset + "+" + length

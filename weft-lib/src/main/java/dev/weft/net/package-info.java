@@ -5,7 +5,7 @@
  * selector registration on the NIO fallback.
  *
  * <pre>{@code
- * try (Runtime rt = Runtime.start()) {
+ * try (Weft rt = Weft.start()) {
  *     rt.spawn(() -> {
  *         try (TcpListener listener = TcpListener.bind(new InetSocketAddress("127.0.0.1", 7000), 1024)) {
  *             for (;;) {

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link Runtime} is built: how many workers, what their threads are called, how long a
+ * How a {@link Weft} is built: how many workers, what their threads are called, how long a
  * task runs before {@link dev.weft.task.Task#check()} yields.
  *
  * <pre>{@code

@@ -1,7 +1,7 @@
 package dev.weft.runtime;
 
 /**
- * A memory region registered with {@link Runtime#registerRegion}: a slot of every worker's
+ * A memory region registered with {@link Weft#registerRegion}: a slot of every worker's
  * fixed-buffer table, and the slot's generation, so an id kept after its region was unregistered
  * is rejected instead of naming whatever took the slot next.
  *

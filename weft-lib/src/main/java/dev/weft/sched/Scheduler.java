@@ -25,7 +25,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
 /**
- * The work-stealing scheduler behind {@link dev.weft.runtime.Runtime}: the workers, the global
+ * The work-stealing scheduler behind {@link dev.weft.runtime.Weft}: the workers, the global
  * injector, the spawn path, the virtual-thread executor, and shutdown.
  *
  * <h2>Where runnables go</h2>

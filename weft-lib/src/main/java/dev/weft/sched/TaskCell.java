@@ -134,7 +134,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
         TaskCell<?> cell = current();
         if (cell == null) {
             throw new IllegalStateException(what + " was called on " + Thread.currentThread()
-                    + ", which is not a weft task; call it from a task (Runtime.spawn)");
+                    + ", which is not a weft task; call it from a task (Weft.spawn)");
         }
         return cell;
     }

@@ -138,7 +138,7 @@ final class VirtualThreadHook {
         boolean missingMember = cause instanceof NoSuchMethodException || cause instanceof ClassNotFoundException;
         String message = missingMember
                 ? "weft cannot run virtual threads on its own workers: this JDK ("
-                        + Runtime.version() + ") lacks " + cause.getMessage()
+                        + java.lang.Runtime.version() + ") lacks " + cause.getMessage()
                         + "; weft supports JDK 25 (see VirtualThreadHook)"
                 : "weft runs virtual threads on its own workers and needs the JVM flag "
                         + REQUIRED_FLAG + " (the weft command and the tests pass it; add it to your "

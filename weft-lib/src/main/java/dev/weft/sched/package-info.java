@@ -1,5 +1,5 @@
 /**
- * The work-stealing scheduler (internal; the API is {@link dev.weft.runtime.Runtime}).
+ * The work-stealing scheduler (internal; the API is {@link dev.weft.runtime.Weft}).
  *
  * <ul>
  *   <li>{@link dev.weft.sched.Scheduler}: the workers, the spawn path, the virtual-thread

@@ -5,7 +5,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A spawned task: wait for its result, cancel it, ask about it. Returned by
- * {@link dev.weft.runtime.Runtime#spawn} and {@link TaskBuilder}; not meant to be implemented
+ * {@link dev.weft.runtime.Weft#spawn} and {@link TaskBuilder}; not meant to be implemented
  * outside weft.
  *
  * @param <T> the task's result type ({@link Void} for a {@link Runnable})

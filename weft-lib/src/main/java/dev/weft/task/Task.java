@@ -46,7 +46,7 @@ public interface Task {
         TaskCell<?> cell = TaskCell.current();
         if (cell == null) {
             throw new IllegalStateException("Task.current() was called on " + Thread.currentThread()
-                    + ", which is not a weft task; spawn the code with Runtime.spawn");
+                    + ", which is not a weft task; spawn the code with Weft.spawn");
         }
         return cell;
     }

@@ -3,7 +3,7 @@ package dev.weft.task;
 import java.util.concurrent.Callable;
 
 /**
- * Spawns tasks with a name and a kind. From {@link dev.weft.runtime.Runtime#task()}; one builder
+ * Spawns tasks with a name and a kind. From {@link dev.weft.runtime.Weft#task()}; one builder
  * can spawn many tasks with the same settings. Not meant to be implemented outside weft.
  *
  * <pre>{@code

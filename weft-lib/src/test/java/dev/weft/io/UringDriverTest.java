@@ -4,7 +4,7 @@ import dev.weft.net.TcpListener;
 import dev.weft.net.TcpStream;
 import dev.weft.runtime.Config;
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -21,11 +21,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class UringDriverTest {
 
-    private Runtime scheduler;
+    private Weft scheduler;
 
     @BeforeEach
     void start() {
-        scheduler = Runtime.start(Config.builder().workers(2).io(IoMode.URING).build());
+        scheduler = Weft.start(Config.builder().workers(2).io(IoMode.URING).build());
     }
 
     @AfterEach
@@ -43,7 +43,7 @@ class UringDriverTest {
     void ioCompletesWhileTheWorkerIsBusy() throws Exception {
         scheduler.close();
         scheduler.awaitTermination(Duration.ofSeconds(10));
-        scheduler = Runtime.start(Config.builder().workers(1).io(IoMode.URING).build());
+        scheduler = Weft.start(Config.builder().workers(1).io(IoMode.URING).build());
         try (java.net.ServerSocket peer = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             var done = new java.util.concurrent.atomic.AtomicBoolean();
             var spinner = scheduler.spawn(() -> {

@@ -5,7 +5,7 @@ import dev.weft.net.TcpListener;
 import dev.weft.net.TcpStream;
 import dev.weft.runtime.Config;
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinHandle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,7 +48,7 @@ class UringStressTest {
      */
     @Test
     void everySpawnIntoAnIdleRuntimeRuns() throws Exception {
-        try (Runtime rt = Runtime.start(Config.builder().workers(2).io(IoMode.URING).build())) {
+        try (Weft rt = Weft.start(Config.builder().workers(2).io(IoMode.URING).build())) {
             spawnAgainstSleepers(rt);
         }
     }
@@ -59,7 +59,7 @@ class UringStressTest {
      */
     @Test
     void everySpawnIntoARuntimeAsleepInTheKernelRuns() throws Exception {
-        try (Runtime rt = Runtime.start(Config.builder().workers(2).io(IoMode.URING).build());
+        try (Weft rt = Weft.start(Config.builder().workers(2).io(IoMode.URING).build());
              java.net.ServerSocket peer = new java.net.ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
             List<Socket> peers = new ArrayList<>();
             List<JoinHandle<Integer>> readers = new ArrayList<>();
@@ -82,7 +82,7 @@ class UringStressTest {
         }
     }
 
-    private static void spawnAgainstSleepers(Runtime rt) throws Exception {
+    private static void spawnAgainstSleepers(Weft rt) throws Exception {
         {
             int n = 20_000;
             AtomicInteger ran = new AtomicInteger();
@@ -109,7 +109,7 @@ class UringStressTest {
      */
     @Test
     void everyConnectionIsAcceptedOnce() throws Exception {
-        try (Runtime rt = Runtime.start(Config.builder().workers(2).io(IoMode.URING).build())) {
+        try (Weft rt = Weft.start(Config.builder().workers(2).io(IoMode.URING).build())) {
             int connections = 400;
             Set<Integer> seen = ConcurrentHashMap.newKeySet();
             AtomicInteger duplicates = new AtomicInteger();

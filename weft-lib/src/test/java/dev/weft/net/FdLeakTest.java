@@ -1,7 +1,7 @@
 package dev.weft.net;
 
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinException;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
@@ -44,12 +44,12 @@ class FdLeakTest {
 
     @FunctionalInterface
     private interface Scenario {
-        void run(Runtime rt) throws Exception;
+        void run(Weft rt) throws Exception;
     }
 
     /** Starts a runtime, runs the scenario, shuts the runtime down and waits until its workers are gone. */
     private static void inRuntime(IoMode mode, Scenario scenario) throws Exception {
-        Runtime rt = NetTesting.start(mode);
+        Weft rt = NetTesting.start(mode);
         try {
             scenario.run(rt);
         } finally {
@@ -215,7 +215,7 @@ class FdLeakTest {
         assertLeaksNothing(mode, FdLeakTest::cancelTwentyReads);
     }
 
-    private static void cancelTwentyReads(Runtime rt) throws Exception {
+    private static void cancelTwentyReads(Weft rt) throws Exception {
         try (EchoServer echo = EchoServer.start(rt)) {
             InetSocketAddress addr = echo.address();
             CountDownLatch reading = new CountDownLatch(20);
@@ -265,7 +265,7 @@ class FdLeakTest {
             });
         }
         // and a runtime closed (not shut down) releases them too
-        Runtime rt = NetTesting.start(mode);
+        Weft rt = NetTesting.start(mode);
         rt.close();
         assertTrue(rt.awaitTermination(Duration.ofSeconds(10)));
         int after = NetTesting.settledFdCount(before.size());

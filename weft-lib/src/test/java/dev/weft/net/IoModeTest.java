@@ -3,7 +3,7 @@ package dev.weft.net;
 import dev.weft.runtime.Config;
 import dev.weft.runtime.IoInfo;
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -22,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** How the I/O backend is chosen: -Dweft.io, Config, and a runtime without I/O. */
 class IoModeTest {
 
-    private Runtime rt;
+    private Weft rt;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -97,7 +97,7 @@ class IoModeTest {
     @Test
     @Timeout(30)
     void aRuntimeWithoutIoRefusesNetCalls() throws Exception {
-        rt = Runtime.start(Config.builder().workers(2).io(IoMode.NONE).build());
+        rt = Weft.start(Config.builder().workers(2).io(IoMode.NONE).build());
         IoInfo info = rt.ioInfo();
         assertEquals("none", info.backend());
         assertEquals("none", rt.stats().ioBackend());
@@ -122,7 +122,7 @@ class IoModeTest {
     @Test
     @Timeout(30)
     void autoPicksABackendAndSaysWhy() throws Exception {
-        rt = Runtime.start(Config.builder().workers(1).io(IoMode.AUTO).build());
+        rt = Weft.start(Config.builder().workers(1).io(IoMode.AUTO).build());
         IoInfo info = rt.ioInfo();
         assertTrue(info.backend().equals("io_uring") || info.backend().equals("nio"), info.toString());
         assertEquals(info.backend().equals("nio"), info.fallbackReason().isPresent(),

@@ -2,7 +2,7 @@ package dev.weft.net;
 
 import dev.weft.runtime.Config;
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinException;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
@@ -30,16 +30,16 @@ final class NetTesting {
     private NetTesting() {
     }
 
-    static Runtime start(IoMode mode) {
+    static Weft start(IoMode mode) {
         return start(mode, 2);
     }
 
-    static Runtime start(IoMode mode, int workers) {
-        return Runtime.start(Config.builder().workers(workers).io(mode).build());
+    static Weft start(IoMode mode, int workers) {
+        return Weft.start(Config.builder().workers(workers).io(mode).build());
     }
 
     /** For {@code @AfterEach}: shuts the runtime down (cancelling leftover I/O) and waits for its workers. */
-    static void stop(Runtime rt) throws InterruptedException {
+    static void stop(Weft rt) throws InterruptedException {
         if (rt == null) {
             return;
         }
@@ -54,12 +54,12 @@ final class NetTesting {
     }
 
     /** Runs {@code body} in a task of {@code rt} and returns its value; rethrows what the body threw. */
-    static <T> T call(Runtime rt, Callable<T> body) throws Exception {
+    static <T> T call(Weft rt, Callable<T> body) throws Exception {
         return join(rt.spawn(body));
     }
 
     /** Runs {@code body} in a task of {@code rt}; rethrows what the body threw. */
-    static void run(Runtime rt, Body body) throws Exception {
+    static void run(Weft rt, Body body) throws Exception {
         join(rt.spawn(() -> {
             body.run();
             return null;
@@ -106,7 +106,7 @@ final class NetTesting {
         final JoinHandle<Void> acceptor;
         private final CompletableFuture<TcpListener> listener = new CompletableFuture<>();
 
-        private EchoServer(Runtime rt, InetSocketAddress bindTo, int backlog) {
+        private EchoServer(Weft rt, InetSocketAddress bindTo, int backlog) {
             acceptor = rt.spawn(() -> {
                 TcpListener l;
                 try {
@@ -130,11 +130,11 @@ final class NetTesting {
             });
         }
 
-        static EchoServer start(Runtime rt) {
+        static EchoServer start(Weft rt) {
             return new EchoServer(rt, LOOPBACK_ANY_PORT, 256);
         }
 
-        static EchoServer start(Runtime rt, InetSocketAddress bindTo, int backlog) {
+        static EchoServer start(Weft rt, InetSocketAddress bindTo, int backlog) {
             return new EchoServer(rt, bindTo, backlog);
         }
 

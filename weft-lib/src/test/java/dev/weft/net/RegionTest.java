@@ -3,7 +3,7 @@ package dev.weft.net;
 import dev.weft.runtime.Config;
 import dev.weft.runtime.IoMode;
 import dev.weft.runtime.RegionId;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import org.junit.jupiter.api.AfterEach;
@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Registered regions (io_uring fixed buffers): registration, I/O through them, and every misuse. */
 class RegionTest {
 
-    private Runtime rt;
+    private Weft rt;
     private final Arena arena = Arena.ofShared();
 
     @AfterEach
@@ -42,8 +42,8 @@ class RegionTest {
         }
     }
 
-    private static Runtime uring(int maxRegions) {
-        return Runtime.start(Config.builder().workers(2).io(IoMode.URING).maxRegions(maxRegions).build());
+    private static Weft uring(int maxRegions) {
+        return Weft.start(Config.builder().workers(2).io(IoMode.URING).maxRegions(maxRegions).build());
     }
 
     private MemorySegment filled(int size, int seed) {

@@ -1,7 +1,7 @@
 package dev.weft.net;
 
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import org.junit.jupiter.api.AfterEach;
@@ -28,10 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Runtime.shutdown(grace) for a server: listeners close, requests in flight finish, idle reads are cancelled. */
+/** Weft.shutdown(grace) for a server: listeners close, requests in flight finish, idle reads are cancelled. */
 class ShutdownTest {
 
-    private Runtime rt;
+    private Weft rt;
 
     @AfterEach
     void stop() throws InterruptedException {

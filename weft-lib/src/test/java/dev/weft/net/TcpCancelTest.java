@@ -1,7 +1,7 @@
 package dev.weft.net;
 
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinException;
 import dev.weft.task.JoinHandle;
 import org.junit.jupiter.api.AfterEach;
@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Cancelling a task that waits for I/O ends it; closing what a task waits on ends the wait. */
 class TcpCancelTest {
 
-    private Runtime rt;
+    private Weft rt;
 
     @AfterEach
     void stop() throws InterruptedException {
@@ -53,7 +53,7 @@ class TcpCancelTest {
     }
 
     /** One echo round trip on a fresh connection: the runtime still serves. */
-    private static void assertServes(Runtime rt, InetSocketAddress echo) throws Exception {
+    private static void assertServes(Weft rt, InetSocketAddress echo) throws Exception {
         byte[] msg = pattern(1500, 42);
         byte[] back = call(rt, () -> {
             try (TcpStream c = TcpStream.connect(echo, CONNECT)) {

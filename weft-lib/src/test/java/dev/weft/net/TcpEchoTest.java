@@ -2,7 +2,7 @@ package dev.weft.net;
 
 import dev.weft.runtime.IoInfo;
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinHandle;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Timeout;
@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /** Bytes go out and come back intact over loopback, through every buffer kind, on both backends. */
 class TcpEchoTest {
 
-    private Runtime rt;
+    private Weft rt;
 
     @AfterEach
     void stop() throws InterruptedException {

@@ -1,7 +1,7 @@
 package dev.weft.net;
 
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import org.junit.jupiter.api.AfterEach;
@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** Every failure comes out as the right exception type, with a message that names it. */
 class TcpErrorsTest {
 
-    private Runtime rt;
+    private Weft rt;
 
     @AfterEach
     void stop() throws InterruptedException {

@@ -1,7 +1,7 @@
 package dev.weft.sched;
 
 import dev.weft.runtime.Config;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.runtime.RuntimeStats;
 import dev.weft.runtime.WorkerStats;
 import dev.weft.task.JoinHandle;
@@ -34,7 +34,7 @@ class SchedulerStressTest {
 
     @Test
     void aTaskPushedAsTheWorkersFallAsleepStillRuns() throws Exception {
-        try (Runtime rt = Runtime.start(Config.builder().workers(2).build())) {
+        try (Weft rt = Weft.start(Config.builder().workers(2).build())) {
             ThreadLocalRandom random = ThreadLocalRandom.current();
             for (int i = 0; i < 20_000; i++) {
                 // Workers spin about 90 µs before they park: delays around that window make the
@@ -56,7 +56,7 @@ class SchedulerStressTest {
     @Test
     void tenMillionParkUnparkHandOffsBetweenTasks() throws Exception {
         int roundTrips = 5_000_000; // two hand-offs each
-        try (Runtime rt = Runtime.start(Config.builder().workers(2).build())) {
+        try (Weft rt = Weft.start(Config.builder().workers(2).build())) {
             PingPong game = new PingPong();
             JoinHandle<Void> a = rt.spawn(() -> game.play(0, roundTrips));
             JoinHandle<Void> b = rt.spawn(() -> game.play(1, roundTrips));
@@ -102,7 +102,7 @@ class SchedulerStressTest {
         int parents = 200;
         int children = 1_000;
         AtomicIntegerArray runs = new AtomicIntegerArray(parents * children);
-        try (Runtime rt = Runtime.start(Config.builder().workers(4).build())) {
+        try (Weft rt = Weft.start(Config.builder().workers(4).build())) {
             rt.spawn(() -> {
                 List<JoinHandle<Void>> hs = new ArrayList<>();
                 for (int p = 0; p < parents; p++) {
@@ -134,7 +134,7 @@ class SchedulerStressTest {
     @Test
     void closeRacingSpawnLosesNoAcceptedTask() throws Exception {
         for (int round = 0; round < 20; round++) {
-            Runtime rt = Runtime.start(Config.builder().workers(2).build());
+            Weft rt = Weft.start(Config.builder().workers(2).build());
             AtomicLong accepted = new AtomicLong();
             AtomicLong ran = new AtomicLong();
             AtomicLong rejected = new AtomicLong();

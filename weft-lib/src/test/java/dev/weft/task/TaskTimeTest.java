@@ -1,7 +1,7 @@
 package dev.weft.task;
 
 import dev.weft.runtime.Config;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,11 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TaskTimeTest {
 
-    private Runtime rt;
+    private Weft rt;
 
     @BeforeEach
     void start() {
-        rt = Runtime.start(Config.builder().workers(1).build());
+        rt = Weft.start(Config.builder().workers(1).build());
     }
 
     @AfterEach

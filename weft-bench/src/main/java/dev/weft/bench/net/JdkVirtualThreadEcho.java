@@ -75,7 +75,7 @@ public final class JdkVirtualThreadEcho implements EchoServer {
                 // the JDK rejects it at start-up as well; report what it falls back to
             }
         }
-        return Runtime.getRuntime().availableProcessors();
+        return java.lang.Runtime.getRuntime().availableProcessors();
     }
 
     /**

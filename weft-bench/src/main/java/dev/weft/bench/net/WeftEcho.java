@@ -4,7 +4,7 @@ import dev.weft.net.TcpListener;
 import dev.weft.net.TcpStream;
 import dev.weft.runtime.Config;
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinHandle;
 
 import java.io.IOException;
@@ -27,7 +27,7 @@ public final class WeftEcho implements EchoServer {
 
     private final String impl;
     private final IoMode mode;
-    private Runtime runtime;
+    private Weft runtime;
     private JoinHandle<Void> acceptor;
 
     private WeftEcho(String impl, IoMode mode) {
@@ -60,7 +60,7 @@ public final class WeftEcho implements EchoServer {
 
     @Override
     public int start(int workers) throws Exception {
-        runtime = Runtime.start(Config.builder().workers(workers).io(mode)
+        runtime = Weft.start(Config.builder().workers(workers).io(mode)
                 .threadNamePrefix(THREAD_PREFIX + impl).build());
         if (mode == IoMode.URING && !runtime.ioInfo().backend().equals("io_uring")) {
             throw new IllegalStateException("weft started on " + runtime.ioInfo().backend() + ", not io_uring");

@@ -96,7 +96,7 @@ public final class SchedSuite implements BenchSuite {
     private final ImplFactory factory;
     private final SchedPlan quickPlan;
     private final SchedPlan fullPlan;
-    private final int parallelism = Runtime.getRuntime().availableProcessors();
+    private final int parallelism = java.lang.Runtime.getRuntime().availableProcessors();
 
     /** weft, jdk-vt and fjp with the standard plans. */
     public SchedSuite() {
@@ -212,7 +212,7 @@ public final class SchedSuite implements BenchSuite {
         String gcs = ManagementFactory.getGarbageCollectorMXBeans().stream()
                 .map(GarbageCollectorMXBean::getName).collect(Collectors.joining(", "));
         return String.format(Locale.ROOT, "max %,d MB (-Xmx; ./weft passes WEFT_JAVA_OPTS), collectors %s",
-                Runtime.getRuntime().maxMemory() >> 20, gcs);
+                java.lang.Runtime.getRuntime().maxMemory() >> 20, gcs);
     }
 
     /** A measurement's root result and wall time. */
@@ -411,7 +411,7 @@ public final class SchedSuite implements BenchSuite {
         void memory() {
             int tasks = sizes.heldTasks();
             long needed = tasks * HEAP_PER_HELD_TASK + HEAP_HEADROOM;
-            long max = Runtime.getRuntime().maxMemory();
+            long max = java.lang.Runtime.getRuntime().maxMemory();
             if (max < needed) {
                 String reason = String.format(Locale.ROOT, "the heap (max %,d MB) is too small to hold %,d"
                         + " blocked tasks safely (%,d MB); rerun with WEFT_JAVA_OPTS=-Xmx%dg", max >> 20,

@@ -1,7 +1,7 @@
 package dev.weft.bench.sched;
 
 import dev.weft.runtime.Config;
-import dev.weft.runtime.Runtime;
+import dev.weft.runtime.Weft;
 import dev.weft.task.JoinException;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The workloads on weft ({@code weft}): one {@link Runtime} with as many workers as the suite's
+ * The workloads on weft ({@code weft}): one {@link Weft} with as many workers as the suite's
  * parallelism. The root is {@code runtime.spawn(...)}; inside it every task is spawned with
  * {@link Task#spawn} (onto the spawning worker's own run queue) and joined with
  * {@link JoinHandle#join()}; all tasks are {@link dev.weft.task.TaskKind#POOLED}, the default.
@@ -36,7 +36,7 @@ final class WeftSched implements SchedImpl {
     private static final Duration HOUR = Duration.ofHours(1);
 
     private final int workers;
-    private Runtime runtime; // guarded by this
+    private Weft runtime; // guarded by this
     private volatile JoinHandle<?> root;
 
     WeftSched(int workers) {
@@ -49,9 +49,9 @@ final class WeftSched implements SchedImpl {
     }
 
     /** The runtime, started on first use (and again after {@link #abandon()}). */
-    synchronized Runtime runtime() {
+    synchronized Weft runtime() {
         if (runtime == null) {
-            runtime = Runtime.start(Config.builder().workers(workers).threadNamePrefix("weft-bench-sched").build());
+            runtime = Weft.start(Config.builder().workers(workers).threadNamePrefix("weft-bench-sched").build());
         }
         return runtime;
     }
@@ -234,7 +234,7 @@ final class WeftSched implements SchedImpl {
         @Override
         public void start(Duration timeout) throws Exception {
             long deadline = System.nanoTime() + timeout.toNanos();
-            Runtime rt = runtime();
+            Weft rt = runtime();
             holder = rt.spawn(() -> {
                 for (int i = 0; i < tasks; i++) {
                     handles[i] = Task.spawn(body);
@@ -293,7 +293,7 @@ final class WeftSched implements SchedImpl {
 
     @Override
     public String state() {
-        Runtime rt;
+        Weft rt;
         synchronized (this) {
             rt = runtime;
         }
@@ -306,7 +306,7 @@ final class WeftSched implements SchedImpl {
         if (r != null) {
             r.cancel();
         }
-        Runtime rt;
+        Weft rt;
         synchronized (this) {
             rt = runtime;
             runtime = null;
@@ -318,7 +318,7 @@ final class WeftSched implements SchedImpl {
 
     @Override
     public void close() {
-        Runtime rt;
+        Weft rt;
         synchronized (this) {
             rt = runtime;
             runtime = null;

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * A weft runtime: a fixed set of worker threads that run tasks, and one timer.
  *
  * <pre>{@code
- * try (Runtime rt = Runtime.start(Config.defaults())) {
+ * try (Weft rt = Weft.start(Config.defaults())) {
  *     JoinHandle<Integer> h = rt.spawn(() -> 6 * 7);
  *     int answer = h.join();
  * }
@@ -39,12 +39,12 @@ import java.util.concurrent.Callable;
  * Each worker owns an I/O driver: an io_uring ring, or a NIO selector where io_uring cannot work
  * ({@link IoMode}, {@link #ioInfo()}). Tasks use it through {@code dev.weft.net}.
  */
-public final class Runtime implements AutoCloseable {
+public final class Weft implements AutoCloseable {
 
     private final Scheduler scheduler;
     private final IoBackends.Opened io;
 
-    private Runtime(Scheduler scheduler, IoBackends.Opened io) {
+    private Weft(Scheduler scheduler, IoBackends.Opened io) {
         this.scheduler = scheduler;
         this.io = io;
     }
@@ -54,12 +54,12 @@ public final class Runtime implements AutoCloseable {
      *
      * @throws IllegalStateException if the JVM lacks the flag weft needs (the message names it)
      */
-    public static Runtime start(Config config) {
+    public static Weft start(Config config) {
         Objects.requireNonNull(config, "config");
         IoBackends.Opened io = IoBackends.open(config.io().name().toLowerCase(java.util.Locale.ROOT),
                 config.workerCount(), config.maxRegions());
         try {
-            return new Runtime(Scheduler.start(config, io.drivers()::get), io);
+            return new Weft(Scheduler.start(config, io.drivers()::get), io);
         } catch (RuntimeException | Error e) {
             io.closeAll();
             throw e;
@@ -141,7 +141,7 @@ public final class Runtime implements AutoCloseable {
      *
      * @return this runtime
      */
-    public Runtime shutdownOnSignals(Duration grace) {
+    public Weft shutdownOnSignals(Duration grace) {
         Objects.requireNonNull(grace, "grace");
         java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -154,7 +154,7 @@ public final class Runtime implements AutoCloseable {
     }
 
     /** Starts a runtime with {@link Config#defaults()}. */
-    public static Runtime start() {
+    public static Weft start() {
         return start(Config.defaults());
     }
 

@@ -27,12 +27,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class RuntimeTest {
+class WeftTest {
 
-    private Runtime rt;
+    private Weft rt;
 
-    private Runtime start(int workers) {
-        rt = Runtime.start(Config.builder().workers(workers).build());
+    private Weft start(int workers) {
+        rt = Weft.start(Config.builder().workers(workers).build());
         return rt;
     }
 
@@ -280,7 +280,7 @@ class RuntimeTest {
 
     @Test
     void checkYieldsOnceTheTimesliceIsUsed() throws Exception {
-        rt = Runtime.start(Config.builder().workers(1).timeslice(Duration.ofNanos(1)).build());
+        rt = Weft.start(Config.builder().workers(1).timeslice(Duration.ofNanos(1)).build());
         AtomicBoolean flag = new AtomicBoolean();
         JoinHandle<Void> spinner = rt.spawn(() -> {
             while (!flag.get()) {
@@ -293,7 +293,7 @@ class RuntimeTest {
 
     @Test
     void spawnAfterCloseFailsNamingTheRuntime() throws Exception {
-        rt = Runtime.start(Config.builder().workers(1).threadNamePrefix("closing").build());
+        rt = Weft.start(Config.builder().workers(1).threadNamePrefix("closing").build());
         rt.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> rt.spawn(() -> 1));
         assertTrue(e.getMessage().contains("'closing'") && e.getMessage().contains("closed"), e.getMessage());
