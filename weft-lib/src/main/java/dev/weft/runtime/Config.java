@@ -20,9 +20,12 @@ import java.util.Objects;
  *                         unless {@code -Dweft.io} says otherwise)
  * @param maxRegions       slots of the registered-region table on every worker's ring
  *                         (io_uring), 1..16384; default 64
+ * @param blockingThreads  the most platform threads that run {@link dev.weft.task.Task#blocking}
+ *                         calls at once, 1..{@value #MAX_BLOCKING_THREADS}; default
+ *                         {@value #DEFAULT_BLOCKING_THREADS} (further calls wait their turn)
  */
 public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Duration timeslice, IoMode io,
-                     int maxRegions) {
+                     int maxRegions, int blockingThreads) {
 
     /** Most workers a runtime can have. */
     public static final int MAX_WORKERS = 1024;
@@ -35,6 +38,12 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
 
     /** Largest {@link #maxRegions} (the kernel's fixed-buffer table allows 16384). */
     public static final int MAX_REGIONS = 16384;
+
+    /** Default {@link #blockingThreads}. */
+    public static final int DEFAULT_BLOCKING_THREADS = 64;
+
+    /** Largest {@link #blockingThreads}. */
+    public static final int MAX_BLOCKING_THREADS = 4096;
 
     /** Default {@link #threadNamePrefix}. */
     public static final String DEFAULT_THREAD_NAME_PREFIX = "weft-worker";
@@ -60,6 +69,10 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         if (maxRegions < 1 || maxRegions > MAX_REGIONS) {
             throw new IllegalArgumentException("maxRegions " + maxRegions + " is outside 1.." + MAX_REGIONS
                     + "; the default is " + DEFAULT_MAX_REGIONS);
+        }
+        if (blockingThreads < 1 || blockingThreads > MAX_BLOCKING_THREADS) {
+            throw new IllegalArgumentException("blockingThreads " + blockingThreads + " is outside 1.."
+                    + MAX_BLOCKING_THREADS + "; the default is " + DEFAULT_BLOCKING_THREADS);
         }
         if (threadNamePrefix.isBlank()) {
             throw new IllegalArgumentException("threadNamePrefix must not be blank; the default is "
@@ -91,6 +104,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         private Duration timeslice = DEFAULT_TIMESLICE;
         private IoMode io;
         private int maxRegions = DEFAULT_MAX_REGIONS;
+        private int blockingThreads = DEFAULT_BLOCKING_THREADS;
 
         private Builder() {
         }
@@ -131,6 +145,12 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
             return this;
         }
 
+        /** The most threads running {@code Task.blocking} calls at once (default 64). */
+        public Builder blockingThreads(int threads) {
+            this.blockingThreads = threads;
+            return this;
+        }
+
         /**
          * The config.
          *
@@ -138,7 +158,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
          */
         public Config build() {
             return new Config(minWorkers, maxWorkers, threadNamePrefix, timeslice,
-                    io != null ? io : IoMode.fromSystemProperty(), maxRegions);
+                    io != null ? io : IoMode.fromSystemProperty(), maxRegions, blockingThreads);
         }
     }
 }

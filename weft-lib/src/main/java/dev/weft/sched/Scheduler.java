@@ -83,6 +83,7 @@ public final class Scheduler implements Executor {
     private final LongAdder failed = new LongAdder();
     private final CountDownLatch exited;
     private final AtomicInteger running;
+    private final BlockingPool blocking;
     private final Object timerLock = new Object();
     private volatile Timer timer;
     private volatile boolean closed;
@@ -97,6 +98,7 @@ public final class Scheduler implements Executor {
         this.exited = new CountDownLatch(n);
         this.running = new AtomicInteger(n);
         this.threads = VirtualThreadHook.builder(this).factory();
+        this.blocking = new BlockingPool(config.threadNamePrefix(), config.blockingThreads());
         for (int i = 0; i < n; i++) {
             workers[i] = new Worker(this, i, config.threadNamePrefix() + "-" + i, QUEUE_CAPACITY,
                     QUEUE_GROWTH_LIMIT, Objects.requireNonNull(drivers.apply(i), "driver"));
@@ -377,9 +379,12 @@ public final class Scheduler implements Executor {
         tryTerminate();
     }
 
+    /** Waits until every worker and every thread of the blocking pool has stopped. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        return exited.await(Math.max(0L, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        long deadline = System.nanoTime() + Math.max(0L, timeout.toNanos());
+        return exited.await(Math.max(0L, timeout.toNanos()), TimeUnit.NANOSECONDS)
+                && blocking.awaitStopped(deadline - System.nanoTime());
     }
 
     void workerExited() {
@@ -388,8 +393,22 @@ public final class Scheduler implements Executor {
             if (t != null) {
                 t.close();
             }
+            blocking.close();
         }
         exited.countDown();
+    }
+
+    /**
+     * Runs {@code body} on the blocking pool and parks the calling task until it returns (see
+     * {@code Task.blocking}).
+     */
+    public <T> T blocking(Callable<T> body, Object who) throws Exception {
+        return blocking.call(body, who);
+    }
+
+    /** The blocking pool's threads alive now. */
+    int blockingThreads() {
+        return blocking.threadCount();
     }
 
     // ---------------------------------------------------------------------------------------
@@ -417,7 +436,7 @@ public final class Scheduler implements Executor {
         }
         Timer t = timer;
         return new RuntimeStats(list, spawnedOutside.get(), wokenOutside.sum(), failed.sum(),
-                t == null ? 0 : t.pending(), workers[0].driver.backend());
+                t == null ? 0 : t.pending(), workers[0].driver.backend(), blocking.parked());
     }
 
     /** E.g. {@code weft runtime 'weft-worker' (2 workers, open)}. */
