@@ -23,7 +23,7 @@
  *             }
  *         }
  *     });
- *     rt.shutdownOnSignals(Duration.ofSeconds(5));
+ *     rt.shutdownOnSignals(Duration.ofSeconds(5)).awaitTermination(Duration.ofDays(365));
  * }
  * }</pre>
  *
