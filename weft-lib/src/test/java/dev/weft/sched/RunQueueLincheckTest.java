@@ -42,8 +42,8 @@ public class RunQueueLincheckTest {
     @Test
     void ownerAndStealersModelChecking() {
         new ModelCheckingOptions()
-                .iterations(20)
-                .invocationsPerIteration(500)
+                .iterations(12)
+                .invocationsPerIteration(400)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(3)
@@ -70,8 +70,8 @@ public class RunQueueLincheckTest {
     @Test
     void growingRingModelChecking() {
         new ModelCheckingOptions()
-                .iterations(15)
-                .invocationsPerIteration(500)
+                .iterations(10)
+                .invocationsPerIteration(400)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(2)
@@ -83,8 +83,8 @@ public class RunQueueLincheckTest {
     @Test
     void forgettingModelChecking() {
         new ModelCheckingOptions()
-                .iterations(8)
-                .invocationsPerIteration(250)
+                .iterations(6)
+                .invocationsPerIteration(200)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(2)
@@ -96,8 +96,8 @@ public class RunQueueLincheckTest {
     @Test
     void halfStealsModelChecking() {
         new ModelCheckingOptions()
-                .iterations(15)
-                .invocationsPerIteration(400)
+                .iterations(10)
+                .invocationsPerIteration(300)
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(1)
