@@ -40,8 +40,8 @@ public class InjectorLincheckTest {
     @Test
     void allOperationsModelChecking() {
         new ModelCheckingOptions()
-                .iterations(30)
-                .invocationsPerIteration(600)
+                .iterations(15)
+                .invocationsPerIteration(400)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(2)
