@@ -34,7 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  *       worker's loop. The search is the worker's own code (its queue's owner side, its driver's
  *       poll) and must not move to another worker halfway, or it would leave its find in the
  *       slot of a worker that no longer looks there: it takes no lock but in the driver, whose
- *       {@code poll} pins the runner when it takes one ({@link Driver}, {@link CarrierPin}).</li>
+ *       {@code poll} pins the runner when it takes one ({@link Driver}, {@link CarrierPin}). Every
+ *       body starts with the interrupt status cleared, whichever way the runner got its task:
+ *       a status that one task leaves set is never the next one's.</li>
  *   <li><b>Parked in a task.</b> When control returns to the worker and its active runner is
  *       not idle, the runner parked (or yielded) inside a task; the worker forgets it.</li>
  *   <li><b>Spurious wake-ups.</b> A pooled thread can be unparked by code that saw it earlier
@@ -190,8 +192,15 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
         }
     }
 
-    /** Runs a claimed task's body on this thread, on worker {@code w}. */
+    /**
+     * Runs a claimed task's body on this thread, on worker {@code w}, with the interrupt status
+     * cleared: a pooled thread may come from a task that ended interrupted (one that restored an
+     * interrupt it caught, or was interrupted by code outside weft), and that status is not the
+     * next task's. A cancel of {@code t} cannot be lost to this clear: it interrupts only the
+     * thread that {@code t} publishes as its runner when its body starts, after this.
+     */
     private void runBody(Worker w, TaskCell<?> t) {
+        Thread.interrupted();
         base = t;
         w.startSlice(t);
         t.runClaimed();
