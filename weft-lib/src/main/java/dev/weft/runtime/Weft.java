@@ -154,13 +154,15 @@ public final class Weft implements AutoCloseable {
      * Shuts down for a server: stops spawns and closes every listener (so no connection is
      * accepted), lets tasks and their I/O finish for up to {@code grace}, then cancels the I/O
      * still in flight (those tasks get {@link java.io.InterruptedIOException}) and waits up to one
-     * more second.
+     * more second. From the start of a shutdown on, a task that fails with nobody joining it is
+     * counted ({@link RuntimeStats#failed()}) but not given to the uncaught-failure handler: an
+     * accept loop whose listener was closed, a connection whose I/O was cancelled, fail by design.
      *
      * @return whether every task ended
      */
     public boolean shutdown(Duration grace) throws InterruptedException {
         Objects.requireNonNull(grace, "grace");
-        scheduler.close();
+        scheduler.beginShutdown();
         IoGroup group = io.group();
         if (group != null) {
             group.stopAccepting();
@@ -354,7 +356,8 @@ public final class Weft implements AutoCloseable {
      * {@code join()} then throws a {@link dev.weft.task.JoinException} that says cancelled. A task
      * spawned from now on is refused. A wait that ignores interrupts (a {@code synchronized}
      * monitor, {@code Lock.lock()}) goes on until what it waits for happens; a task that catches
-     * the interrupt and goes on runs to its end. Idempotent.
+     * the interrupt and goes on runs to its end. As in {@link #shutdown(Duration)}, failures from
+     * now on are counted, not reported. Idempotent.
      */
     public void shutdownNow() {
         scheduler.shutdownNow();

@@ -91,6 +91,11 @@ public final class Scheduler implements Executor {
     private volatile Timer timer;
     private volatile boolean closed;
     private volatile boolean terminated;
+    /**
+     * Set by {@link #beginShutdown()} and {@link #shutdownNow()}: from now on failures nobody
+     * joins are counted but not reported, since a shutdown fails tasks on purpose.
+     */
+    private volatile boolean shuttingDown;
     /** Set by {@link #shutdownNow()}: a task claimed from now on is cancelled instead of run. */
     private volatile boolean stopping;
     /** Every runner thread made and not yet ended: what {@link #shutdownNow()} looks through. */
@@ -366,6 +371,9 @@ public final class Scheduler implements Executor {
      * what the handler throws is dropped.
      */
     void reportUncaught(TaskCell<?> task, Throwable error) {
+        if (shuttingDown) {
+            return; // closed listeners and cancelled I/O fail tasks by design now: counted only
+        }
         try {
             config.uncaughtFailureHandler().taskFailed(config.threadNamePrefix(), task, error);
         } catch (Throwable ignored) {
@@ -428,6 +436,15 @@ public final class Scheduler implements Executor {
         return closed;
     }
 
+    /**
+     * {@link #close()} for a shutdown that will fail tasks on purpose (closing listeners,
+     * cancelling I/O): their failures are no longer reported as uncaught, only counted.
+     */
+    public void beginShutdown() {
+        shuttingDown = true;
+        close();
+    }
+
     /** Stops spawns; the runtime terminates once the tasks spawned before have ended. */
     public void close() {
         closed = true;
@@ -443,7 +460,7 @@ public final class Scheduler implements Executor {
      * interrupts a task once, so a task is never interrupted twice by it.
      */
     public void shutdownNow() {
-        close();
+        beginShutdown();
         stopping = true;
         if (terminated) {
             return;

@@ -5,7 +5,10 @@ package dev.weft.task;
  * the task was not cancelled) while no thread waits in {@link JoinHandle#join()} for it and no
  * joiner runs it inline, the runtime's handler
  * ({@link dev.weft.runtime.Config.Builder#uncaughtFailureHandler}) gets it, once per task. A
- * later {@code join()} still throws the failure. Runs on the failed task's thread, before the
+ * later {@code join()} still throws the failure. Once the runtime shuts down
+ * ({@code Weft.shutdown(grace)}, {@code shutdownNow()}), which closes listeners and cancels I/O
+ * on purpose, failures are counted but no longer reported; after a plain {@code close()} they
+ * still are. Runs on the failed task's thread, before the
  * task counts as ended; whatever it throws is caught and dropped. The default,
  * {@link #LOG_WARNING}, logs a warning.
  */

@@ -133,6 +133,31 @@ class UncaughtFailureTest {
         assertEquals("thread", reports.getFirst().error().getMessage());
     }
 
+    @Test
+    void failuresDuringAShutdownAreCountedNotReported() throws Exception {
+        start(2);
+        CountDownLatch release = new CountDownLatch(1);
+        rt.spawn(() -> {
+            release.await();
+            throw new IOException("listener closed by the shutdown");
+        });
+        Thread stopper = Thread.ofPlatform().start(() -> {
+            try {
+                rt.shutdown(Duration.ofSeconds(20));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        while (!rt.isClosed()) {
+            Thread.sleep(1);
+        }
+        release.countDown();
+        stopper.join(30_000);
+        assertTrue(rt.isTerminated());
+        assertEquals(List.of(), reports);
+        assertEquals(1, rt.stats().failed());
+    }
+
     /**
      * The default handler logs through {@link System.Logger}: run in a JVM of its own, so that the
      * JDK's default logging setup prints the record.
