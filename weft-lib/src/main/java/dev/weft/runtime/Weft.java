@@ -52,14 +52,8 @@ import java.util.concurrent.ThreadFactory;
  * {@link #shutdownNow()} cancels every task and does not wait. {@link #shutdown(Duration)} is a
  * server's: it closes the listeners, gives tasks and their I/O a grace period, then cancels the
  * I/O. {@link #awaitTermination()} keeps a thread (a server's {@code main}) until the runtime
- * has terminated, and {@link #shutdownOnSignals} ends it on SIGINT or SIGTERM:
- *
- * <pre>{@code
- * try (Weft rt = Weft.start()) {
- *     rt.spawn(() -> serve(rt));
- *     rt.shutdownOnSignals(Duration.ofSeconds(5)).awaitTermination();
- * }
- * }</pre>
+ * has terminated, and {@link #shutdownOnSignals} ends it on SIGINT or SIGTERM (the
+ * {@code dev.weft.net} package shows a server that does both).
  *
  * <h2>The JDK's interfaces</h2>
  * {@link #executor()} is the runtime as an {@link ExecutorService} (for

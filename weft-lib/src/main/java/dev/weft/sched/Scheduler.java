@@ -57,7 +57,13 @@ import java.util.function.IntFunction;
  * reaches the spawned count (read in that order: a task's end is counted after its spawn, so the
  * two reads never show more ended than spawned): checked by close, by every task end after close,
  * and by workers before they sleep. Termination wakes every worker; they leave their loops, and
- * the last one closes the timer.
+ * the last one closes the timer and runs the {@link #whenTerminated} actions.
+ *
+ * <p>A thread from {@link #threadFactory()} is counted like a spawn from outside when it is
+ * made (an atomic increment, then the read of {@code closed}), since the JDK starts it later
+ * through {@link #execute}, which does not know it is a start. {@link #shutdownNow()} adds
+ * {@code stopping}: a claim that reads it cancels the task instead; and it cancels the tasks of
+ * every live runner (the set {@code runners}, kept from a runner's creation to its end).
  */
 public final class Scheduler implements Executor {
 
