@@ -30,8 +30,10 @@ import java.util.concurrent.ThreadFactory;
  * A task is plain blocking-style Java on a virtual thread whose carrier is one of this runtime's
  * workers: it may sleep, lock, join other tasks; every suspension frees the worker (see
  * {@link dev.weft.task.TaskKind} for the thread a task sees, and {@link dev.weft.task.Task} for
- * cooperative preemption). The JVM needs {@code --add-opens java.base/java.lang=ALL-UNNAMED};
- * {@link #start} fails with a message naming it when it is missing.
+ * cooperative preemption). The JVM needs {@code --add-opens java.base/java.lang=dev.weft} with
+ * weft on the module path ({@code =ALL-UNNAMED} with weft on the class path), and
+ * {@code --enable-native-access=dev.weft} (or {@code ALL-UNNAMED}) for io_uring;
+ * {@link #start} fails with a message naming the first when it is missing.
  *
  * <h2>What pooled tasks share</h2>
  * A {@link dev.weft.task.TaskKind#POOLED} task (the default) does not get a thread of its own:
