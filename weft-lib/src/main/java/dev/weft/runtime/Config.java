@@ -1,5 +1,7 @@
 package dev.weft.runtime;
 
+import dev.weft.task.UncaughtFailureHandler;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -20,9 +22,11 @@ import java.util.Objects;
  *                         unless {@code -Dweft.io} says otherwise)
  * @param maxRegions       slots of the registered-region table on every worker's ring
  *                         (io_uring), 1..16384; default 64
+ * @param uncaughtFailureHandler gets the failure of a task that nobody was joining when it
+ *                         failed; default {@link UncaughtFailureHandler#LOG_WARNING}
  */
 public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Duration timeslice, IoMode io,
-                     int maxRegions) {
+                     int maxRegions, UncaughtFailureHandler uncaughtFailureHandler) {
 
     /** Most workers a runtime can have. */
     public static final int MAX_WORKERS = 1024;
@@ -48,6 +52,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
         Objects.requireNonNull(timeslice, "timeslice");
         Objects.requireNonNull(io, "io");
+        Objects.requireNonNull(uncaughtFailureHandler, "uncaughtFailureHandler");
         if (minWorkers < 1 || maxWorkers > MAX_WORKERS || minWorkers > maxWorkers) {
             throw new IllegalArgumentException("worker count " + minWorkers + ".." + maxWorkers
                     + " is not a range within 1.." + MAX_WORKERS + "; use workers(n) or workers(min, max)"
@@ -91,6 +96,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         private Duration timeslice = DEFAULT_TIMESLICE;
         private IoMode io;
         private int maxRegions = DEFAULT_MAX_REGIONS;
+        private UncaughtFailureHandler uncaughtFailureHandler = UncaughtFailureHandler.LOG_WARNING;
 
         private Builder() {
         }
@@ -132,13 +138,22 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         }
 
         /**
+         * What gets the failure of a task nobody was joining when it failed (see
+         * {@link UncaughtFailureHandler}); default {@link UncaughtFailureHandler#LOG_WARNING}.
+         */
+        public Builder uncaughtFailureHandler(UncaughtFailureHandler handler) {
+            this.uncaughtFailureHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
          * The config.
          *
          * @throws IllegalArgumentException naming a bad value
          */
         public Config build() {
             return new Config(minWorkers, maxWorkers, threadNamePrefix, timeslice,
-                    io != null ? io : IoMode.fromSystemProperty(), maxRegions);
+                    io != null ? io : IoMode.fromSystemProperty(), maxRegions, uncaughtFailureHandler);
         }
     }
 }

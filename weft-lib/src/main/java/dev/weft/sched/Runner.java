@@ -76,7 +76,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
 
     /** Creates this runner's virtual thread, unstarted. */
     Thread newThread() {
-        Thread t = scheduler.newVirtualThread(this);
+        Thread t = scheduler.newVirtualThread(this); // counted among the runners until run() ends
         t.setUncaughtExceptionHandler(this);
         this.thread = t;
         return t;
@@ -135,7 +135,33 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
 
     @Override
     public void run() {
+        try {
+            runTasks();
+        } finally {
+            scheduler.runnerEnded(this);
+        }
+    }
+
+    /**
+     * Cancels the tasks this runner holds: the one handed to it and not yet started, the one it
+     * runs and the children run inline in it. From {@code shutdownNow}, on any thread: the fields
+     * are read racily, and a task not yet visible here is found by the next sweep.
+     */
+    void cancelTasks() {
+        TaskCell<?> f = first;
+        if (f != null) {
+            f.cancel();
+        }
+        for (TaskCell<?> t = base; t != null; t = t.inlineChild()) {
+            t.cancel();
+        }
+    }
+
+    private void runTasks() {
         TaskCell<?> t = takeFirst();
+        if (t.isUnclaimed() && !t.claim()) {
+            return; // a thread-factory thread whose task was cancelled before the thread started
+        }
         for (;;) {
             Worker w = Worker.current();
             runBody(w, t);
@@ -222,7 +248,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
             w.startSlice(t);
         }
         try {
-            t.runClaimed();
+            t.runClaimedForJoiner();
         } finally {
             inlineDepth--;
             if (outer != null) {

@@ -3,6 +3,7 @@ package dev.weft.sched;
 import dev.weft.runtime.Config;
 import dev.weft.runtime.RuntimeStats;
 import dev.weft.runtime.WorkerStats;
+import dev.weft.task.CheckedRunnable;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.TaskBuilder;
 import dev.weft.task.TaskKind;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +57,13 @@ import java.util.function.IntFunction;
  * reaches the spawned count (read in that order: a task's end is counted after its spawn, so the
  * two reads never show more ended than spawned): checked by close, by every task end after close,
  * and by workers before they sleep. Termination wakes every worker; they leave their loops, and
- * the last one closes the timer.
+ * the last one closes the timer and runs the {@link #whenTerminated} actions.
+ *
+ * <p>A thread from {@link #threadFactory()} is counted like a spawn from outside when it is
+ * made (an atomic increment, then the read of {@code closed}), since the JDK starts it later
+ * through {@link #execute}, which does not know it is a start. {@link #shutdownNow()} adds
+ * {@code stopping}: a claim that reads it cancels the task instead; and it cancels the tasks of
+ * every live runner (the set {@code runners}, kept from a runner's creation to its end).
  */
 public final class Scheduler implements Executor {
 
@@ -68,6 +77,7 @@ public final class Scheduler implements Executor {
 
     private final Config config;
     private final TaskSpec defaultSpec = new TaskSpec(this, "", TaskKind.POOLED);
+    private final TaskSpec threadSpec = new TaskSpec(this, "", TaskKind.DEDICATED);
     final long timesliceNanos;
     final Worker[] workers;
     final Injector injector = new Injector();
@@ -87,6 +97,17 @@ public final class Scheduler implements Executor {
     private volatile Timer timer;
     private volatile boolean closed;
     private volatile boolean terminated;
+    /**
+     * Set by {@link #beginShutdown()} and {@link #shutdownNow()}: from now on failures nobody
+     * joins are counted but not reported, since a shutdown fails tasks on purpose.
+     */
+    private volatile boolean shuttingDown;
+    /** Set by {@link #shutdownNow()}: a task claimed from now on is cancelled instead of run. */
+    private volatile boolean stopping;
+    /** Every runner thread made and not yet ended: what {@link #shutdownNow()} looks through. */
+    private final Set<Runner> runners = ConcurrentHashMap.newKeySet();
+    /** Run by the last worker to exit, before {@link #awaitTermination} returns. */
+    private final List<Runnable> onTermination = new ArrayList<>();
 
     private Scheduler(Config config, IntFunction<? extends Driver> drivers) {
         VirtualThreadHook.check();
@@ -223,6 +244,30 @@ public final class Scheduler implements Executor {
         return new Builder();
     }
 
+    /**
+     * A factory of virtual threads that run on this scheduler's workers, each as a dedicated task
+     * ({@code Task.current()} works in it). A thread counts as a task of the runtime from
+     * {@code newThread} on, so the runtime does not terminate before it is started and ends;
+     * after {@link #close()} the factory returns null (a refused thread, in
+     * {@link ThreadFactory}'s terms).
+     */
+    public ThreadFactory threadFactory() {
+        return this::newTaskThread;
+    }
+
+    private Thread newTaskThread(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        TaskCell<Void> cell = new TaskCell<>(threadSpec, ids.getAndIncrement(), body, true, 0);
+        // The count is an atomic read-modify-write and 'closed' is volatile: as with a spawn from
+        // outside, either close sees the count or this sees 'closed' (see Shutdown).
+        spawnedOutside.incrementAndGet();
+        if (closed) {
+            cell.withdraw(); // nobody else has the cell: it counts as ended at once
+            return null;
+        }
+        return new Runner(this, cell, true).newThread();
+    }
+
     long reserveIds(int count) {
         return ids.getAndAdd(count);
     }
@@ -261,8 +306,14 @@ public final class Scheduler implements Executor {
         notifyWorkFenced();
     }
 
-    Thread newVirtualThread(Runnable body) {
-        return threads.newThread(body);
+    /** A new virtual thread for {@code runner}, counted among the runners until it ends. */
+    Thread newVirtualThread(Runner runner) {
+        runners.add(runner);
+        return threads.newThread(runner);
+    }
+
+    void runnerEnded(Runner runner) {
+        runners.remove(runner);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -321,6 +372,26 @@ public final class Scheduler implements Executor {
         failed.increment();
     }
 
+    /**
+     * Hands a failure nobody waits for to the config's handler, on the failed task's thread;
+     * what the handler throws is dropped.
+     */
+    void reportUncaught(TaskCell<?> task, Throwable error) {
+        if (shuttingDown) {
+            return; // closed listeners and cancelled I/O fail tasks by design now: counted only
+        }
+        try {
+            config.uncaughtFailureHandler().taskFailed(config.threadNamePrefix(), task, error);
+        } catch (Throwable ignored) {
+            // the handler's own failure must not end the task's bookkeeping
+        }
+    }
+
+    /** Whether {@link #shutdownNow()} was called: tasks claimed from now on are cancelled. */
+    boolean isStopping() {
+        return stopping;
+    }
+
     /** Counts a task as ended (on its worker if the caller is one) and checks for termination. */
     void taskEnded() {
         Worker w = Worker.current();
@@ -363,12 +434,21 @@ public final class Scheduler implements Executor {
         return true;
     }
 
-    boolean isTerminated() {
+    public boolean isTerminated() {
         return terminated;
     }
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * {@link #close()} for a shutdown that will fail tasks on purpose (closing listeners,
+     * cancelling I/O): their failures are no longer reported as uncaught, only counted.
+     */
+    public void beginShutdown() {
+        shuttingDown = true;
+        close();
     }
 
     /** Stops spawns; the runtime terminates once the tasks spawned before have ended. */
@@ -377,9 +457,64 @@ public final class Scheduler implements Executor {
         tryTerminate();
     }
 
+    /**
+     * Closes and cancels every task: a task claimed from now on is cancelled instead of run, and
+     * every task running or suspended on a runner is cancelled ({@link TaskCell#cancel()}: its
+     * thread is interrupted). Does not wait. A task that a runner started just as this ran may
+     * not be visible to this thread yet (a runner publishes its task with a plain store), so a
+     * platform thread repeats the sweep every 10 ms until the runtime terminates; a cancel
+     * interrupts a task once, so a task is never interrupted twice by it.
+     */
+    public void shutdownNow() {
+        beginShutdown();
+        stopping = true;
+        if (terminated) {
+            return;
+        }
+        cancelRunning();
+        Thread.ofPlatform().daemon().name(config.threadNamePrefix() + "-stopper").start(() -> {
+            while (!terminated) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+                cancelRunning();
+            }
+        });
+    }
+
+    private void cancelRunning() {
+        for (Runner r : runners) {
+            r.cancelTasks();
+        }
+    }
+
+    /** Whether the calling thread is one of this scheduler's workers or runs on one. */
+    public boolean ownsCallingThread() {
+        Worker w = Worker.current();
+        return w != null && w.scheduler == this;
+    }
+
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         return exited.await(Math.max(0L, timeout.toNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Waits, with no time limit, until every worker has stopped. */
+    public void awaitTermination() throws InterruptedException {
+        exited.await();
+    }
+
+    /**
+     * Runs {@code action} once the last worker has stopped (at once, here, if that happened),
+     * before {@link #awaitTermination} returns; what it throws is dropped.
+     */
+    public void whenTerminated(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        synchronized (onTermination) {
+            if (running.get() != 0) {
+                onTermination.add(action);
+                return;
+            }
+        }
+        runQuietly(action);
     }
 
     void workerExited() {
@@ -388,8 +523,22 @@ public final class Scheduler implements Executor {
             if (t != null) {
                 t.close();
             }
+            List<Runnable> actions;
+            synchronized (onTermination) {
+                actions = List.copyOf(onTermination);
+                onTermination.clear();
+            }
+            actions.forEach(Scheduler::runQuietly);
         }
         exited.countDown();
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (Throwable ignored) {
+            // a termination action must not keep awaitTermination from returning
+        }
     }
 
     // ---------------------------------------------------------------------------------------
@@ -451,6 +600,11 @@ public final class Scheduler implements Executor {
         @Override
         public JoinHandle<Void> spawn(Runnable body) {
             return Scheduler.this.spawn(Objects.requireNonNull(body, "body"), true, spec);
+        }
+
+        @Override
+        public JoinHandle<Void> spawn(CheckedRunnable body) {
+            return spawn((Runnable) body);
         }
     }
 

@@ -312,7 +312,7 @@ final class WeftSched implements SchedImpl {
             runtime = null;
         }
         if (rt != null) {
-            rt.close();
+            rt.shutdownNow(); // cancels what is left and does not wait (close() would)
         }
     }
 
@@ -324,9 +324,8 @@ final class WeftSched implements SchedImpl {
             runtime = null;
         }
         if (rt != null) {
-            rt.close();
             try {
-                rt.awaitTermination(Duration.ofSeconds(5));
+                rt.shutdown(Duration.ofSeconds(5)); // bounded, where close() waits for every task
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
