@@ -7,7 +7,7 @@ import dev.weft.uring.BufferRing;
 import dev.weft.uring.Errno;
 import dev.weft.uring.ErrnoException;
 import dev.weft.uring.Libc;
-import dev.weft.uring.Probe;
+import dev.weft.uring.KernelFeatures;
 import dev.weft.uring.Ring;
 
 import java.io.InterruptedIOException;
@@ -83,8 +83,8 @@ public final class UringDriver implements IoDriver {
     private static final int STAGING_KEPT = 16;
 
     private final Ring ring;
-    private final Probe probe;
-    /** Multishot accept came with Linux 5.19, as did IORING_OP_SOCKET: its presence tells. */
+    private final KernelFeatures kernel;
+    /** Multishot accept (Linux 5.19), unless -Dweft.io.singleAccept=true asks for one SQE per accept. */
     private final boolean multishotAccept;
     private final WakeHandle wakeHandle;
     private final Arena arena = Arena.ofShared();
@@ -108,11 +108,15 @@ public final class UringDriver implements IoDriver {
     private final Completions completions = new Completions();
     private long operations;
     private long staleCompletions;
+    /** Polls that found completions in the kernel's overflow backlog (the CQ was full); owner writes, stats read. */
+    private long cqOverflows;
+    /** The kernel's count of completions it dropped (CQ full, no memory for its backlog); owner writes, stats read. */
+    private long cqDropped;
 
-    private UringDriver(Ring ring, Probe probe, WakeHandle wakeHandle) {
+    private UringDriver(Ring ring, KernelFeatures kernel, WakeHandle wakeHandle) {
         this.ring = ring;
-        this.probe = probe;
-        this.multishotAccept = probe.supports(Abi.OP_SOCKET) && !Boolean.getBoolean("weft.io.singleAccept");
+        this.kernel = kernel;
+        this.multishotAccept = kernel.multishotAccept() && !Boolean.getBoolean("weft.io.singleAccept");
         this.wakeHandle = wakeHandle;
         this.wakeBuffer = arena.allocate(8, 8);
         this.timespecs = arena.allocate(16L * ops.length, 8);
@@ -123,25 +127,29 @@ public final class UringDriver implements IoDriver {
     }
 
     /**
-     * Creates a driver with its ring (disabled until {@link #attach()} on the worker's thread).
+     * Creates a driver with its ring (disabled until {@link #attach()} on the worker's thread),
+     * using only what {@code features} says the kernel has.
      *
      * @throws ErrnoException when the kernel refuses io_uring, with the errno and a hint
      */
-    public static UringDriver open() throws ErrnoException {
-        Ring ring = Ring.open(RING_ENTRIES, true);
+    static UringDriver open(UringKernel source, KernelFeatures features) throws ErrnoException {
+        Ring ring = source.open(RING_ENTRIES, features);
+        WakeHandle wake = null;
         try {
-            Probe probe = ring.probe();
-            WakeHandle wake = WakeHandle.open();
-            return new UringDriver(ring, probe, wake);
-        } catch (ErrnoException | RuntimeException e) {
+            wake = WakeHandle.open();
+            return new UringDriver(ring, features, wake);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            if (wake != null) {
+                wake.close();
+            }
             ring.close();
             throw e;
         }
     }
 
-    /** What the kernel's io_uring supports. */
-    public Probe probe() {
-        return probe;
+    /** What the kernel's io_uring supports, as this driver uses it. */
+    public KernelFeatures kernel() {
+        return kernel;
     }
 
     /** The driver of the worker the calling task runs on, or null. */
@@ -160,7 +168,7 @@ public final class UringDriver implements IoDriver {
         } catch (ErrnoException e) {
             throw new IllegalStateException("could not enable the worker's io_uring ring: " + e.getMessage(), e);
         }
-        if (regionSlots > 0) {
+        if (regionSlots > 0 && kernel.sparseBuffers()) { // without it (before 5.19), no regions: IoGroup says so
             try {
                 ring.registerSparseBuffers(regionSlots);
             } catch (ErrnoException e) {
@@ -175,7 +183,11 @@ public final class UringDriver implements IoDriver {
         if (controlPending) {
             runControl();
         }
-        if (ring.queued() > 0 || ring.needsEnter()) {
+        boolean needsEnter = ring.needsEnter();
+        if (needsEnter && ring.cqOverflowed()) {
+            countOverflow();
+        }
+        if (ring.queued() > 0 || needsEnter) {
             ring.submitAndGetEvents(); // needsEnter: deferred completions wait for us (TASKRUN_FLAG)
         }
         ring.reap(completions);
@@ -207,6 +219,26 @@ public final class UringDriver implements IoDriver {
         inKernel = false;
         wakeRequested = false;
         ring.reap(completions);
+        int dropped = ring.cqDropped();
+        if (dropped != cqDropped) {
+            CQ_DROPPED.setOpaque(this, (long) dropped);
+        }
+    }
+
+    /** The CQ was full and completions wait in the kernel's backlog: counted, and read the drop counter too. */
+    private void countOverflow() {
+        CQ_OVERFLOWS.setOpaque(this, cqOverflows + 1);
+        CQ_DROPPED.setOpaque(this, (long) ring.cqDropped());
+    }
+
+    @Override
+    public long cqOverflows() {
+        return (long) CQ_OVERFLOWS.getOpaque(this);
+    }
+
+    @Override
+    public long cqDropped() {
+        return (long) CQ_DROPPED.getOpaque(this);
     }
 
     /**
@@ -233,8 +265,12 @@ public final class UringDriver implements IoDriver {
     private volatile boolean wakeRequested;
     private volatile Thread owner;
 
+    /** Idempotent: a worker closes its driver as it exits, and a runtime that failed to start may close it again. */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
         closed = true;
         if (controlPending) {
             runControl(); // answer what waits (a region update fails with EBADF once closed)
@@ -445,7 +481,7 @@ public final class UringDriver implements IoDriver {
      * Linux 5.19, where such receives use staging buffers. Owner thread.
      */
     private BufferRing recvBuffers() {
-        if (!recvBuffersTried) {
+        if (!recvBuffersTried && kernel.providedBufferRings()) {
             recvBuffersTried = true;
             try {
                 recvBuffers = BufferRing.register(ring, RECV_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
@@ -662,9 +698,11 @@ public final class UringDriver implements IoDriver {
 
     /** Submits a multishot accept on this driver's ring for {@code queue}. Owner thread. */
     void armAccept(AcceptQueue queue, int listenerFd) {
+        // The SQE first: if taking it throws, nothing is tracked; if tracking throws, the zeroed
+        // SQE goes out as a NOP whose CQE (user_data 0) is ignored. Either way nothing was armed.
+        long sqe = sqe();
         long token = track(queue); // the queue holds a use of the listener until its last CQE
         queue.armed(this, token);
-        long sqe = sqe();
         ring.prepare(sqe, Abi.OP_ACCEPT, listenerFd, 0, 0, 0, token);
         ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
         ring.setIoprio(sqe, Abi.ACCEPT_MULTISHOT);
@@ -944,10 +982,15 @@ public final class UringDriver implements IoDriver {
     }
 
     private static final java.lang.invoke.VarHandle OPERATIONS;
+    private static final java.lang.invoke.VarHandle CQ_OVERFLOWS;
+    private static final java.lang.invoke.VarHandle CQ_DROPPED;
 
     static {
         try {
-            OPERATIONS = java.lang.invoke.MethodHandles.lookup().findVarHandle(UringDriver.class, "operations", long.class);
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            OPERATIONS = l.findVarHandle(UringDriver.class, "operations", long.class);
+            CQ_OVERFLOWS = l.findVarHandle(UringDriver.class, "cqOverflows", long.class);
+            CQ_DROPPED = l.findVarHandle(UringDriver.class, "cqDropped", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
