@@ -26,10 +26,11 @@ public final class IoGroup {
     private volatile boolean shuttingDown;
     private volatile boolean cancelling;
 
-    IoGroup(String backend, List<IoDriver> drivers, int regionSlots) {
+    IoGroup(String backend, List<IoDriver> drivers, int regionSlots, dev.weft.uring.KernelFeatures kernel) {
         this.backend = backend;
         this.drivers = List.copyOf(drivers);
-        this.regions = backend.equals("io_uring") ? new RegionRegistry(regionSlots, new RegionRegistry.Workers() {
+        // Regions are fixed buffers in a sparse table, which came with Linux 5.19.
+        this.regions = backend.equals("io_uring") && kernel.sparseBuffers() ? new RegionRegistry(regionSlots, new RegionRegistry.Workers() {
             @Override
             public int count() {
                 return IoGroup.this.drivers.size();
@@ -46,7 +47,7 @@ public final class IoGroup {
         return backend;
     }
 
-    /** The region table, or null on a backend without one (NIO). */
+    /** The region table, or null on a backend without one (NIO, io_uring before Linux 5.19). */
     public RegionRegistry regions() {
         return regions;
     }

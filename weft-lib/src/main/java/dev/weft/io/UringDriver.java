@@ -5,7 +5,7 @@ import dev.weft.uring.Abi;
 import dev.weft.uring.Errno;
 import dev.weft.uring.ErrnoException;
 import dev.weft.uring.Libc;
-import dev.weft.uring.Probe;
+import dev.weft.uring.KernelFeatures;
 import dev.weft.uring.Ring;
 
 import java.io.InterruptedIOException;
@@ -53,8 +53,8 @@ public final class UringDriver implements IoDriver {
     private static final int MSG_NOSIGNAL = 0x4000;
 
     private final Ring ring;
-    private final Probe probe;
-    /** Multishot accept came with Linux 5.19, as did IORING_OP_SOCKET: its presence tells. */
+    private final KernelFeatures kernel;
+    /** Multishot accept (Linux 5.19), unless -Dweft.io.singleAccept=true asks for one SQE per accept. */
     private final boolean multishotAccept;
     private final UringWakeup wakeup;
     private final ControlMailbox mailbox;
@@ -64,11 +64,16 @@ public final class UringDriver implements IoDriver {
     private final ProvidedBuffers provided;
     private IoGroup group;
     private int regionSlots;
+    private boolean closed;
+    /** Polls that found completions in the kernel's overflow backlog (the CQ was full); owner writes, stats read. */
+    private long cqOverflows;
+    /** The kernel's count of completions it dropped (CQ full, no memory for its backlog); owner writes, stats read. */
+    private long cqDropped;
 
-    private UringDriver(Ring ring, Probe probe, UringWakeup wakeup) {
+    private UringDriver(Ring ring, KernelFeatures kernel, UringWakeup wakeup) {
         this.ring = ring;
-        this.probe = probe;
-        this.multishotAccept = probe.supports(Abi.OP_SOCKET) && !Boolean.getBoolean("weft.io.singleAccept");
+        this.kernel = kernel;
+        this.multishotAccept = kernel.multishotAccept() && !Boolean.getBoolean("weft.io.singleAccept");
         this.wakeup = wakeup;
         this.mailbox = new ControlMailbox(wakeup);
         this.completions = new UringCompletions(this, table, wakeup);
@@ -76,25 +81,29 @@ public final class UringDriver implements IoDriver {
     }
 
     /**
-     * Creates a driver with its ring (disabled until {@link #attach()} on the worker's thread).
+     * Creates a driver with its ring (disabled until {@link #attach()} on the worker's thread),
+     * using only what {@code features} says the kernel has.
      *
      * @throws ErrnoException when the kernel refuses io_uring, with the errno and a hint
      */
-    public static UringDriver open() throws ErrnoException {
-        Ring ring = Ring.open(RING_ENTRIES, true);
+    static UringDriver open(UringKernel source, KernelFeatures features) throws ErrnoException {
+        Ring ring = source.open(RING_ENTRIES, features);
+        UringWakeup wake = null;
         try {
-            Probe probe = ring.probe();
-            UringWakeup wake = UringWakeup.open();
-            return new UringDriver(ring, probe, wake);
-        } catch (ErrnoException | RuntimeException e) {
+            wake = UringWakeup.open();
+            return new UringDriver(ring, features, wake);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            if (wake != null) {
+                wake.close();
+            }
             ring.close();
             throw e;
         }
     }
 
-    /** What the kernel's io_uring supports. */
-    public Probe probe() {
-        return probe;
+    /** What the kernel's io_uring supports, as this driver uses it. */
+    public KernelFeatures kernel() {
+        return kernel;
     }
 
     /** The driver of the worker the calling task runs on, or null. */
@@ -113,7 +122,7 @@ public final class UringDriver implements IoDriver {
         } catch (ErrnoException e) {
             throw new IllegalStateException("could not enable the worker's io_uring ring: " + e.getMessage(), e);
         }
-        if (regionSlots > 0) {
+        if (regionSlots > 0 && kernel.sparseBuffers()) { // without it (before 5.19), no regions: IoGroup says so
             try {
                 ring.registerSparseBuffers(regionSlots);
             } catch (ErrnoException e) {
@@ -128,7 +137,11 @@ public final class UringDriver implements IoDriver {
         if (mailbox.pending()) {
             mailbox.runPending();
         }
-        if (ring.queued() > 0 || ring.needsEnter()) {
+        boolean needsEnter = ring.needsEnter();
+        if (needsEnter && ring.cqOverflowed()) {
+            countOverflow();
+        }
+        if (ring.queued() > 0 || needsEnter) {
             ring.submitAndGetEvents(); // needsEnter: deferred completions wait for us (TASKRUN_FLAG)
         }
         ring.reap(completions);
@@ -156,6 +169,26 @@ public final class UringDriver implements IoDriver {
         }
         wakeup.sleepInKernel(ring);
         ring.reap(completions);
+        int dropped = ring.cqDropped();
+        if (dropped != cqDropped) {
+            CQ_DROPPED.setOpaque(this, (long) dropped);
+        }
+    }
+
+    /** The CQ was full and completions wait in the kernel's backlog: counted, and the drop counter read too. */
+    private void countOverflow() {
+        CQ_OVERFLOWS.setOpaque(this, cqOverflows + 1);
+        CQ_DROPPED.setOpaque(this, (long) ring.cqDropped());
+    }
+
+    @Override
+    public long cqOverflows() {
+        return (long) CQ_OVERFLOWS.getOpaque(this);
+    }
+
+    @Override
+    public long cqDropped() {
+        return (long) CQ_DROPPED.getOpaque(this);
     }
 
     /** Wakes the worker wherever it sleeps: see {@link UringWakeup}. */
@@ -164,9 +197,17 @@ public final class UringDriver implements IoDriver {
         wakeup.wake();
     }
 
-    /** Closes the mailbox first (what is pending runs, and sees the driver closed), then the ring and the pools. */
+    /**
+     * Closes the mailbox first (what is pending runs, and sees the driver closed), then the ring
+     * and the pools. Idempotent: a worker closes its driver as it exits, and a runtime that failed
+     * to start may close it again.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         mailbox.close(); // answer what waits (a region update fails with EBADF once closed)
         table.abandonAll();
         provided.close();
@@ -420,9 +461,11 @@ public final class UringDriver implements IoDriver {
 
     /** Submits a multishot accept on this driver's ring for {@code queue}. Owner thread. */
     void armAccept(AcceptQueue queue, int listenerFd) {
+        // The SQE first: if taking it throws, nothing is tracked; if tracking throws, the zeroed
+        // SQE goes out as a NOP whose CQE (user_data 0) is ignored. Either way nothing was armed.
+        long sqe = sqe();
         long token = table.track(queue); // the queue holds a use of the listener until its last CQE
         queue.armed(this, token);
-        long sqe = sqe();
         ring.prepare(sqe, Abi.OP_ACCEPT, listenerFd, 0, 0, 0, token);
         ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
         ring.setIoprio(sqe, Abi.ACCEPT_MULTISHOT);
@@ -704,6 +747,19 @@ public final class UringDriver implements IoDriver {
         ring.setIoprio(sqe, Abi.RECVSEND_FIXED_BUF);
         ring.setBufIndex(sqe, slot);
         return await(op, sqe, token, timeoutNanos);
+    }
+
+    private static final java.lang.invoke.VarHandle CQ_OVERFLOWS;
+    private static final java.lang.invoke.VarHandle CQ_DROPPED;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            CQ_OVERFLOWS = l.findVarHandle(UringDriver.class, "cqOverflows", long.class);
+            CQ_DROPPED = l.findVarHandle(UringDriver.class, "cqDropped", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     @Override

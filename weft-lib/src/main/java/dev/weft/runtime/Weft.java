@@ -5,6 +5,7 @@ import dev.weft.io.IoGroup;
 import dev.weft.io.RegionRegistry;
 import dev.weft.sched.Scheduler;
 import dev.weft.task.CheckedRunnable;
+import dev.weft.uring.KernelFeatures;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.TaskBuilder;
 
@@ -85,27 +86,46 @@ public final class Weft implements AutoCloseable {
     }
 
     /**
-     * Starts a runtime with {@code config}.
+     * Starts a runtime with {@code config}, and returns once every worker runs with its I/O driver
+     * attached. With {@link IoMode#AUTO}, a kernel whose io_uring fails to attach on a worker
+     * gives the NIO backend instead (said once on stderr, and in {@link #ioInfo()}).
      *
-     * @throws IllegalStateException if the JVM lacks the flag weft needs (the message names it)
+     * @throws IllegalStateException if the JVM lacks the flag weft needs (the message names it),
+     *                               or a worker's I/O driver failed to attach (the first failure;
+     *                               every worker has stopped and every driver is closed)
      */
     public static Weft start(Config config) {
         Objects.requireNonNull(config, "config");
         IoBackends.Opened io = IoBackends.open(config.io().name().toLowerCase(java.util.Locale.ROOT),
                 config.workerCount(), config.maxRegions());
         try {
+            return start(config, io);
+        } catch (Scheduler.AttachException e) {
+            if (config.io() != IoMode.AUTO || !io.backend().equals("io_uring")) {
+                throw e;
+            }
+            return start(config, IoBackends.fallBack(config.workerCount(), config.maxRegions(),
+                    e.getMessage(), System.err));
+        }
+    }
+
+    private static Weft start(Config config, IoBackends.Opened io) {
+        try {
             return new Weft(Scheduler.start(config, io.drivers()::get), io);
         } catch (RuntimeException | Error e) {
-            io.closeAll();
+            io.closeAll(); // idempotent: drivers the workers closed stay closed
             throw e;
         }
     }
 
     /** The I/O backend in use and what the kernel's io_uring supports. */
     public IoInfo ioInfo() {
+        KernelFeatures k = io.kernel();
         return new IoInfo(io.backend(), Optional.ofNullable(io.fallbackReason()),
-                io.probe() == null ? List.of() : io.probe().opcodeNames(),
-                io.probe() == null ? List.of() : io.probe().featureNames());
+                k == null ? "" : k.release(),
+                k == null ? List.of() : k.opcodeNames(),
+                k == null ? List.of() : k.featureNames(),
+                k == null ? List.of() : k.describe());
     }
 
     /**
@@ -136,6 +156,10 @@ public final class Weft implements AutoCloseable {
 
     private RegionRegistry regions(String what) {
         RegionRegistry r = io.group() == null ? null : io.group().regions();
+        if (r == null && io.kernel() != null) {
+            throw new UnsupportedOperationException(what + " is unsupported on kernel " + io.kernel().release()
+                    + ": registered regions need io_uring's sparse fixed-buffer table (Linux 5.19)");
+        }
         if (r == null) {
             throw new UnsupportedOperationException(what + " is unsupported on the " + io.backend()
                     + " backend: registered regions are io_uring fixed buffers");

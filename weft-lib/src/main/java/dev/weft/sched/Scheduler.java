@@ -92,6 +92,11 @@ public final class Scheduler implements Executor {
     private final LongAdder wokenOutside = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final CountDownLatch exited;
+    /** Counted down by each worker once its driver attached, or failed to (see {@link #start}). */
+    private final CountDownLatch attached;
+    /** The first attach failure, with the worker it happened on. */
+    private final java.util.concurrent.atomic.AtomicReference<AttachException> attachFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicInteger running;
     private final Object timerLock = new Object();
     private volatile Timer timer;
@@ -116,6 +121,7 @@ public final class Scheduler implements Executor {
         int n = config.workerCount();
         this.workers = new Worker[n];
         this.exited = new CountDownLatch(n);
+        this.attached = new CountDownLatch(n);
         this.running = new AtomicInteger(n);
         this.threads = VirtualThreadHook.builder(this).factory();
         for (int i = 0; i < n; i++) {
@@ -134,18 +140,86 @@ public final class Scheduler implements Executor {
     }
 
     /**
-     * Starts a scheduler whose worker {@code i} polls and sleeps in {@code drivers.apply(i)}.
+     * Starts a scheduler whose worker {@code i} polls and sleeps in {@code drivers.apply(i)}, and
+     * returns once every worker's driver has {@linkplain Driver#attach() attached} on its thread.
+     *
+     * <p>Who closes the drivers: once this method has started the workers, each worker closes its
+     * own driver as it exits. If a driver fails to attach (or a worker thread cannot be created),
+     * the scheduler stops every worker, waits until they have exited (so every driver is closed,
+     * and none of the workers runs on after this method), and throws. If it throws before any
+     * worker started (the virtual-thread hook is missing), the drivers are untouched and the
+     * caller still owns them; {@link Driver#close()} is idempotent, so a caller may close them
+     * in both cases.
      *
      * @throws IllegalStateException if the JVM lacks the flag the virtual-thread hook needs
+     * @throws AttachException       if a worker's driver failed to attach: the first failure, with
+     *                               the others suppressed
      */
     public static Scheduler start(Config config, IntFunction<? extends Driver> drivers) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(drivers, "drivers");
         Scheduler s = new Scheduler(config, drivers);
-        for (Worker w : s.workers) {
-            w.start();
+        int started = 0;
+        try {
+            for (Worker w : s.workers) {
+                w.start();
+                started++;
+            }
+        } catch (RuntimeException | Error e) { // OutOfMemoryError: unable to create a native thread
+            s.attachFailed(s.workers[started], e);
+            for (int i = started; i < s.workers.length; i++) {
+                s.workers[i].driver.close(); // no thread will close it
+                s.attached.countDown();
+                s.workerExited();
+            }
+        }
+        awaitUninterruptibly(s.attached);
+        AttachException failure = s.attachFailure.get();
+        if (failure != null) {
+            s.close(); // no task was spawned: the workers terminate and close their drivers
+            awaitUninterruptibly(s.exited);
+            throw failure;
         }
         return s;
+    }
+
+    /**
+     * A worker's driver could not attach to the worker's thread (an io_uring ring the kernel would
+     * not enable, a table it would not register), so the runtime did not start.
+     */
+    public static final class AttachException extends IllegalStateException {
+        AttachException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Worker {@code w}'s driver attached: one fewer to wait for. */
+    void attached() {
+        attached.countDown();
+    }
+
+    /** Worker {@code w}'s driver failed to attach with {@code e}: kept (the first) and counted. */
+    void attachFailed(Worker w, Throwable e) {
+        AttachException a = new AttachException("worker " + w.getName() + " could not attach its "
+                + w.driver.backend() + " driver: " + e.getMessage(), e);
+        if (!attachFailure.compareAndSet(null, a)) {
+            attachFailure.get().addSuppressed(e);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the workers are about to answer: wait for them, then restore it
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public Config config() {

@@ -223,7 +223,14 @@ public final class Worker extends Thread {
     @Override
     public void run() {
         try {
-            driver.attach();
+            try {
+                driver.attach();
+            } catch (RuntimeException | Error e) {
+                scheduler.attachFailed(this, e); // Scheduler.start throws it, after every worker exited
+                return;
+            } finally {
+                scheduler.attached();
+            }
             for (;;) {
                 Runnable r = pending;
                 if (r != null) {
@@ -609,7 +616,7 @@ public final class Worker extends Thread {
         return new WorkerStats(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
                 read(WOKEN_INSIDE), read(FROM_INJECTOR), read(STOLEN), read(PARKS),
                 taskId, taskId == -1L || spec == null ? "" : spec.name(), queue.size(),
-                driver.operations());
+                driver.operations(), driver.cqOverflows(), driver.cqDropped());
     }
 
     private static final VarHandle STATE;

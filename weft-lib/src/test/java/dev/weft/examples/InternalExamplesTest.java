@@ -4,6 +4,7 @@ import dev.weft.idle.Backoff;
 import dev.weft.sched.CarrierPin;
 import dev.weft.time.Timer;
 import dev.weft.uring.Abi;
+import dev.weft.uring.KernelFeatures;
 import dev.weft.uring.Ring;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -74,7 +75,7 @@ class InternalExamplesTest {
 
     /** {@code dev.weft.uring}'s package javadoc: a NOP through the ring. */
     static void uring() throws Exception {
-        Ring ring = Ring.open(256, false);
+        Ring ring = Ring.open(256, KernelFeatures.probe(), false);
         long sqe = ring.nextSqe();
         ring.prepare(sqe, Abi.OP_NOP, -1, 0, 0, 0, 42);
         ring.submitAndWait(1, -1);

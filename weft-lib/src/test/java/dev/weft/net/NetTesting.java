@@ -35,7 +35,14 @@ final class NetTesting {
     }
 
     static Weft start(IoMode mode, int workers) {
-        return Weft.start(Config.builder().workers(workers).io(mode).build());
+        Weft rt = Weft.start(Config.builder().workers(workers).io(mode).build());
+        String simulated = System.getProperty("weft.test.kernel");
+        if (simulated != null && mode == IoMode.URING && !rt.ioInfo().kernel().startsWith(simulated)) {
+            rt.close();
+            throw new AssertionError("this run simulates Linux " + simulated + " but the runtime probed "
+                    + rt.ioInfo().kernel() + ": dev.weft.io.SimulatedKernelExtension was not installed");
+        }
+        return rt;
     }
 
     /** For {@code @AfterEach}: shuts the runtime down (cancelling leftover I/O) and waits for its workers. */
