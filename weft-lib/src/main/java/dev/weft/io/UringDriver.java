@@ -93,7 +93,6 @@ public final class UringDriver implements IoDriver {
     private volatile boolean controlPending;
     private volatile boolean closed;
     private IoGroup group;
-    private int regionSlots;
     private final ArrayDeque<MemorySegment> staging = new ArrayDeque<>();
     private BufferRing recvBuffers; // null until the first receive into a heap buffer, or without support
     private boolean recvBuffersTried;
@@ -160,14 +159,8 @@ public final class UringDriver implements IoDriver {
         } catch (ErrnoException e) {
             throw new IllegalStateException("could not enable the worker's io_uring ring: " + e.getMessage(), e);
         }
-        if (regionSlots > 0) {
-            try {
-                ring.registerSparseBuffers(regionSlots);
-            } catch (ErrnoException e) {
-                throw new IllegalStateException("could not create the registered-region table (" + regionSlots
-                        + " slots) on the worker's ring: " + e.getMessage(), e);
-            }
-        }
+        // No fixed-buffer table yet: the region registry creates it at the first registration
+        // (createRegionTable), so a kernel without one still runs everything else.
     }
 
     @Override
@@ -299,8 +292,29 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public void joinGroup(IoGroup group, int regionSlots) {
-        this.group = group;
-        this.regionSlots = regionSlots;
+        this.group = group; // the region table is created at the first registration, not here
+    }
+
+    /**
+     * Creates this ring's registered-region table of {@code slots} empty slots, on the worker's
+     * thread: sparse (Linux 5.19), else empty iovecs (Linux 5.13); {@code done} gets the first
+     * refusal's -errno, or 0.
+     */
+    void createRegionTable(int slots, java.util.function.IntConsumer done) {
+        control(() -> {
+            if (closed) {
+                done.accept(-Errno.EBADF);
+                return;
+            }
+            int r;
+            try {
+                ring.registerSparseBuffers(slots);
+                r = 0;
+            } catch (ErrnoException e) {
+                r = ring.registerEmptyBuffers(slots); // before 5.19 the sparse flag is refused
+            }
+            done.accept(r);
+        });
     }
 
     /** Puts region memory in fixed-buffer slot {@code slot} of this ring (empties it for length 0), on the worker's thread. */
@@ -875,20 +889,25 @@ public final class UringDriver implements IoDriver {
     @Override
     public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                            long timeoutNanos) throws InterruptedIOException {
-        MemorySegment region = region(slot, generation, offset, length);
-        return (int) holding(socket, s -> {
-            if (fixedSend) {
-                int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
-                if (r != -Errno.EINVAL) {
-                    return r;
+        RegionRegistry regions = regions();
+        MemorySegment region = regions.acquire(slot, generation, offset, length);
+        try { // the use lasts until the send's completion: unregister waits for it
+            return (int) holding(socket, s -> {
+                if (fixedSend) {
+                    int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
+                    if (r != -Errno.EINVAL) {
+                        return r;
+                    }
+                    // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
+                    // the address, which the region keeps valid. (The flag is a hint read on any
+                    // worker: a stale read costs one more EINVAL, never a wrong send.)
+                    fixedSend = false;
                 }
-                // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
-                // the address, which the region keeps valid. (The flag is a hint read on any
-                // worker: a stale read costs one more EINVAL, never a wrong send.)
-                fixedSend = false;
-            }
-            return current().sendFrom(s, region, offset, length, timeoutNanos);
-        });
+                return current().sendFrom(s, region, offset, length, timeoutNanos);
+            });
+        } finally {
+            regions.release(slot);
+        }
     }
 
     private static volatile boolean fixedSend = true;
@@ -907,22 +926,20 @@ public final class UringDriver implements IoDriver {
     @Override
     public int readRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                           long timeoutNanos) throws InterruptedIOException {
-        MemorySegment region = region(slot, generation, offset, length);
-        return read(socket, region.asSlice(offset, length), timeoutNanos);
+        RegionRegistry regions = regions();
+        MemorySegment region = regions.acquire(slot, generation, offset, length);
+        try { // the use lasts until the receive's completion: unregister waits for it
+            return read(socket, region.asSlice(offset, length), timeoutNanos);
+        } finally {
+            regions.release(slot);
+        }
     }
 
-    private MemorySegment region(int slot, int generation, long offset, int length) {
-        MemorySegment region = group == null || group.regions() == null ? null
-                : group.regions().segment(slot, generation);
-        if (region == null) {
-            throw new IllegalArgumentException("region (slot " + slot + ", generation " + generation
-                    + ") is not registered; use an id from Weft.registerRegion that was not unregistered");
+    private RegionRegistry regions() {
+        if (group == null || group.regions() == null) {
+            throw new IllegalStateException("this driver belongs to no runtime with registered regions");
         }
-        if (offset < 0 || length < 0 || offset + length > region.byteSize()) {
-            throw new IllegalArgumentException("range [" + offset + ", " + offset + "+" + length
-                    + ") is outside region (slot " + slot + ") of " + region.byteSize() + " bytes");
-        }
-        return region;
+        return group.regions();
     }
 
     /**
