@@ -15,7 +15,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.LockSupport;
 
@@ -93,7 +92,7 @@ public final class UringDriver implements IoDriver {
     private volatile boolean controlPending;
     private volatile boolean closed;
     private IoGroup group;
-    private final ArrayDeque<MemorySegment> staging = new ArrayDeque<>();
+    private final StagingPool staging;
     private BufferRing recvBuffers; // null until the first receive into a heap buffer, or without support
     private boolean recvBuffersTried;
     private MemorySegment timespecs;
@@ -108,8 +107,9 @@ public final class UringDriver implements IoDriver {
     private long operations;
     private long staleCompletions;
 
-    private UringDriver(Ring ring, Probe probe, WakeHandle wakeHandle) {
+    private UringDriver(Ring ring, Probe probe, WakeHandle wakeHandle, StagingPool.Memory stagingMemory) {
         this.ring = ring;
+        this.staging = new StagingPool(STAGING_SIZE, STAGING_KEPT, stagingMemory);
         this.probe = probe;
         this.multishotAccept = probe.supports(Abi.OP_SOCKET) && !Boolean.getBoolean("weft.io.singleAccept");
         this.wakeHandle = wakeHandle;
@@ -127,11 +127,16 @@ public final class UringDriver implements IoDriver {
      * @throws ErrnoException when the kernel refuses io_uring, with the errno and a hint
      */
     public static UringDriver open() throws ErrnoException {
+        return open(StagingPool.ANONYMOUS);
+    }
+
+    /** {@link #open()} with staging buffers from {@code stagingMemory} (tests count them). */
+    static UringDriver open(StagingPool.Memory stagingMemory) throws ErrnoException {
         Ring ring = Ring.open(RING_ENTRIES, true);
         try {
             Probe probe = ring.probe();
             WakeHandle wake = WakeHandle.open();
-            return new UringDriver(ring, probe, wake);
+            return new UringDriver(ring, probe, wake, stagingMemory);
         } catch (ErrnoException | RuntimeException e) {
             ring.close();
             throw e;
@@ -229,6 +234,7 @@ public final class UringDriver implements IoDriver {
     @Override
     public void close() {
         closed = true;
+        java.util.List<MemorySegment> abandonedStaging = new java.util.ArrayList<>();
         if (controlPending) {
             runControl(); // answer what waits (a region update fails with EBADF once closed)
         }
@@ -237,6 +243,10 @@ public final class UringDriver implements IoDriver {
             if (op != null) {
                 ops[slot] = null;
                 op.abandoned(); // no CQE will come: a multishot accept gives its listener back
+                if (op.staging != null) {
+                    abandonedStaging.add(op.staging);
+                    op.staging = null;
+                }
             }
         }
         if (recvBuffers != null) {
@@ -244,6 +254,9 @@ public final class UringDriver implements IoDriver {
         }
         ring.close(); // cancels what is still in flight
         wakeHandle.close();
+        staging.close();
+        abandonedStaging.forEach(staging::give); // after the ring: the kernel no longer writes them
+        PROVIDED_BYTES.setOpaque(this, 0L);
         arena.close();
     }
 
@@ -463,6 +476,7 @@ public final class UringDriver implements IoDriver {
             recvBuffersTried = true;
             try {
                 recvBuffers = BufferRing.register(ring, RECV_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
+                PROVIDED_BYTES.setOpaque(this, (long) RECV_BUFFERS * (RECV_BUFFER_SIZE + Abi.BUF_SIZE));
             } catch (ErrnoException e) {
                 recvBuffers = null;
             }
@@ -471,16 +485,25 @@ public final class UringDriver implements IoDriver {
     }
 
     private MemorySegment takeStaging() {
-        MemorySegment s = staging.poll();
-        return s != null ? s : arena.allocate(STAGING_SIZE, 64);
+        return staging.take();
     }
 
     private void releaseStaging(MemorySegment s) {
-        if (staging.size() < STAGING_KEPT) {
-            staging.push(s);
-        }
-        // else: the arena keeps it until the driver closes; the pool stays bounded in the common case
+        staging.give(s); // beyond the kept ones, unmapped at once
     }
+
+    @Override
+    public long stagingBytes() {
+        return staging.bytesHeld();
+    }
+
+    @Override
+    public long providedBytes() {
+        return (long) PROVIDED_BYTES.getOpaque(this);
+    }
+
+    /** Native memory of the provided-buffer ring; written on the owner thread, read by stats. */
+    private long providedBytes;
 
     // -----------------------------------------------------------------------------------------
     // Operations
@@ -961,10 +984,12 @@ public final class UringDriver implements IoDriver {
     }
 
     private static final java.lang.invoke.VarHandle OPERATIONS;
+    private static final java.lang.invoke.VarHandle PROVIDED_BYTES;
 
     static {
         try {
             OPERATIONS = java.lang.invoke.MethodHandles.lookup().findVarHandle(UringDriver.class, "operations", long.class);
+            PROVIDED_BYTES = java.lang.invoke.MethodHandles.lookup().findVarHandle(UringDriver.class, "providedBytes", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

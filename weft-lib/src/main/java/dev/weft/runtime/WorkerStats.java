@@ -20,8 +20,15 @@ package dev.weft.runtime;
  * @param runQueueLength  tasks in the worker's run queue
  * @param ioOperations    I/O operations started on this worker's driver (SQEs for io_uring, waits
  *                        for readiness for NIO); 0 without I/O
+ * @param stagingBytes    native memory the worker's driver holds now in staging buffers (the
+ *                        copies of heap buffers that sends and receives go through); falls back
+ *                        to a small kept amount when a burst of such operations ends
+ * @param providedBytes   native memory the worker's driver holds now in provided buffers (the
+ *                        buffers the kernel receives into for heap reads, io_uring from Linux
+ *                        5.19); fixed once the first heap read registered them
  */
 public record WorkerStats(int index, String threadName, long polled, long completed, long spawned,
                           long wokenInside, long fromInjector, long stolen, long parks,
-                          long currentTaskId, String currentTaskName, int runQueueLength, long ioOperations) {
+                          long currentTaskId, String currentTaskName, int runQueueLength, long ioOperations,
+                          long stagingBytes, long providedBytes) {
 }

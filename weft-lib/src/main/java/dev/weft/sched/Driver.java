@@ -53,4 +53,14 @@ public interface Driver {
 
     /** I/O operations started on this driver, for stats; readable from any thread. */
     long operations();
+
+    /** Native memory held now in staging buffers (copies of heap buffers), for stats; any thread. */
+    default long stagingBytes() {
+        return 0;
+    }
+
+    /** Native memory held now in buffers provided to the kernel for receives, for stats; any thread. */
+    default long providedBytes() {
+        return 0;
+    }
 }
