@@ -73,6 +73,8 @@ public final class UringDriver implements IoDriver {
     /** user_data of CQEs nobody waits for (link timeouts, cancel requests). */
     private static final long IGNORED_TOKEN = 0L;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int POLLIN = 0x1;
     /** Provided buffers for receives into heap buffers: 256 of 16 KiB per worker. */
     private static final int RECV_BUFFERS = 256;
     private static final int RECV_BUFFER_SIZE = 16 * 1024;
@@ -93,6 +95,8 @@ public final class UringDriver implements IoDriver {
     private volatile boolean closed;
     private IoGroup group;
     private final StagingPool staging;
+    /** {@code -Dweft.io.noProvidedBuffers}: receive as before Linux 5.19 (tests reach the staged path this way). */
+    private final boolean noProvidedBuffers = Boolean.getBoolean("weft.io.noProvidedBuffers");
     private BufferRing recvBuffers; // null until the first receive into a heap buffer, or without support
     private boolean recvBuffersTried;
     private MemorySegment timespecs;
@@ -474,6 +478,9 @@ public final class UringDriver implements IoDriver {
     private BufferRing recvBuffers() {
         if (!recvBuffersTried) {
             recvBuffersTried = true;
+            if (noProvidedBuffers) {
+                return null;
+            }
             try {
                 recvBuffers = BufferRing.register(ring, RECV_GROUP, RECV_BUFFERS, RECV_BUFFER_SIZE);
                 PROVIDED_BYTES.setOpaque(this, (long) RECV_BUFFERS * (RECV_BUFFER_SIZE + Abi.BUF_SIZE));
@@ -744,6 +751,9 @@ public final class UringDriver implements IoDriver {
         if (want == 0) {
             return 0;
         }
+        if (!dst.isDirect() && recvBuffers() == null) {
+            return readStaged(socket, dst, timeoutNanos); // no provided buffers (before Linux 5.19)
+        }
         Op op = new Op();
         long token = track(op);
         long sqe = sqe();
@@ -752,14 +762,9 @@ public final class UringDriver implements IoDriver {
             ring.prepare(sqe, Abi.OP_RECV, fd, MemorySegment.ofBuffer(dst).address(), want, 0, token);
         } else {
             op.heapDst = dst;
-            if (recvBuffers() != null) {
-                ring.prepare(sqe, Abi.OP_RECV, fd, 0, Math.min(want, RECV_BUFFER_SIZE), 0, token);
-                ring.setFlags(sqe, Abi.SQE_BUFFER_SELECT);
-                ring.setBufIndex(sqe, RECV_GROUP);
-            } else {
-                op.staging = takeStaging();
-                ring.prepare(sqe, Abi.OP_RECV, fd, op.staging.address(), Math.min(want, STAGING_SIZE), 0, token);
-            }
+            ring.prepare(sqe, Abi.OP_RECV, fd, 0, Math.min(want, RECV_BUFFER_SIZE), 0, token);
+            ring.setFlags(sqe, Abi.SQE_BUFFER_SELECT);
+            ring.setBufIndex(sqe, RECV_GROUP);
         }
         int r = await(op, sqe, token, timeoutNanos);
         if (r == -Errno.ENOBUFS) {
@@ -771,20 +776,44 @@ public final class UringDriver implements IoDriver {
         return r;
     }
 
+    /**
+     * Receives into a heap buffer through a staging buffer that is held only while data is there:
+     * waits for readability first ({@code POLL_ADD}, which names no memory), then receives without
+     * waiting ({@code MSG_DONTWAIT}) and copies. A receive that finds nothing after all waits again.
+     * So a thousand idle heap reads hold no staging memory. (A receive into a provided buffer
+     * needs none of this: the kernel picks the buffer when data arrives.)
+     */
     private int readStaged(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
-        UringDriver d = current();
-        Op op = new Op();
-        op.heapDst = dst;
-        op.staging = d.takeStaging();
-        long token = d.track(op);
-        long sqe = d.sqe();
-        d.ring.prepare(sqe, Abi.OP_RECV, socket(socket).fd, op.staging.address(),
-                Math.min(dst.remaining(), STAGING_SIZE), 0, token);
-        int r = d.await(op, sqe, token, timeoutNanos);
-        if (r > 0) {
-            dst.position(dst.position() + r);
+        int fd = socket(socket).fd;
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        while (true) {
+            UringDriver d = current(); // the task may resume on another worker after each wait
+            Op ready = new Op();
+            long token = d.track(ready);
+            long sqe = d.sqe();
+            d.ring.prepare(sqe, Abi.OP_POLL_ADD, fd, 0, 0, 0, token);
+            d.ring.setOpFlags(sqe, POLLIN);
+            long left = timeoutNanos < 0 ? NO_TIMEOUT : Math.max(0, deadline - System.nanoTime());
+            int r = d.await(ready, sqe, token, left);
+            if (r < 0) {
+                return r; // -ETIMEDOUT, or the socket's error
+            }
+            d = current();
+            Op op = new Op();
+            op.heapDst = dst;
+            op.staging = d.takeStaging();
+            token = d.track(op);
+            sqe = d.sqe();
+            d.ring.prepare(sqe, Abi.OP_RECV, fd, op.staging.address(), Math.min(dst.remaining(), STAGING_SIZE), 0, token);
+            d.ring.setOpFlags(sqe, MSG_DONTWAIT);
+            r = d.await(op, sqe, token, NO_TIMEOUT);
+            if (r != -Errno.EAGAIN) {
+                if (r > 0) {
+                    dst.position(dst.position() + r);
+                }
+                return r;
+            }
         }
-        return r;
     }
 
     @Override

@@ -104,6 +104,67 @@ class HeapBufferMemoryTest {
         }
     }
 
+    /**
+     * Without provided buffers (before Linux 5.19; forced here) a heap read waits for data without
+     * holding a staging buffer: it waits for readability, then receives and copies. The bytes,
+     * end of stream and a read timeout come out as on the other paths.
+     */
+    @Test
+    @Timeout(60)
+    void idleHeapReadsHoldNoStagingMemory() throws Exception {
+        System.setProperty("weft.io.noProvidedBuffers", "true");
+        try {
+            rt = Weft.start(Config.builder().workers(2).io(IoMode.URING).build());
+        } finally {
+            System.clearProperty("weft.io.noProvidedBuffers");
+        }
+        int pairs = 200;
+        run(rt, () -> {
+            try (TcpListener l = TcpListener.bind(LOOPBACK_ANY_PORT, pairs)) {
+                List<TcpStream> clients = new ArrayList<>();
+                List<JoinHandle<byte[]>> reads = new ArrayList<>();
+                long before = operations();
+                for (int i = 0; i < pairs; i++) {
+                    JoinHandle<TcpStream> accepted = Task.spawn(() -> l.accept());
+                    clients.add(TcpStream.connect(l.localAddress(), CONNECT));
+                    TcpStream s = join(accepted);
+                    reads.add(Task.spawn(() -> {
+                        try (s) {
+                            ByteBuffer in = ByteBuffer.allocate(3000);
+                            s.readFully(in);
+                            assertEquals(-1, s.read(ByteBuffer.allocate(1)), "end of stream");
+                            return in.array();
+                        }
+                    }));
+                }
+                while (operations() < before + 2L * pairs) { // a connect and a wait per read (accepts: at least one)
+                    Thread.sleep(1);
+                }
+                long staging = rt.stats().workers().stream().mapToLong(WorkerStats::stagingBytes).sum();
+                assertTrue(staging <= 2 * KEPT_PER_WORKER, pairs + " heap reads waiting for data hold "
+                        + staging + " bytes of staging memory, more than the kept buffers (connects use them)");
+                byte[] msg = NetTesting.pattern(3000, 7);
+                for (TcpStream c : clients) {
+                    c.writeAll(ByteBuffer.wrap(msg));
+                    c.close();
+                }
+                for (JoinHandle<byte[]> r : reads) {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(msg, join(r));
+                }
+                JoinHandle<TcpStream> accepted = Task.spawn(() -> l.accept());
+                try (TcpStream c = TcpStream.connect(l.localAddress(), CONNECT); TcpStream s = join(accepted)) {
+                    s.readTimeout(java.time.Duration.ofMillis(50));
+                    org.junit.jupiter.api.Assertions.assertThrows(IoTimeoutException.class,
+                            () -> s.read(ByteBuffer.allocate(16)));
+                }
+            }
+        });
+    }
+
+    private long operations() {
+        return rt.stats().workers().stream().mapToLong(WorkerStats::ioOperations).sum();
+    }
+
     /** Every pair at once: the server side waits in a heap read, the client side sends a heap buffer. */
     private void burst(List<TcpStream> clients, List<TcpStream> servers) throws Exception {
         run(rt, () -> {
