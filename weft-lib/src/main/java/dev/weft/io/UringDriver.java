@@ -24,8 +24,9 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * A worker's io_uring driver: its {@link Ring}, the table of operations in flight, a
- * {@link WakeHandle}, a provided-buffer ring for receives into heap buffers, and a pool of
- * staging buffers for sends from heap buffers.
+ * {@link WakeHandle}, a provided-buffer ring for receives into heap buffers, and a bounded
+ * {@link StagingPool} for sends from heap buffers (and receives into them where no provided
+ * buffer is free, which wait for readability before they take one).
  *
  * <h2>An operation's life</h2>
  * A task running on this driver's worker takes a slot in the operation table, writes an SQE whose

@@ -10,7 +10,10 @@
  *   <li>{@link dev.weft.io.IoBackends}: picks the backend at start (io_uring where it works, NIO
  *       otherwise, said once; {@code -Dweft.io} forces one).</li>
  *   <li>{@link dev.weft.io.IoGroup}: what one runtime's drivers share: the registered-region
- *       table ({@link dev.weft.io.RegionRegistry}), listeners, shutdown.</li>
+ *       table ({@link dev.weft.io.RegionRegistry}: lock-free lookups, uses counted per slot so
+ *       unregistering waits for the I/O in flight), listeners, shutdown.</li>
+ *   <li>{@link dev.weft.io.StagingPool}: the bounded native buffers that heap-buffer I/O is
+ *       copied through (the surplus of a burst is freed when it ends).</li>
  *   <li>{@link dev.weft.io.WakeHandle}: how any thread wakes a worker asleep in the kernel.</li>
  *   <li>{@link dev.weft.io.AcceptQueue}: a listener's multishot accept, shared by acceptors on
  *       every worker.</li>
