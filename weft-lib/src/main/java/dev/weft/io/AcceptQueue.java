@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * after adding and drains the queue itself. {@link #drain()} and the worker both take entries
  * with {@code poll}, so each descriptor is closed once.
  */
-final class AcceptQueue extends UringDriver.Op {
+final class AcceptQueue extends UringOp {
 
     private final UringSocket listener;
     final AtomicBoolean armed = new AtomicBoolean();

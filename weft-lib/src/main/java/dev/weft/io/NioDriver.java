@@ -29,7 +29,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -108,8 +107,9 @@ import java.util.function.Consumer;
  * after its registration. Pinned, a registration cannot move to another worker halfway either.
  *
  * <h2>Control messages and shutdown</h2>
- * Other threads hand the owner work through {@link #control}: a queue, a volatile flag that makes
- * {@link #busy()} true, and a selector wake-up. The worker runs the messages at the start of
+ * Other threads hand the owner work through {@link #control}: a {@link ControlMailbox} (whose
+ * pending flag makes {@link #busy()} true, and which wakes the worker through
+ * {@link SelectorWakeup}; it defines what happens to messages after close). The worker runs the messages at the start of
  * {@link #poll()} and {@link #park()}; a park that ran any only polls and returns, since a
  * message may have made tasks runnable on this worker. {@link #cancelAll()} is such a message: it
  * settles every waiter registered here as cancelled, and those tasks throw
@@ -133,10 +133,9 @@ public final class NioDriver implements IoDriver {
     private final Consumer<SelectionKey> onReady = this::ready;
     /** Waiters registered with this driver and not settled yet: up on the owner, down by whoever settles. */
     private final AtomicInteger waiting = new AtomicInteger();
+    private final SelectorWakeup wakeup;
     /** Messages any thread posts for the owner to run at its next poll or park ({@link #cancelAll()}). */
-    private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
-    private volatile boolean controlPending;
-    private volatile boolean closed;
+    private final ControlMailbox mailbox;
     private volatile IoGroup group;
     private volatile Thread owner;
     /** Operations started on this driver: written by the owner only (opaque), read by stats. */
@@ -154,6 +153,8 @@ public final class NioDriver implements IoDriver {
         } catch (IOException e) {
             throw new UncheckedIOException("could not open an NIO selector for a weft worker: " + e.getMessage(), e);
         }
+        wakeup = new SelectorWakeup(selector);
+        mailbox = new ControlMailbox(wakeup);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -172,8 +173,8 @@ public final class NioDriver implements IoDriver {
     public void poll() {
         CarrierPin.enter();
         try {
-            if (controlPending) {
-                runControl();
+            if (mailbox.pending()) {
+                mailbox.runPending();
             }
             selector.selectNow(onReady);
         } catch (IOException e) {
@@ -185,15 +186,15 @@ public final class NioDriver implements IoDriver {
 
     @Override
     public boolean busy() {
-        return waiting.get() != 0 || controlPending;
+        return waiting.get() != 0 || mailbox.pending();
     }
 
     @Override
     public void park() {
-        if (controlPending) {
+        if (mailbox.pending()) {
             // A message may have made tasks runnable (queued on this worker): do not block, so
             // that the worker sees them; a spurious return is allowed.
-            runControl();
+            mailbox.runPending();
             poll();
             return;
         }
@@ -204,20 +205,16 @@ public final class NioDriver implements IoDriver {
         }
     }
 
-    /** From any thread, tasks too: pinned, since the selector's wake-up lock is the worker's too (see Threads). */
+    /** From any thread, tasks too: see {@link SelectorWakeup}. */
     @Override
     public void wake() {
-        CarrierPin.enter();
-        try {
-            selector.wakeup(); // a no-op once the selector is closed
-        } finally {
-            CarrierPin.exit();
-        }
+        wakeup.wake();
     }
 
+    /** Closes the mailbox first (what is pending runs, and sees the driver closed), then the selector. */
     @Override
     public void close() {
-        closed = true;
+        mailbox.close();
         try {
             selector.close(); // deregisters every key: closed channels release their descriptors
         } catch (IOException ignored) {
@@ -256,27 +253,19 @@ public final class NioDriver implements IoDriver {
         control(this::settleEveryWaiter);
     }
 
-    /** Runs {@code message} on the worker's thread at its next poll or park, and wakes the worker. */
+    /** Runs {@code message} on the worker's thread at its next poll or park, and wakes the worker (see {@link ControlMailbox}). */
     void control(Runnable message) {
-        control.add(message);
-        controlPending = true;
-        if (closed) {
-            control.clear(); // the worker is gone, and no task waits on a closed driver
-        } else {
-            wake();
-        }
+        mailbox.post(message);
     }
 
-    private void runControl() {
-        controlPending = false;
-        Runnable m;
-        while ((m = control.poll()) != null) {
-            m.run();
-        }
-    }
-
-    /** On the owner: settles every waiter registered with this driver, marked as cancelled. */
+    /**
+     * On the owner: settles every waiter registered with this driver, marked as cancelled. After
+     * close it has nothing to do (no task waits on a closed driver; its selector has no keys).
+     */
     private void settleEveryWaiter() {
+        if (mailbox.isClosed()) {
+            return;
+        }
         for (SelectionKey key : selector.keys()) {
             if (key.attachment() instanceof NioSocket socket) {
                 for (int direction = NioSocket.READERS; direction <= NioSocket.WRITERS; direction++) {

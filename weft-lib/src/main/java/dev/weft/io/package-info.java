@@ -12,7 +12,7 @@
  *   <li>{@link dev.weft.io.IoGroup}: what one runtime's drivers share: the registered-region
  *       table ({@link dev.weft.io.RegionRegistry}: lock-free lookups, uses counted per slot so
  *       unregistering waits for the I/O in flight), listeners, shutdown.</li>
- *   <li>{@link dev.weft.io.StagingPool}: the bounded native buffers that heap-buffer I/O is
+ *   <li>{@link dev.weft.io.StagingBuffers}: the bounded native buffers that heap-buffer I/O is
  *       copied through (the surplus of a burst is freed when it ends).</li>
  *   <li>{@link dev.weft.io.WakeHandle}: how any thread wakes a worker asleep in the kernel.</li>
  *   <li>{@link dev.weft.io.AcceptQueue}: a listener's multishot accept, shared by acceptors on

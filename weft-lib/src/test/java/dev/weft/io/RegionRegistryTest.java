@@ -234,7 +234,7 @@ class RegionRegistryTest {
     void noUseOutlivesItsUnregister() throws Exception {
         RegionRegistry r = new RegionRegistry(2, new FakeWorkers(2));
         int users = 2;
-        int rounds = 200;
+        int rounds = 100;
         AtomicReference<int[]> current = new AtomicReference<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         AtomicLong uses = new AtomicLong();

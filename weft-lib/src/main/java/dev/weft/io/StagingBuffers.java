@@ -9,29 +9,43 @@ import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 
 /**
- * A worker's staging buffers: native memory that a send from a heap buffer is copied into (and a
- * receive into a heap buffer is copied out of) because the kernel cannot be handed memory the
- * garbage collector may move.
+ * A worker's staging buffers: native memory that io_uring operations use in place of a heap
+ * buffer (sends from heap buffers, gathers, receives into heap buffers without a provided buffer,
+ * connect addresses), because the kernel cannot be handed memory the garbage collector may move.
+ * One per {@link UringDriver}.
+ *
+ * <h2>Interface</h2>
+ * {@link #acquire(int)} a buffer for a length, {@link #release} it once the kernel is done with
+ * it. A buffer may be shorter than asked ({@link #MAX_LENGTH} at most): the caller transfers at
+ * most its {@code byteSize()}.
  *
  * <h2>Bounded: the surplus is freed</h2>
- * {@link #take()} reuses a kept buffer or maps a new one; {@link #give} keeps up to {@code kept}
- * buffers for reuse and unmaps the rest at once. So the memory held is at most {@code kept}
- * buffers plus one per operation in flight that stages, and it falls back to {@code kept} buffers
- * when a burst ends. The other choice, making callers wait when a cap is reached, was rejected:
- * a send waiting in the kernel for its peer holds its buffer, and a peer in the same runtime that
- * needs a buffer to receive would then wait for the send that waits for it.
+ * {@link #acquire} reuses a kept buffer or maps a new one; {@link #release} keeps up to
+ * {@value #KEPT} buffers for reuse and unmaps the rest at once. So the memory held is at most
+ * {@value #KEPT} buffers plus one per operation in flight that stages, and it falls back to the
+ * kept ones when a burst ends ({@link #bytesHeld()}, in {@code WorkerStats.stagingBytes}). The
+ * other choice, making callers wait when a cap is reached, was rejected: a send waiting in the
+ * kernel for its peer holds its buffer, and a peer in the same runtime that needs a buffer to
+ * receive would then wait for the send that waits for it. (Receives hold one only while data is
+ * there: {@code UringDriver} waits for readability first.)
  *
- * <p>Each buffer is its own anonymous mapping ({@code mmap}), not a slice of the driver's arena:
- * an arena frees only all at once, which is how buffers beyond the kept ones used to stay until
- * the driver closed. A mapping is returned to the kernel by {@code munmap}, and only the pages a
- * copy touched ever become resident.
+ * <p>Each buffer is its own anonymous mapping ({@code mmap}), not a slice of an arena: an arena
+ * frees only all at once, which is how buffers beyond the kept ones used to stay allocated until
+ * the driver closed. {@code munmap} returns a buffer to the kernel, and only the pages a copy
+ * touched ever become resident.
  *
  * <h2>Threads</h2>
- * {@link #take()}, {@link #give} and {@link #close()} run on the owning worker's thread (a task
- * mounted on it, or its loop at a completion). {@link #bytesHeld()} may be read from any thread
- * (stats); it is written with opaque stores by the owner only.
+ * {@link #acquire}, {@link #release} and {@link #close()} run on the owning worker's thread (a
+ * task mounted on it as it prepares its SQE, or its loop when the CQE arrives,
+ * {@link UringOp#complete}). {@link #bytesHeld()} may be read from any thread (stats); the owner
+ * writes it with opaque stores.
  */
-final class StagingPool {
+final class StagingBuffers implements AutoCloseable {
+
+    /** The longest buffer {@link #acquire} returns. */
+    static final int MAX_LENGTH = 64 * 1024;
+    /** Released buffers kept for reuse. */
+    static final int KEPT = 16;
 
     /** Where the buffers come from: a seam, so tests can count mappings. */
     interface Memory {
@@ -70,7 +84,12 @@ final class StagingPool {
     /** Bytes mapped now: kept plus taken. Opaque: read by stats on other threads. */
     private long bytesHeld;
 
-    StagingPool(int bufferSize, int kept, Memory memory) {
+    /** {@value #KEPT} kept buffers of {@link #MAX_LENGTH} bytes, anonymous mappings. */
+    StagingBuffers() {
+        this(MAX_LENGTH, KEPT, ANONYMOUS);
+    }
+
+    StagingBuffers(int bufferSize, int kept, Memory memory) {
         if (bufferSize <= 0 || kept < 0) {
             throw new IllegalArgumentException("staging buffers of " + bufferSize + " bytes, " + kept
                     + " kept: the size must be positive and the count at least 0");
@@ -85,8 +104,8 @@ final class StagingPool {
         return bufferSize;
     }
 
-    /** A buffer of {@link #bufferSize()} bytes, for the caller until it {@link #give}s it back. */
-    MemorySegment take() {
+    /** A buffer of {@link #bufferSize()} bytes (for any {@code length}), the caller's until it {@link #release}s it. */
+    MemorySegment acquire(int length) {
         MemorySegment s = free.poll();
         if (s != null) {
             return s;
@@ -96,8 +115,8 @@ final class StagingPool {
         return s;
     }
 
-    /** Takes back a buffer from {@link #take()}, once the kernel is done with it: keeps it or unmaps it. */
-    void give(MemorySegment s) {
+    /** Takes back a buffer from {@link #acquire} that the kernel no longer reads or writes: keeps it or unmaps it. */
+    void release(MemorySegment s) {
         if (!closed && free.size() < kept) {
             free.push(s);
             return;
@@ -106,8 +125,9 @@ final class StagingPool {
         BYTES_HELD.setOpaque(this, bytesHeld - bufferSize);
     }
 
-    /** Unmaps the kept buffers; a buffer given back later is unmapped at once. */
-    void close() {
+    /** Unmaps the kept buffers, after the ring closed; a buffer released later is unmapped at once. */
+    @Override
+    public void close() {
         closed = true;
         MemorySegment s;
         while ((s = free.poll()) != null) {
@@ -125,7 +145,7 @@ final class StagingPool {
 
     static {
         try {
-            BYTES_HELD = MethodHandles.lookup().findVarHandle(StagingPool.class, "bytesHeld", long.class);
+            BYTES_HELD = MethodHandles.lookup().findVarHandle(StagingBuffers.class, "bytesHeld", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

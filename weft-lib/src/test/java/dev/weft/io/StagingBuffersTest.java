@@ -12,23 +12,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The bounded staging pool: what it keeps, what it frees, and its accounting against a counting allocator. */
-class StagingPoolTest {
+class StagingBuffersTest {
 
     /** Real mappings, counted. */
-    static final class CountingMemory implements StagingPool.Memory {
+    static final class CountingMemory implements StagingBuffers.Memory {
         long maps;
         long unmaps;
 
         @Override
         public MemorySegment map(long bytes) {
             maps++;
-            return StagingPool.ANONYMOUS.map(bytes);
+            return StagingBuffers.ANONYMOUS.map(bytes);
         }
 
         @Override
         public void unmap(MemorySegment mapping) {
             unmaps++;
-            StagingPool.ANONYMOUS.unmap(mapping);
+            StagingBuffers.ANONYMOUS.unmap(mapping);
         }
 
         long live() {
@@ -40,16 +40,16 @@ class StagingPoolTest {
     @Timeout(10)
     void aBurstBeyondTheKeptBuffersIsFreedWhenItEnds() {
         CountingMemory m = new CountingMemory();
-        StagingPool pool = new StagingPool(64 * 1024, 4, m);
+        StagingBuffers pool = new StagingBuffers(64 * 1024, 4, m);
         for (int burst = 0; burst < 10; burst++) {
             List<MemorySegment> taken = new ArrayList<>();
             for (int i = 0; i < 100; i++) {
-                MemorySegment s = pool.take();
+                MemorySegment s = pool.acquire(1);
                 s.set(JAVA_LONG, s.byteSize() - 8, i); // writable to its end
                 taken.add(s);
             }
             assertEquals(100L * 64 * 1024, pool.bytesHeld(), "every taken buffer is counted");
-            taken.forEach(pool::give);
+            taken.forEach(pool::release);
             assertEquals(4, m.live(), "after burst " + burst + " only the kept buffers stay mapped");
             assertEquals(4L * 64 * 1024, pool.bytesHeld());
         }
@@ -63,10 +63,10 @@ class StagingPoolTest {
     @Timeout(10)
     void aBufferGivenBackAfterCloseIsUnmapped() {
         CountingMemory m = new CountingMemory();
-        StagingPool pool = new StagingPool(4096, 8, m);
-        MemorySegment s = pool.take();
+        StagingBuffers pool = new StagingBuffers(4096, 8, m);
+        MemorySegment s = pool.acquire(1);
         pool.close();
-        pool.give(s);
+        pool.release(s);
         assertEquals(0, m.live());
         assertEquals(0, pool.bytesHeld());
     }
@@ -74,7 +74,7 @@ class StagingPoolTest {
     @Test
     @Timeout(10)
     void aFailedMappingTakesNothing() {
-        StagingPool pool = new StagingPool(4096, 8, new StagingPool.Memory() {
+        StagingBuffers pool = new StagingBuffers(4096, 8, new StagingBuffers.Memory() {
             @Override
             public MemorySegment map(long bytes) {
                 throw new OutOfMemoryError("no mapping (injected)");
@@ -84,13 +84,13 @@ class StagingPoolTest {
             public void unmap(MemorySegment mapping) {
             }
         });
-        assertThrows(OutOfMemoryError.class, pool::take);
+        assertThrows(OutOfMemoryError.class, () -> pool.acquire(1));
         assertEquals(0, pool.bytesHeld());
     }
 
     @Test
     void badSizesAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new StagingPool(0, 1, StagingPool.ANONYMOUS));
-        assertThrows(IllegalArgumentException.class, () -> new StagingPool(1, -1, StagingPool.ANONYMOUS));
+        assertThrows(IllegalArgumentException.class, () -> new StagingBuffers(0, 1, StagingBuffers.ANONYMOUS));
+        assertThrows(IllegalArgumentException.class, () -> new StagingBuffers(1, -1, StagingBuffers.ANONYMOUS));
     }
 }
