@@ -16,9 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class IoGroup {
 
-    /** Registered-region slots per ring unless configured otherwise. */
-    public static final int DEFAULT_REGION_SLOTS = 64;
-
     private final String backend;
     private final List<IoDriver> drivers;
     private final RegionRegistry regions;
@@ -34,6 +31,11 @@ public final class IoGroup {
             @Override
             public int count() {
                 return IoGroup.this.drivers.size();
+            }
+
+            @Override
+            public void createTable(int index, int slots, java.util.function.IntConsumer done) {
+                ((UringDriver) IoGroup.this.drivers.get(index)).createRegionTable(slots, done);
             }
 
             @Override

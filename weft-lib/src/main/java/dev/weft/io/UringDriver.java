@@ -51,6 +51,8 @@ public final class UringDriver implements IoDriver {
     /** SQ entries per worker ring; the CQ gets four times as many. */
     static final int RING_ENTRIES = 1024;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int POLLIN = 0x1;
 
     private final Ring ring;
     private final KernelFeatures kernel;
@@ -60,10 +62,9 @@ public final class UringDriver implements IoDriver {
     private final ControlMailbox mailbox;
     private final OperationTable table = new OperationTable();
     private final UringCompletions completions;
-    private final StagingBuffers staging = new StagingBuffers();
+    private final StagingBuffers staging;
     private final ProvidedBuffers provided;
     private IoGroup group;
-    private int regionSlots;
     private boolean closed;
     /** Polls that found completions in the kernel's overflow backlog (the CQ was full); owner writes, stats read. */
     private long cqOverflows;
@@ -73,6 +74,7 @@ public final class UringDriver implements IoDriver {
     private UringDriver(Ring ring, KernelFeatures kernel, UringWakeup wakeup) {
         this.ring = ring;
         this.kernel = kernel;
+        this.staging = new StagingBuffers();
         this.multishotAccept = kernel.multishotAccept() && !Boolean.getBoolean("weft.io.singleAccept");
         this.wakeup = wakeup;
         this.mailbox = new ControlMailbox(wakeup);
@@ -122,14 +124,8 @@ public final class UringDriver implements IoDriver {
         } catch (ErrnoException e) {
             throw new IllegalStateException("could not enable the worker's io_uring ring: " + e.getMessage(), e);
         }
-        if (regionSlots > 0 && kernel.sparseBuffers()) { // without it (before 5.19), no regions: IoGroup says so
-            try {
-                ring.registerSparseBuffers(regionSlots);
-            } catch (ErrnoException e) {
-                throw new IllegalStateException("could not create the registered-region table (" + regionSlots
-                        + " slots) on the worker's ring: " + e.getMessage(), e);
-            }
-        }
+        // No fixed-buffer table yet: the region registry creates it at the first registration
+        // (createRegionTable), so a kernel without one still runs everything else.
     }
 
     @Override
@@ -227,6 +223,16 @@ public final class UringDriver implements IoDriver {
         return table.operations();
     }
 
+    @Override
+    public long stagingBytes() {
+        return staging.bytesHeld();
+    }
+
+    @Override
+    public long providedBytes() {
+        return provided.bytesHeld();
+    }
+
     /** Whether {@link #close()} ran. */
     boolean isClosed() {
         return mailbox.isClosed();
@@ -249,8 +255,29 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public void joinGroup(IoGroup group, int regionSlots) {
-        this.group = group;
-        this.regionSlots = regionSlots;
+        this.group = group; // the region table is created at the first registration, not here
+    }
+
+    /**
+     * Creates this ring's registered-region table of {@code slots} empty slots, on the worker's
+     * thread: sparse (Linux 5.19), else empty iovecs (Linux 5.13); {@code done} gets the first
+     * refusal's -errno, or 0.
+     */
+    void createRegionTable(int slots, java.util.function.IntConsumer done) {
+        control(() -> {
+            if (isClosed()) {
+                done.accept(-Errno.EBADF);
+                return;
+            }
+            int r;
+            try {
+                ring.registerSparseBuffers(slots);
+                r = 0;
+            } catch (ErrnoException e) {
+                r = ring.registerEmptyBuffers(slots); // before 5.19 the sparse flag is refused
+            }
+            done.accept(r);
+        });
     }
 
     /** Puts region memory in fixed-buffer slot {@code slot} of this ring (empties it for length 0), on the worker's thread. */
@@ -508,6 +535,9 @@ public final class UringDriver implements IoDriver {
         if (want == 0) {
             return 0;
         }
+        if (!dst.isDirect() && !provided.available()) {
+            return readStaged(socket, dst, timeoutNanos); // no provided buffers (before Linux 5.19)
+        }
         UringOp op = new UringOp();
         long token = table.track(op);
         long sqe = sqe();
@@ -516,14 +546,9 @@ public final class UringDriver implements IoDriver {
             ring.prepare(sqe, Abi.OP_RECV, fd, MemorySegment.ofBuffer(dst).address(), want, 0, token);
         } else {
             op.heapDst = dst;
-            if (provided.available()) {
-                ring.prepare(sqe, Abi.OP_RECV, fd, 0, Math.min(want, ProvidedBuffers.BUFFER_SIZE), 0, token);
-                ring.setFlags(sqe, Abi.SQE_BUFFER_SELECT);
-                ring.setBufIndex(sqe, ProvidedBuffers.GROUP);
-            } else {
-                op.staging = staging.acquire(want);
-                ring.prepare(sqe, Abi.OP_RECV, fd, op.staging.address(), Math.min(want, (int) op.staging.byteSize()), 0, token);
-            }
+            ring.prepare(sqe, Abi.OP_RECV, fd, 0, Math.min(want, ProvidedBuffers.BUFFER_SIZE), 0, token);
+            ring.setFlags(sqe, Abi.SQE_BUFFER_SELECT);
+            ring.setBufIndex(sqe, ProvidedBuffers.GROUP);
         }
         int r = await(op, sqe, token, timeoutNanos);
         if (r == -Errno.ENOBUFS) {
@@ -535,20 +560,45 @@ public final class UringDriver implements IoDriver {
         return r;
     }
 
+    /**
+     * Receives into a heap buffer through a staging buffer that is held only while data is there:
+     * waits for readability first ({@code POLL_ADD}, which names no memory), then receives without
+     * waiting ({@code MSG_DONTWAIT}) and copies. A receive that finds nothing after all waits again.
+     * So a thousand idle heap reads hold no staging memory. (A receive into a provided buffer
+     * needs none of this: the kernel picks the buffer when data arrives.)
+     */
     private int readStaged(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
-        UringDriver d = current();
-        UringOp op = new UringOp();
-        op.heapDst = dst;
-        op.staging = d.staging.acquire(dst.remaining());
-        long token = d.table.track(op);
-        long sqe = d.sqe();
-        d.ring.prepare(sqe, Abi.OP_RECV, socket(socket).fd, op.staging.address(),
-                Math.min(dst.remaining(), (int) op.staging.byteSize()), 0, token);
-        int r = d.await(op, sqe, token, timeoutNanos);
-        if (r > 0) {
-            dst.position(dst.position() + r);
+        int fd = socket(socket).fd;
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        while (true) {
+            UringDriver d = current(); // the task may resume on another worker after each wait
+            UringOp ready = new UringOp();
+            long token = d.table.track(ready);
+            long sqe = d.sqe();
+            d.ring.prepare(sqe, Abi.OP_POLL_ADD, fd, 0, 0, 0, token);
+            d.ring.setOpFlags(sqe, POLLIN);
+            long left = timeoutNanos < 0 ? NO_TIMEOUT : Math.max(0, deadline - System.nanoTime());
+            int r = d.await(ready, sqe, token, left);
+            if (r < 0) {
+                return r; // -ETIMEDOUT, or the socket's error
+            }
+            d = current();
+            UringOp op = new UringOp();
+            op.heapDst = dst;
+            op.staging = d.staging.acquire(dst.remaining());
+            token = d.table.track(op);
+            sqe = d.sqe();
+            d.ring.prepare(sqe, Abi.OP_RECV, fd, op.staging.address(),
+                    Math.min(dst.remaining(), (int) op.staging.byteSize()), 0, token);
+            d.ring.setOpFlags(sqe, MSG_DONTWAIT);
+            r = d.await(op, sqe, token, NO_TIMEOUT);
+            if (r != -Errno.EAGAIN) {
+                if (r > 0) {
+                    dst.position(dst.position() + r);
+                }
+                return r;
+            }
         }
-        return r;
     }
 
     @Override
@@ -681,20 +731,25 @@ public final class UringDriver implements IoDriver {
     @Override
     public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                            long timeoutNanos) throws InterruptedIOException {
-        MemorySegment region = region(slot, generation, offset, length);
-        return (int) holding(socket, s -> {
-            if (fixedSend) {
-                int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
-                if (r != -Errno.EINVAL) {
-                    return r;
+        RegionRegistry regions = regions();
+        MemorySegment region = regions.acquire(slot, generation, offset, length);
+        try { // the use lasts until the send's completion: unregister waits for it
+            return (int) holding(socket, s -> {
+                if (fixedSend) {
+                    int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
+                    if (r != -Errno.EINVAL) {
+                        return r;
+                    }
+                    // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
+                    // the address, which the region keeps valid. (The flag is a hint read on any
+                    // worker: a stale read costs one more EINVAL, never a wrong send.)
+                    fixedSend = false;
                 }
-                // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
-                // the address, which the region keeps valid. (The flag is a hint read on any
-                // worker: a stale read costs one more EINVAL, never a wrong send.)
-                fixedSend = false;
-            }
-            return current().sendFrom(s, region, offset, length, timeoutNanos);
-        });
+                return current().sendFrom(s, region, offset, length, timeoutNanos);
+            });
+        } finally {
+            regions.release(slot);
+        }
     }
 
     private static volatile boolean fixedSend = true;
@@ -713,22 +768,20 @@ public final class UringDriver implements IoDriver {
     @Override
     public int readRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                           long timeoutNanos) throws InterruptedIOException {
-        MemorySegment region = region(slot, generation, offset, length);
-        return read(socket, region.asSlice(offset, length), timeoutNanos);
+        RegionRegistry regions = regions();
+        MemorySegment region = regions.acquire(slot, generation, offset, length);
+        try { // the use lasts until the receive's completion: unregister waits for it
+            return read(socket, region.asSlice(offset, length), timeoutNanos);
+        } finally {
+            regions.release(slot);
+        }
     }
 
-    private MemorySegment region(int slot, int generation, long offset, int length) {
-        MemorySegment region = group == null || group.regions() == null ? null
-                : group.regions().segment(slot, generation);
-        if (region == null) {
-            throw new IllegalArgumentException("region (slot " + slot + ", generation " + generation
-                    + ") is not registered; use an id from Weft.registerRegion that was not unregistered");
+    private RegionRegistry regions() {
+        if (group == null || group.regions() == null) {
+            throw new IllegalStateException("this driver belongs to no runtime with registered regions");
         }
-        if (offset < 0 || length < 0 || offset + length > region.byteSize()) {
-            throw new IllegalArgumentException("range [" + offset + ", " + offset + "+" + length
-                    + ") is outside region (slot " + slot + ") of " + region.byteSize() + " bytes");
-        }
-        return region;
+        return group.regions();
     }
 
     /**

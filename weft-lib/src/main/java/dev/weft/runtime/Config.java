@@ -21,7 +21,9 @@ import java.util.Objects;
  * @param io               the I/O backend; default {@link IoMode#fromSystemProperty()} (AUTO
  *                         unless {@code -Dweft.io} says otherwise)
  * @param maxRegions       slots of the registered-region table on every worker's ring
- *                         (io_uring), 1..16384; default 64
+ *                         (io_uring), 0..16384; default 64. The table is created at the first
+ *                         {@link Weft#registerRegion}, so it costs nothing until then, and a kernel
+ *                         without one (before Linux 5.13) fails only that call; 0 turns regions off
  * @param uncaughtFailureHandler gets the failure of a task that nobody was joining when it
  *                         failed; default {@link UncaughtFailureHandler#LOG_WARNING}
  */
@@ -62,8 +64,8 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
             throw new IllegalArgumentException("timeslice " + timeslice
                     + " must be positive; the default is " + DEFAULT_TIMESLICE);
         }
-        if (maxRegions < 1 || maxRegions > MAX_REGIONS) {
-            throw new IllegalArgumentException("maxRegions " + maxRegions + " is outside 1.." + MAX_REGIONS
+        if (maxRegions < 0 || maxRegions > MAX_REGIONS) {
+            throw new IllegalArgumentException("maxRegions " + maxRegions + " is outside 0.." + MAX_REGIONS
                     + "; the default is " + DEFAULT_MAX_REGIONS);
         }
         if (threadNamePrefix.isBlank()) {
@@ -131,7 +133,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
             return this;
         }
 
-        /** Slots of the registered-region table (default 64). */
+        /** Slots of the registered-region table (default 64; 0: no regions), created at the first registration. */
         public Builder maxRegions(int slots) {
             this.maxRegions = slots;
             return this;

@@ -131,12 +131,23 @@ public final class Weft implements AutoCloseable {
     /**
      * Registers native memory as a fixed buffer on every worker's ring, at one slot index, so
      * that I/O on any worker can use it without pinning it per operation
-     * ({@code TcpStream.write(RegionId, ...)}).
+     * ({@code TcpStream.write(RegionId, ...)}). The first registration creates the table of
+     * {@link Config#maxRegions} slots on every ring.
+     *
+     * <p><b>What may be registered.</b> Native memory of 1 byte to 1 GiB (from an {@code Arena},
+     * or a mapped file) that stays allocated until {@link #unregisterRegion} has returned: the
+     * kernel reads and writes it through its own mapping, and weft cannot hold its arena open, so
+     * closing the arena first frees memory the kernel may still use. An operation on a region whose
+     * arena was closed fails with {@link IllegalStateException} when no operation was in flight.
      *
      * @throws UnsupportedOperationException on the NIO backend
-     * @throws IllegalStateException         when the table is full, or a worker's ring refused
-     *                                       (the first error, after every worker answered)
-     * @throws IllegalArgumentException      for heap memory or a size outside 1 byte..1 GiB
+     * @throws IllegalStateException         when regions are off ({@code maxRegions} 0), the table is
+     *                                       full, the kernel has no fixed-buffer table with empty
+     *                                       slots (before Linux 5.13; the message says so), or a
+     *                                       worker's ring refused (the first error, after every
+     *                                       worker answered)
+     * @throws IllegalArgumentException      for heap memory, memory whose arena is closed, or a size
+     *                                       outside 1 byte..1 GiB
      */
     public RegionId registerRegion(MemorySegment memory) throws InterruptedException {
         Objects.requireNonNull(memory, "memory");
@@ -145,7 +156,9 @@ public final class Weft implements AutoCloseable {
     }
 
     /**
-     * Unregisters a region on every worker.
+     * Unregisters a region on every worker. New operations on it fail at once; this waits until
+     * every operation already using it has completed (bound them with timeouts to bound this
+     * wait), then empties its slot on every ring. When it returns, the memory may be freed.
      *
      * @throws IllegalArgumentException for {@link RegionId#NONE} or an id not registered now
      */

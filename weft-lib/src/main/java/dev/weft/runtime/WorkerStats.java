@@ -26,9 +26,16 @@ package dev.weft.runtime;
  * @param cqDropped       completions the kernel dropped because the completion queue was full and
  *                        it had no memory for its backlog; each is an operation that never
  *                        completes, so anything but 0 is a fault to report
+ * @param stagingBytes    native memory the worker's driver holds now in staging buffers (the
+ *                        copies of heap buffers that sends and receives go through); falls back
+ *                        to a small kept amount when a burst of such operations ends
+ * @param providedBytes   native memory the worker's driver holds now in provided buffers (the
+ *                        buffers the kernel receives into for heap reads, io_uring from Linux
+ *                        5.19); fixed once the first heap read registered them
  */
 public record WorkerStats(int index, String threadName, long polled, long completed, long spawned,
                           long wokenInside, long fromInjector, long stolen, long parks,
                           long currentTaskId, String currentTaskName, int runQueueLength, long ioOperations,
-                          long cqOverflows, long cqDropped) {
+                          long cqOverflows, long cqDropped,
+                          long stagingBytes, long providedBytes) {
 }

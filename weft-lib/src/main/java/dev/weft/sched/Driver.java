@@ -74,4 +74,14 @@ public interface Driver {
     default long cqDropped() {
         return 0;
     }
+
+    /** Native memory held now in staging buffers (copies of heap buffers), for stats; any thread. */
+    default long stagingBytes() {
+        return 0;
+    }
+
+    /** Native memory held now in buffers provided to the kernel for receives, for stats; any thread. */
+    default long providedBytes() {
+        return 0;
+    }
 }

@@ -616,7 +616,8 @@ public final class Worker extends Thread {
         return new WorkerStats(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
                 read(WOKEN_INSIDE), read(FROM_INJECTOR), read(STOLEN), read(PARKS),
                 taskId, taskId == -1L || spec == null ? "" : spec.name(), queue.size(),
-                driver.operations(), driver.cqOverflows(), driver.cqDropped());
+                driver.operations(), driver.cqOverflows(), driver.cqDropped(),
+                driver.stagingBytes(), driver.providedBytes());
     }
 
     private static final VarHandle STATE;

@@ -490,6 +490,23 @@ public final class Ring implements AutoCloseable {
     }
 
     /**
+     * Registers a fixed-buffer table of {@code slots} empty iovecs ({@code REGISTER_BUFFERS2}
+     * without the sparse flag): the table {@link #registerSparseBuffers} makes, on kernels from
+     * Linux 5.13 (empty slots) that predate sparse buffer tables (5.19).
+     *
+     * @return 0, or {@code -errno}
+     */
+    public int registerEmptyBuffers(int slots) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment iovs = a.allocate(16L * slots, 8); // zeroed: base 0, length 0 is an empty slot
+            MemorySegment reg = a.allocate(Abi.RSRC_REGISTER_SIZE, 8);
+            reg.set(JAVA_INT, 0, slots);
+            reg.set(LONG, 16, iovs.address());
+            return register(Abi.REGISTER_BUFFERS2, reg.address(), Abi.RSRC_REGISTER_SIZE);
+        }
+    }
+
+    /**
      * Puts memory in fixed-buffer slot {@code slot}, or empties the slot when {@code length} is 0
      * ({@code REGISTER_BUFFERS_UPDATE}).
      *
