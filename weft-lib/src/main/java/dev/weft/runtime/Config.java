@@ -26,9 +26,13 @@ import java.util.Objects;
  *                         without one (before Linux 5.13) fails only that call; 0 turns regions off
  * @param uncaughtFailureHandler gets the failure of a task that nobody was joining when it
  *                         failed; default {@link UncaughtFailureHandler#LOG_WARNING}
+ * @param blockingThreads  the most platform threads that run {@link dev.weft.task.Task#blocking}
+ *                         calls at once, 1..{@value #MAX_BLOCKING_THREADS}; default
+ *                         {@value #DEFAULT_BLOCKING_THREADS} (further calls wait their turn)
  */
 public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Duration timeslice, IoMode io,
-                     int maxRegions, UncaughtFailureHandler uncaughtFailureHandler) {
+                     int maxRegions, UncaughtFailureHandler uncaughtFailureHandler,
+                     int blockingThreads) {
 
     /** Most workers a runtime can have. */
     public static final int MAX_WORKERS = 1024;
@@ -41,6 +45,12 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
 
     /** Largest {@link #maxRegions} (the kernel's fixed-buffer table allows 16384). */
     public static final int MAX_REGIONS = 16384;
+
+    /** Default {@link #blockingThreads}. */
+    public static final int DEFAULT_BLOCKING_THREADS = 64;
+
+    /** Largest {@link #blockingThreads}. */
+    public static final int MAX_BLOCKING_THREADS = 4096;
 
     /** Default {@link #threadNamePrefix}. */
     public static final String DEFAULT_THREAD_NAME_PREFIX = "weft-worker";
@@ -67,6 +77,10 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         if (maxRegions < 0 || maxRegions > MAX_REGIONS) {
             throw new IllegalArgumentException("maxRegions " + maxRegions + " is outside 0.." + MAX_REGIONS
                     + "; the default is " + DEFAULT_MAX_REGIONS);
+        }
+        if (blockingThreads < 1 || blockingThreads > MAX_BLOCKING_THREADS) {
+            throw new IllegalArgumentException("blockingThreads " + blockingThreads + " is outside 1.."
+                    + MAX_BLOCKING_THREADS + "; the default is " + DEFAULT_BLOCKING_THREADS);
         }
         if (threadNamePrefix.isBlank()) {
             throw new IllegalArgumentException("threadNamePrefix must not be blank; the default is "
@@ -99,6 +113,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         private IoMode io;
         private int maxRegions = DEFAULT_MAX_REGIONS;
         private UncaughtFailureHandler uncaughtFailureHandler = UncaughtFailureHandler.LOG_WARNING;
+        private int blockingThreads = DEFAULT_BLOCKING_THREADS;
 
         private Builder() {
         }
@@ -139,6 +154,12 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
             return this;
         }
 
+        /** The most threads running {@code Task.blocking} calls at once (default 64). */
+        public Builder blockingThreads(int threads) {
+            this.blockingThreads = threads;
+            return this;
+        }
+
         /**
          * What gets the failure of a task nobody was joining when it failed (see
          * {@link UncaughtFailureHandler}); default {@link UncaughtFailureHandler#LOG_WARNING}.
@@ -155,7 +176,8 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
          */
         public Config build() {
             return new Config(minWorkers, maxWorkers, threadNamePrefix, timeslice,
-                    io != null ? io : IoMode.fromSystemProperty(), maxRegions, uncaughtFailureHandler);
+                    io != null ? io : IoMode.fromSystemProperty(), maxRegions, uncaughtFailureHandler,
+                    blockingThreads);
         }
     }
 }

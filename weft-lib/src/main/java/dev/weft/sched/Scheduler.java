@@ -98,6 +98,7 @@ public final class Scheduler implements Executor {
     private final java.util.concurrent.atomic.AtomicReference<AttachException> attachFailure =
             new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicInteger running;
+    private final BlockingPool blocking;
     private final Object timerLock = new Object();
     private volatile Timer timer;
     private volatile boolean closed;
@@ -124,6 +125,7 @@ public final class Scheduler implements Executor {
         this.attached = new CountDownLatch(n);
         this.running = new AtomicInteger(n);
         this.threads = VirtualThreadHook.builder(this).factory();
+        this.blocking = new BlockingPool(config.threadNamePrefix(), config.blockingThreads());
         for (int i = 0; i < n; i++) {
             workers[i] = new Worker(this, i, config.threadNamePrefix() + "-" + i, QUEUE_CAPACITY,
                     QUEUE_GROWTH_LIMIT, Objects.requireNonNull(drivers.apply(i), "driver"));
@@ -566,14 +568,18 @@ public final class Scheduler implements Executor {
         return w != null && w.scheduler == this;
     }
 
+    /** Waits until every worker and every thread of the blocking pool has stopped. */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        return exited.await(Math.max(0L, timeout.toNanos()), TimeUnit.NANOSECONDS);
+        long deadline = System.nanoTime() + Math.max(0L, timeout.toNanos());
+        return exited.await(Math.max(0L, timeout.toNanos()), TimeUnit.NANOSECONDS)
+                && blocking.awaitStopped(deadline - System.nanoTime());
     }
 
     /** Waits, with no time limit, until every worker has stopped. */
     public void awaitTermination() throws InterruptedException {
         exited.await();
+        blocking.awaitStopped(TimeUnit.DAYS.toNanos(1));
     }
 
     /**
@@ -597,6 +603,7 @@ public final class Scheduler implements Executor {
             if (t != null) {
                 t.close();
             }
+            blocking.close();
             List<Runnable> actions;
             synchronized (onTermination) {
                 actions = List.copyOf(onTermination);
@@ -613,6 +620,19 @@ public final class Scheduler implements Executor {
         } catch (Throwable ignored) {
             // a termination action must not keep awaitTermination from returning
         }
+    }
+
+    /**
+     * Runs {@code body} on the blocking pool and parks the calling task until it returns (see
+     * {@code Task.blocking}).
+     */
+    public <T> T blocking(Callable<T> body, Object who) throws Exception {
+        return blocking.call(body, who);
+    }
+
+    /** The blocking pool's threads alive now. */
+    int blockingThreads() {
+        return blocking.threadCount();
     }
 
     // ---------------------------------------------------------------------------------------
@@ -640,7 +660,7 @@ public final class Scheduler implements Executor {
         }
         Timer t = timer;
         return new RuntimeStats(list, spawnedOutside.get(), wokenOutside.sum(), failed.sum(),
-                t == null ? 0 : t.pending(), workers[0].driver.backend());
+                t == null ? 0 : t.pending(), workers[0].driver.backend(), blocking.parked());
     }
 
     /** E.g. {@code weft runtime 'weft-worker' (2 workers, open)}. */
