@@ -81,7 +81,9 @@ class WeftStartTest {
         assertTrue(e instanceof Scheduler.AttachException, e.toString());
         assertTrue(e.getMessage().contains("attach-fails-1") && e.getMessage().contains("enable"), e.getMessage());
         assertEquals(3, opened.get());
-        assertEquals(fds, settledFdCount(fds), "every ring and eventfd was closed");
+        int after = settledFdCount(fds);
+        assertTrue(after <= fds, "every ring and eventfd was closed: " + fds + " descriptors before, " + after
+                + " after (earlier tests' may close meanwhile, none may stay)");
         for (Thread t : Thread.getAllStackTraces().keySet()) {
             if (t.getName().startsWith("attach-fails")) {
                 t.join(5_000); // it counted its exit: only its last instructions may be left
@@ -150,7 +152,7 @@ class WeftStartTest {
 
     private static int settledFdCount(int expected) throws Exception {
         int n = fdCount();
-        for (int i = 0; i < 40 && n != expected; i++) {
+        for (int i = 0; i < 40 && n > expected; i++) {
             Thread.sleep(50);
             n = fdCount();
         }
