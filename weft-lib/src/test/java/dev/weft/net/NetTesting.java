@@ -35,8 +35,13 @@ final class NetTesting {
     }
 
     static Weft start(IoMode mode, int workers) {
+        String simulated = System.getProperty(dev.weft.io.SimulatedKernelExtension.PROPERTY);
+        if (simulated != null && !simulated.isBlank() && dev.weft.io.SimulatedKernel.installed() == null) {
+            // JUnit's extension auto-detection finds the extension through META-INF/services on the
+            // class path only; with the tests patched into the named module, install it here
+            dev.weft.io.SimulatedKernel.install(simulated.strip());
+        }
         Weft rt = Weft.start(Config.builder().workers(workers).io(mode).build());
-        String simulated = System.getProperty("weft.test.kernel");
         if (simulated != null && mode == IoMode.URING && !rt.ioInfo().kernel().startsWith(simulated)) {
             rt.close();
             throw new AssertionError("this run simulates Linux " + simulated + " but the runtime probed "
