@@ -1,5 +1,6 @@
 package dev.weft.io;
 
+import dev.weft.uring.Abi;
 import dev.weft.uring.BufferRing;
 import dev.weft.uring.ErrnoException;
 import dev.weft.uring.Ring;
@@ -28,6 +29,10 @@ final class ProvidedBuffers implements AutoCloseable {
     private final Ring ring;
     private BufferRing buffers; // null until the first receive into a heap buffer, or without support
     private boolean tried;
+    /** {@code -Dweft.io.noProvidedBuffers}: receive as before Linux 5.19 (tests reach the staged path this way). */
+    private final boolean off = Boolean.getBoolean("weft.io.noProvidedBuffers");
+    /** Native memory of the ring once registered; written by the owner, read by stats (opaque). */
+    private long bytesHeld;
 
     ProvidedBuffers(Ring ring) {
         this.ring = ring;
@@ -37,8 +42,12 @@ final class ProvidedBuffers implements AutoCloseable {
     boolean available() {
         if (!tried) {
             tried = true;
+            if (off) {
+                return false;
+            }
             try {
                 buffers = BufferRing.register(ring, GROUP, COUNT, BUFFER_SIZE);
+                BYTES_HELD.setOpaque(this, (long) COUNT * (BUFFER_SIZE + Abi.BUF_SIZE));
             } catch (ErrnoException e) {
                 buffers = null;
             }
@@ -56,10 +65,26 @@ final class ProvidedBuffers implements AutoCloseable {
         buffers.recycle(id);
     }
 
+    /** Native memory the ring holds now (buffers and ring entries; 0 before the first heap receive); any thread. */
+    long bytesHeld() {
+        return (long) BYTES_HELD.getOpaque(this);
+    }
+
     @Override
     public void close() {
         if (buffers != null) {
             buffers.close();
+            BYTES_HELD.setOpaque(this, 0L);
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle BYTES_HELD;
+
+    static {
+        try {
+            BYTES_HELD = java.lang.invoke.MethodHandles.lookup().findVarHandle(ProvidedBuffers.class, "bytesHeld", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
         }
     }
 }

@@ -5,7 +5,7 @@ import dev.weft.uring.Abi;
 import dev.weft.uring.Errno;
 import dev.weft.uring.ErrnoException;
 import dev.weft.uring.Libc;
-import dev.weft.uring.Probe;
+import dev.weft.uring.KernelFeatures;
 import dev.weft.uring.Ring;
 
 import java.io.InterruptedIOException;
@@ -51,24 +51,31 @@ public final class UringDriver implements IoDriver {
     /** SQ entries per worker ring; the CQ gets four times as many. */
     static final int RING_ENTRIES = 1024;
     private static final int MSG_NOSIGNAL = 0x4000;
+    private static final int MSG_DONTWAIT = 0x40;
+    private static final int POLLIN = 0x1;
 
     private final Ring ring;
-    private final Probe probe;
-    /** Multishot accept came with Linux 5.19, as did IORING_OP_SOCKET: its presence tells. */
+    private final KernelFeatures kernel;
+    /** Multishot accept (Linux 5.19), unless -Dweft.io.singleAccept=true asks for one SQE per accept. */
     private final boolean multishotAccept;
     private final UringWakeup wakeup;
     private final ControlMailbox mailbox;
     private final OperationTable table = new OperationTable();
     private final UringCompletions completions;
-    private final StagingBuffers staging = new StagingBuffers();
+    private final StagingBuffers staging;
     private final ProvidedBuffers provided;
     private IoGroup group;
-    private int regionSlots;
+    private boolean closed;
+    /** Polls that found completions in the kernel's overflow backlog (the CQ was full); owner writes, stats read. */
+    private long cqOverflows;
+    /** The kernel's count of completions it dropped (CQ full, no memory for its backlog); owner writes, stats read. */
+    private long cqDropped;
 
-    private UringDriver(Ring ring, Probe probe, UringWakeup wakeup) {
+    private UringDriver(Ring ring, KernelFeatures kernel, UringWakeup wakeup) {
         this.ring = ring;
-        this.probe = probe;
-        this.multishotAccept = probe.supports(Abi.OP_SOCKET) && !Boolean.getBoolean("weft.io.singleAccept");
+        this.kernel = kernel;
+        this.staging = new StagingBuffers();
+        this.multishotAccept = kernel.multishotAccept() && !Boolean.getBoolean("weft.io.singleAccept");
         this.wakeup = wakeup;
         this.mailbox = new ControlMailbox(wakeup);
         this.completions = new UringCompletions(this, table, wakeup);
@@ -76,25 +83,29 @@ public final class UringDriver implements IoDriver {
     }
 
     /**
-     * Creates a driver with its ring (disabled until {@link #attach()} on the worker's thread).
+     * Creates a driver with its ring (disabled until {@link #attach()} on the worker's thread),
+     * using only what {@code features} says the kernel has.
      *
      * @throws ErrnoException when the kernel refuses io_uring, with the errno and a hint
      */
-    public static UringDriver open() throws ErrnoException {
-        Ring ring = Ring.open(RING_ENTRIES, true);
+    static UringDriver open(UringKernel source, KernelFeatures features) throws ErrnoException {
+        Ring ring = source.open(RING_ENTRIES, features);
+        UringWakeup wake = null;
         try {
-            Probe probe = ring.probe();
-            UringWakeup wake = UringWakeup.open();
-            return new UringDriver(ring, probe, wake);
-        } catch (ErrnoException | RuntimeException e) {
+            wake = UringWakeup.open();
+            return new UringDriver(ring, features, wake);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            if (wake != null) {
+                wake.close();
+            }
             ring.close();
             throw e;
         }
     }
 
-    /** What the kernel's io_uring supports. */
-    public Probe probe() {
-        return probe;
+    /** What the kernel's io_uring supports, as this driver uses it. */
+    public KernelFeatures kernel() {
+        return kernel;
     }
 
     /** The driver of the worker the calling task runs on, or null. */
@@ -113,14 +124,8 @@ public final class UringDriver implements IoDriver {
         } catch (ErrnoException e) {
             throw new IllegalStateException("could not enable the worker's io_uring ring: " + e.getMessage(), e);
         }
-        if (regionSlots > 0) {
-            try {
-                ring.registerSparseBuffers(regionSlots);
-            } catch (ErrnoException e) {
-                throw new IllegalStateException("could not create the registered-region table (" + regionSlots
-                        + " slots) on the worker's ring: " + e.getMessage(), e);
-            }
-        }
+        // No fixed-buffer table yet: the region registry creates it at the first registration
+        // (createRegionTable), so a kernel without one still runs everything else.
     }
 
     @Override
@@ -128,7 +133,11 @@ public final class UringDriver implements IoDriver {
         if (mailbox.pending()) {
             mailbox.runPending();
         }
-        if (ring.queued() > 0 || ring.needsEnter()) {
+        boolean needsEnter = ring.needsEnter();
+        if (needsEnter && ring.cqOverflowed()) {
+            countOverflow();
+        }
+        if (ring.queued() > 0 || needsEnter) {
             ring.submitAndGetEvents(); // needsEnter: deferred completions wait for us (TASKRUN_FLAG)
         }
         ring.reap(completions);
@@ -156,6 +165,26 @@ public final class UringDriver implements IoDriver {
         }
         wakeup.sleepInKernel(ring);
         ring.reap(completions);
+        int dropped = ring.cqDropped();
+        if (dropped != cqDropped) {
+            CQ_DROPPED.setOpaque(this, (long) dropped);
+        }
+    }
+
+    /** The CQ was full and completions wait in the kernel's backlog: counted, and the drop counter read too. */
+    private void countOverflow() {
+        CQ_OVERFLOWS.setOpaque(this, cqOverflows + 1);
+        CQ_DROPPED.setOpaque(this, (long) ring.cqDropped());
+    }
+
+    @Override
+    public long cqOverflows() {
+        return (long) CQ_OVERFLOWS.getOpaque(this);
+    }
+
+    @Override
+    public long cqDropped() {
+        return (long) CQ_DROPPED.getOpaque(this);
     }
 
     /** Wakes the worker wherever it sleeps: see {@link UringWakeup}. */
@@ -164,9 +193,17 @@ public final class UringDriver implements IoDriver {
         wakeup.wake();
     }
 
-    /** Closes the mailbox first (what is pending runs, and sees the driver closed), then the ring and the pools. */
+    /**
+     * Closes the mailbox first (what is pending runs, and sees the driver closed), then the ring
+     * and the pools. Idempotent: a worker closes its driver as it exits, and a runtime that failed
+     * to start may close it again.
+     */
     @Override
     public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         mailbox.close(); // answer what waits (a region update fails with EBADF once closed)
         table.abandonAll();
         provided.close();
@@ -184,6 +221,16 @@ public final class UringDriver implements IoDriver {
     @Override
     public long operations() {
         return table.operations();
+    }
+
+    @Override
+    public long stagingBytes() {
+        return staging.bytesHeld();
+    }
+
+    @Override
+    public long providedBytes() {
+        return provided.bytesHeld();
     }
 
     /** Whether {@link #close()} ran. */
@@ -208,8 +255,29 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public void joinGroup(IoGroup group, int regionSlots) {
-        this.group = group;
-        this.regionSlots = regionSlots;
+        this.group = group; // the region table is created at the first registration, not here
+    }
+
+    /**
+     * Creates this ring's registered-region table of {@code slots} empty slots, on the worker's
+     * thread: sparse (Linux 5.19), else empty iovecs (Linux 5.13); {@code done} gets the first
+     * refusal's -errno, or 0.
+     */
+    void createRegionTable(int slots, java.util.function.IntConsumer done) {
+        control(() -> {
+            if (isClosed()) {
+                done.accept(-Errno.EBADF);
+                return;
+            }
+            int r;
+            try {
+                ring.registerSparseBuffers(slots);
+                r = 0;
+            } catch (ErrnoException e) {
+                r = ring.registerEmptyBuffers(slots); // before 5.19 the sparse flag is refused
+            }
+            done.accept(r);
+        });
     }
 
     /** Puts region memory in fixed-buffer slot {@code slot} of this ring (empties it for length 0), on the worker's thread. */
@@ -420,9 +488,11 @@ public final class UringDriver implements IoDriver {
 
     /** Submits a multishot accept on this driver's ring for {@code queue}. Owner thread. */
     void armAccept(AcceptQueue queue, int listenerFd) {
+        // The SQE first: if taking it throws, nothing is tracked; if tracking throws, the zeroed
+        // SQE goes out as a NOP whose CQE (user_data 0) is ignored. Either way nothing was armed.
+        long sqe = sqe();
         long token = table.track(queue); // the queue holds a use of the listener until its last CQE
         queue.armed(this, token);
-        long sqe = sqe();
         ring.prepare(sqe, Abi.OP_ACCEPT, listenerFd, 0, 0, 0, token);
         ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
         ring.setIoprio(sqe, Abi.ACCEPT_MULTISHOT);
@@ -465,6 +535,9 @@ public final class UringDriver implements IoDriver {
         if (want == 0) {
             return 0;
         }
+        if (!dst.isDirect() && !provided.available()) {
+            return readStaged(socket, dst, timeoutNanos); // no provided buffers (before Linux 5.19)
+        }
         UringOp op = new UringOp();
         long token = table.track(op);
         long sqe = sqe();
@@ -473,14 +546,9 @@ public final class UringDriver implements IoDriver {
             ring.prepare(sqe, Abi.OP_RECV, fd, MemorySegment.ofBuffer(dst).address(), want, 0, token);
         } else {
             op.heapDst = dst;
-            if (provided.available()) {
-                ring.prepare(sqe, Abi.OP_RECV, fd, 0, Math.min(want, ProvidedBuffers.BUFFER_SIZE), 0, token);
-                ring.setFlags(sqe, Abi.SQE_BUFFER_SELECT);
-                ring.setBufIndex(sqe, ProvidedBuffers.GROUP);
-            } else {
-                op.staging = staging.acquire(want);
-                ring.prepare(sqe, Abi.OP_RECV, fd, op.staging.address(), Math.min(want, (int) op.staging.byteSize()), 0, token);
-            }
+            ring.prepare(sqe, Abi.OP_RECV, fd, 0, Math.min(want, ProvidedBuffers.BUFFER_SIZE), 0, token);
+            ring.setFlags(sqe, Abi.SQE_BUFFER_SELECT);
+            ring.setBufIndex(sqe, ProvidedBuffers.GROUP);
         }
         int r = await(op, sqe, token, timeoutNanos);
         if (r == -Errno.ENOBUFS) {
@@ -492,20 +560,45 @@ public final class UringDriver implements IoDriver {
         return r;
     }
 
+    /**
+     * Receives into a heap buffer through a staging buffer that is held only while data is there:
+     * waits for readability first ({@code POLL_ADD}, which names no memory), then receives without
+     * waiting ({@code MSG_DONTWAIT}) and copies. A receive that finds nothing after all waits again.
+     * So a thousand idle heap reads hold no staging memory. (A receive into a provided buffer
+     * needs none of this: the kernel picks the buffer when data arrives.)
+     */
     private int readStaged(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
-        UringDriver d = current();
-        UringOp op = new UringOp();
-        op.heapDst = dst;
-        op.staging = d.staging.acquire(dst.remaining());
-        long token = d.table.track(op);
-        long sqe = d.sqe();
-        d.ring.prepare(sqe, Abi.OP_RECV, socket(socket).fd, op.staging.address(),
-                Math.min(dst.remaining(), (int) op.staging.byteSize()), 0, token);
-        int r = d.await(op, sqe, token, timeoutNanos);
-        if (r > 0) {
-            dst.position(dst.position() + r);
+        int fd = socket(socket).fd;
+        long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
+        while (true) {
+            UringDriver d = current(); // the task may resume on another worker after each wait
+            UringOp ready = new UringOp();
+            long token = d.table.track(ready);
+            long sqe = d.sqe();
+            d.ring.prepare(sqe, Abi.OP_POLL_ADD, fd, 0, 0, 0, token);
+            d.ring.setOpFlags(sqe, POLLIN);
+            long left = timeoutNanos < 0 ? NO_TIMEOUT : Math.max(0, deadline - System.nanoTime());
+            int r = d.await(ready, sqe, token, left);
+            if (r < 0) {
+                return r; // -ETIMEDOUT, or the socket's error
+            }
+            d = current();
+            UringOp op = new UringOp();
+            op.heapDst = dst;
+            op.staging = d.staging.acquire(dst.remaining());
+            token = d.table.track(op);
+            sqe = d.sqe();
+            d.ring.prepare(sqe, Abi.OP_RECV, fd, op.staging.address(),
+                    Math.min(dst.remaining(), (int) op.staging.byteSize()), 0, token);
+            d.ring.setOpFlags(sqe, MSG_DONTWAIT);
+            r = d.await(op, sqe, token, NO_TIMEOUT);
+            if (r != -Errno.EAGAIN) {
+                if (r > 0) {
+                    dst.position(dst.position() + r);
+                }
+                return r;
+            }
         }
-        return r;
     }
 
     @Override
@@ -638,20 +731,25 @@ public final class UringDriver implements IoDriver {
     @Override
     public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                            long timeoutNanos) throws InterruptedIOException {
-        MemorySegment region = region(slot, generation, offset, length);
-        return (int) holding(socket, s -> {
-            if (fixedSend) {
-                int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
-                if (r != -Errno.EINVAL) {
-                    return r;
+        RegionRegistry regions = regions();
+        MemorySegment region = regions.acquire(slot, generation, offset, length);
+        try { // the use lasts until the send's completion: unregister waits for it
+            return (int) holding(socket, s -> {
+                if (fixedSend) {
+                    int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
+                    if (r != -Errno.EINVAL) {
+                        return r;
+                    }
+                    // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
+                    // the address, which the region keeps valid. (The flag is a hint read on any
+                    // worker: a stale read costs one more EINVAL, never a wrong send.)
+                    fixedSend = false;
                 }
-                // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
-                // the address, which the region keeps valid. (The flag is a hint read on any
-                // worker: a stale read costs one more EINVAL, never a wrong send.)
-                fixedSend = false;
-            }
-            return current().sendFrom(s, region, offset, length, timeoutNanos);
-        });
+                return current().sendFrom(s, region, offset, length, timeoutNanos);
+            });
+        } finally {
+            regions.release(slot);
+        }
     }
 
     private static volatile boolean fixedSend = true;
@@ -670,22 +768,20 @@ public final class UringDriver implements IoDriver {
     @Override
     public int readRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                           long timeoutNanos) throws InterruptedIOException {
-        MemorySegment region = region(slot, generation, offset, length);
-        return read(socket, region.asSlice(offset, length), timeoutNanos);
+        RegionRegistry regions = regions();
+        MemorySegment region = regions.acquire(slot, generation, offset, length);
+        try { // the use lasts until the receive's completion: unregister waits for it
+            return read(socket, region.asSlice(offset, length), timeoutNanos);
+        } finally {
+            regions.release(slot);
+        }
     }
 
-    private MemorySegment region(int slot, int generation, long offset, int length) {
-        MemorySegment region = group == null || group.regions() == null ? null
-                : group.regions().segment(slot, generation);
-        if (region == null) {
-            throw new IllegalArgumentException("region (slot " + slot + ", generation " + generation
-                    + ") is not registered; use an id from Weft.registerRegion that was not unregistered");
+    private RegionRegistry regions() {
+        if (group == null || group.regions() == null) {
+            throw new IllegalStateException("this driver belongs to no runtime with registered regions");
         }
-        if (offset < 0 || length < 0 || offset + length > region.byteSize()) {
-            throw new IllegalArgumentException("range [" + offset + ", " + offset + "+" + length
-                    + ") is outside region (slot " + slot + ") of " + region.byteSize() + " bytes");
-        }
-        return region;
+        return group.regions();
     }
 
     /**
@@ -704,6 +800,19 @@ public final class UringDriver implements IoDriver {
         ring.setIoprio(sqe, Abi.RECVSEND_FIXED_BUF);
         ring.setBufIndex(sqe, slot);
         return await(op, sqe, token, timeoutNanos);
+    }
+
+    private static final java.lang.invoke.VarHandle CQ_OVERFLOWS;
+    private static final java.lang.invoke.VarHandle CQ_DROPPED;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            CQ_OVERFLOWS = l.findVarHandle(UringDriver.class, "cqOverflows", long.class);
+            CQ_DROPPED = l.findVarHandle(UringDriver.class, "cqDropped", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     @Override

@@ -13,9 +13,11 @@ import java.util.function.ToLongFunction;
  * @param failed         task bodies that threw
  * @param timersPending  timers (sleeps, timeouts) waiting to fire
  * @param ioBackend      the I/O backend: {@code io_uring}, {@code nio}, or {@code none}
+ * @param blockingParked tasks parked in {@link dev.weft.task.Task#blocking} now (their call queued
+ *                       for, or running on, the blocking pool)
  */
 public record RuntimeStats(List<WorkerStats> workers, long spawnedOutside, long wokenOutside, long failed,
-                           long timersPending, String ioBackend) {
+                           long timersPending, String ioBackend, long blockingParked) {
 
     /** Makes the worker list unmodifiable. */
     public RuntimeStats {

@@ -109,6 +109,34 @@ public interface Task {
     }
 
     /**
+     * Runs {@code call} on one of the runtime's blocking threads and parks this task until it
+     * returns; the worker runs other tasks meanwhile. For calls that would otherwise hold the
+     * worker's thread: native code, {@link java.net.InetAddress} lookups, libraries that block
+     * inside {@code synchronized} or in a class initializer.
+     *
+     * <p>The blocking threads are platform daemon threads named {@code <prefix>-blocking-<n>},
+     * at most {@link dev.weft.runtime.Config#blockingThreads()} of them (started on demand, ended
+     * when idle and when the runtime terminates); further calls wait their turn.
+     * {@link dev.weft.runtime.RuntimeStats#blockingParked()} counts the tasks waiting here.
+     *
+     * <p>If this task is interrupted (or cancelled) while it waits, the wait ends at once with
+     * {@link InterruptedException} and the call is cancelled: one not yet started never runs, a
+     * running one has its thread interrupted, and its result is dropped.
+     *
+     * <p>Outside a weft task, {@code call} runs on the calling thread and this returns its result.
+     *
+     * @return what {@code call} returned
+     * @throws Exception             what {@code call} threw, as it is (same type, same object)
+     * @throws InterruptedException  if this task was interrupted while it waited
+     * @throws IllegalStateException if the runtime has terminated
+     */
+    static <T> T blocking(Callable<T> call) throws Exception {
+        java.util.Objects.requireNonNull(call, "call");
+        TaskCell<?> task = TaskCell.current();
+        return task == null ? call.call() : task.scheduler().blocking(call, task);
+    }
+
+    /**
      * Spawns a task on the runtime of the calling task.
      *
      * @throws IllegalStateException if the caller is not a weft task, or its runtime is closed
@@ -119,6 +147,11 @@ public interface Task {
 
     /** Like {@link #spawn(Callable)}, for a body without a result. */
     static JoinHandle<Void> spawn(Runnable body) {
+        return Scheduler.current("Task.spawn").spawn(body);
+    }
+
+    /** Like {@link #spawn(Callable)}, for a body without a result that may throw checked exceptions. */
+    static JoinHandle<Void> spawn(CheckedRunnable body) {
         return Scheduler.current("Task.spawn").spawn(body);
     }
 }

@@ -37,7 +37,7 @@ class ControlMailboxTest {
 
     @Test
     void aMessagePostedAfterCloseRunsOnUring() throws Exception {
-        UringDriver d = UringDriver.open();
+        UringDriver d = UringDriver.open(UringKernel.REAL, UringKernel.REAL.probe());
         d.close();
         AtomicInteger runs = new AtomicInteger();
         d.control(runs::incrementAndGet);
@@ -46,7 +46,7 @@ class ControlMailboxTest {
 
     @Test
     void aMessagePendingAtCloseRunsOnUring() throws Exception {
-        UringDriver d = UringDriver.open();
+        UringDriver d = UringDriver.open(UringKernel.REAL, UringKernel.REAL.probe());
         AtomicInteger runs = new AtomicInteger();
         d.control(runs::incrementAndGet);
         d.close();
