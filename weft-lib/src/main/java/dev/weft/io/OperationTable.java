@@ -101,11 +101,17 @@ final class OperationTable implements AutoCloseable {
         UringOp op = ops[slot];
         if ((flags & Abi.CQE_F_MORE) == 0) {
             ops[slot] = null;
-            generations[slot] = (generation + 1) & 0x7fff_ffff | 1; // never 0: token 0 is reserved
+            generations[slot] = nextGeneration(generation);
             free[freeCount++] = slot;
             inFlight--;
         }
         return op;
+    }
+
+    /** The generation after {@code generation}: cycles through 1..0x7fff_ffff, never 0 (token 0 is reserved). */
+    static int nextGeneration(int generation) {
+        int next = (generation + 1) & 0x7fff_ffff;
+        return next == 0 ? 1 : next;
     }
 
     /** Whether the operation with {@code token} is still in flight. */
