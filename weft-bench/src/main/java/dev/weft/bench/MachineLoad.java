@@ -8,8 +8,10 @@ import java.util.Optional;
 
 /**
  * How busy other processes kept the CPUs while a suite ran: the CPU time the whole machine spent
- * busy ({@code /proc/stat}) minus the time this JVM spent ({@code /proc/self/stat}), as a share
- * of all CPU time. On these 2-core machines, another build or test run doubles or worse every
+ * busy ({@code /proc/stat}) minus the time this JVM and the processes it started spent
+ * ({@code /proc/self/stat}, {@link ProcessCpu#ticksWithChildren}: a child counts once it has
+ * ended, so a suite takes its last snapshot after closing its processes), as a share of all CPU
+ * time. On these 2-core machines, another build or test run doubles or worse every
  * latency and halves every throughput, for weft and peers alike, but not evenly; a report says so
  * rather than let such numbers pass for measurements. Linux only: elsewhere nothing is reported.
  */
@@ -42,10 +44,7 @@ public final class MachineLoad {
             long softirq = Long.parseLong(cpu[7]);
             long steal = cpu.length > 8 ? Long.parseLong(cpu[8]) : 0;
             long busy = user + nice + system + irq + softirq + steal;
-            String stat = Files.readString(Path.of("/proc/self/stat"));
-            // fields after the parenthesised command name; utime and stime are fields 14 and 15
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
-            long self = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+            long self = ProcessCpu.ticksWithChildren(Files.readString(Path.of("/proc/self/stat")));
             return Optional.of(new MachineLoad(busy, busy + idle + iowait, self));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();

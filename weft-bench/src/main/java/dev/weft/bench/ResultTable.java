@@ -21,8 +21,17 @@ public final class ResultTable {
     private ResultTable() {
     }
 
-    /** The table of a report, ending with a newline. */
+    /** The table of a report, every peer's ratio against {@link #WEFT}; ending with a newline. */
     public static String render(SuiteReport report) {
+        return render(report, Map.of());
+    }
+
+    /**
+     * The table of a report, ending with a newline. {@code references} gives, per peer, the weft
+     * implementations its ratios refer to (the first decides the verdict; an empty list: no
+     * ratio); a peer not in it refers to {@link #WEFT}.
+     */
+    public static String render(SuiteReport report, Map<String, List<String>> references) {
         Map<String, List<Result>> byCase = new LinkedHashMap<>();
         for (Result r : report.results()) {
             byCase.computeIfAbsent(r.caseName(), k -> new ArrayList<>()).add(r);
@@ -47,19 +56,27 @@ public final class ResultTable {
             for (String metric : metrics) {
                 List<Result> rows = results.stream()
                         .filter(r -> !r.isSkipped() && r.metric().equals(metric)).toList();
-                Result weft = rows.stream().filter(r -> r.impl().equals(WEFT)).findFirst().orElse(null);
                 String metricLabel = metric;
                 for (Result r : rows) {
-                    String ratio = "";
+                    List<String> ratios = new ArrayList<>();
                     String verdict = "";
-                    if (weft != null && r != weft) {
-                        double advantage = weft.advantageOver(r);
-                        ratio = Double.isFinite(advantage) ? String.format(Locale.ROOT, "%.2fx (%s)", advantage,
-                                r.higherIsBetter() ? WEFT + "/" + r.impl() : r.impl() + "/" + WEFT)
-                                : "-"; // a median of 0: no ratio
-                        verdict = weft.spreadOverlaps(r) ? "noise"
-                                : weft.advantageOver(r) > 1 ? "weft better" : r.impl() + " better";
+                    List<String> refs = r.impl().equals(WEFT) ? List.of()
+                            : references.getOrDefault(r.impl(), List.of(WEFT));
+                    for (String refName : refs) {
+                        Result ref = rows.stream().filter(x -> x.impl().equals(refName)).findFirst().orElse(null);
+                        if (ref == null || ref == r) {
+                            continue;
+                        }
+                        double advantage = ref.advantageOver(r);
+                        ratios.add(Double.isFinite(advantage) ? String.format(Locale.ROOT, "%.2fx (%s)", advantage,
+                                r.higherIsBetter() ? refName + "/" + r.impl() : r.impl() + "/" + refName)
+                                : "-"); // a median of 0: no ratio
+                        if (verdict.isEmpty()) {
+                            verdict = ref.spreadOverlaps(r) ? "noise"
+                                    : advantage > 1 ? refName + " better" : r.impl() + " better";
+                        }
                     }
+                    String ratio = String.join("; ", ratios);
                     out.append(String.format(Locale.ROOT, format, caseLabel, metricLabel, r.impl(),
                             quantity(r.value(), r.unit()),
                             number(r.min(), r.unit()) + " .. " + number(r.max(), r.unit()),
@@ -105,6 +122,9 @@ public final class ResultTable {
                 return String.format(Locale.ROOT, "%.1f µs", value / 1e3);
             }
             return String.format(Locale.ROOT, "%.0f ns", value);
+        }
+        if (unit.equals("µs") && value < 10) {
+            return String.format(Locale.ROOT, "%.3f µs", value); // cpu per message: a fraction of a µs
         }
         if (unit.equals("B")) {
             return String.format(Locale.ROOT, "%.0f B", value); // bytes per entity: a few thousand at most

@@ -12,7 +12,9 @@ import java.lang.annotation.Target;
  *
  * <pre>{@code
  * @ServiceStage(Stage.DOWNSTREAM)
- * final class Readback { ... }
+ * final class Readback {
+ *     long bytesRead;
+ * }
  * }</pre>
  */
 @Documented

@@ -5,7 +5,7 @@
  * that must only ever be touched from one thread.
  *
  * <pre>{@code
- * DeviceId gpu = new DeviceId(0, 0);
+ * DeviceId gpu = new DeviceId(0, 1);
  * DeviceHandle<Kernels> kernels = DeviceHandle.open(gpu, Kernels.class, id -> new Kernels(id));
  *
  * kernels.submit(k -> k.enqueue(job));              // fire and forget, in order per thread

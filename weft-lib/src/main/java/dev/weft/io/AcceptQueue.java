@@ -37,15 +37,38 @@ import java.util.concurrent.locks.LockSupport;
  * after adding and drains the queue itself. {@link #drain()} and the worker both take entries
  * with {@code poll}, so each descriptor is closed once.
  */
-final class AcceptQueue extends UringDriver.Op {
+final class AcceptQueue extends UringOp {
 
     private final UringSocket listener;
     final AtomicBoolean armed = new AtomicBoolean();
     private final ConcurrentLinkedQueue<Integer> ready = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<Thread> waiters = new ConcurrentLinkedQueue<>();
 
+    /** How an acceptor submits the multishot accept; tests pass one that fails. */
+    @FunctionalInterface
+    interface Arming {
+        /** Submits a multishot accept for {@code queue}, or throws having submitted nothing. */
+        void arm(AcceptQueue queue, int listenerFd);
+    }
+
+    /** Arms on the ring of the worker the calling task runs on. */
+    static final Arming ON_CURRENT_WORKER = (queue, fd) -> {
+        UringDriver d = UringDriver.current();
+        if (d == null) {
+            throw new IllegalStateException("accept on an io_uring listener must run in a weft task");
+        }
+        d.armAccept(queue, fd);
+    };
+
+    private final Arming arming;
+
     AcceptQueue(UringSocket listener) {
+        this(listener, ON_CURRENT_WORKER);
+    }
+
+    AcceptQueue(UringSocket listener, Arming arming) {
         this.listener = listener;
+        this.arming = arming;
     }
 
     @Override
@@ -130,7 +153,14 @@ final class AcceptQueue extends UringDriver.Op {
                     armed.set(false);
                     return -Errno.EBADF;
                 }
-                UringDriver.current().armAccept(this, listener.fd);
+                try {
+                    arming.arm(this, listener.fd);
+                } catch (RuntimeException | Error e) {
+                    // Nothing was submitted: give the use back and let the next acceptor arm.
+                    listener.release();
+                    armed.set(false);
+                    throw e;
+                }
             }
             waiters.add(me);
             r = ready.poll();

@@ -3,16 +3,22 @@ package dev.weft.io;
 import dev.weft.sched.Driver;
 import dev.weft.sched.ThreadParker;
 import dev.weft.uring.ErrnoException;
-import dev.weft.uring.Probe;
+import dev.weft.uring.KernelFeatures;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-/** Chooses a runtime's I/O backend and opens one driver per worker. */
+/**
+ * Chooses a runtime's I/O backend and opens one driver per worker. For io_uring it probes the
+ * kernel once, on the calling thread ({@link KernelFeatures}), and gives every driver that one
+ * answer; a kernel that lacks what weft cannot do without gets the NIO backend, with the reason.
+ */
 public final class IoBackends {
 
     private static final AtomicBoolean FALLBACK_SAID = new AtomicBoolean();
+    /** Where io_uring's features and rings come from: the real kernel, or in tests an older one. */
+    private static volatile UringKernel kernel = UringKernel.REAL;
 
     private IoBackends() {
     }
@@ -23,10 +29,11 @@ public final class IoBackends {
      * @param drivers        one per worker, by index
      * @param backend        {@code io_uring}, {@code nio} or {@code none}
      * @param fallbackReason why io_uring was not used when it was wanted, or null
-     * @param probe          what the kernel's io_uring supports, or null without io_uring
+     * @param kernel         what the kernel's io_uring supports, or null without io_uring
      * @param group          the drivers' shared state, or null without I/O
      */
-    public record Opened(List<Driver> drivers, String backend, String fallbackReason, Probe probe, IoGroup group) {
+    public record Opened(List<Driver> drivers, String backend, String fallbackReason, KernelFeatures kernel,
+                         IoGroup group) {
 
         /** Closes drivers that never reached a worker (the runtime failed to start). */
         public void closeAll() {
@@ -44,18 +51,37 @@ public final class IoBackends {
      *                               with the errno and a hint
      */
     public static Opened open(String mode, int count, int regionSlots) {
-        return open(mode, count, regionSlots, UringDriver::open, System.err);
+        return open(mode, count, regionSlots, kernel, System.err);
     }
 
-    /** How a driver with an io_uring ring is opened; tests pass one that fails like a kernel would. */
-    @FunctionalInterface
-    interface UringOpener {
-        UringDriver open() throws ErrnoException;
+    /**
+     * Makes later runtimes of this JVM take io_uring's features and rings from {@code source}
+     * ({@link UringKernel#REAL} to undo). For tests: an older kernel's features, a refusing kernel.
+     */
+    static void useKernel(UringKernel source) {
+        kernel = java.util.Objects.requireNonNull(source, "source");
     }
 
-    /** {@link #open(String, int, int)} with the ring opener and the stream the fallback is said on. */
-    static Opened open(String mode, int count, int regionSlots, UringOpener opener, java.io.PrintStream say) {
-        Opened o = openDrivers(mode, count, opener, say);
+    /** The source {@link #useKernel} set. */
+    static UringKernel kernel() {
+        return kernel;
+    }
+
+    /**
+     * The NIO drivers a runtime starts with after io_uring failed to attach on a worker (a kernel
+     * that refused what its probe promised): says why once, as the fallback at open does.
+     */
+    public static Opened fallBack(int count, int regionSlots, String reason, java.io.PrintStream say) {
+        sayFallback(reason, say);
+        return grouped(openNio(count, reason), regionSlots);
+    }
+
+    /** {@link #open(String, int, int)} with the kernel source and the stream the fallback is said on. */
+    static Opened open(String mode, int count, int regionSlots, UringKernel source, java.io.PrintStream say) {
+        return grouped(openDrivers(mode, count, source, say), regionSlots);
+    }
+
+    private static Opened grouped(Opened o, int regionSlots) {
         if (o.backend().equals("none")) {
             return o;
         }
@@ -63,14 +89,14 @@ public final class IoBackends {
         for (Driver d : o.drivers()) {
             io.add((IoDriver) d);
         }
-        IoGroup group = new IoGroup(o.backend(), io, regionSlots);
+        IoGroup group = new IoGroup(o.backend(), io, regionSlots, o.kernel());
         for (IoDriver d : io) {
             d.joinGroup(group, regionSlots);
         }
-        return new Opened(o.drivers(), o.backend(), o.fallbackReason(), o.probe(), group);
+        return new Opened(o.drivers(), o.backend(), o.fallbackReason(), o.kernel(), group);
     }
 
-    private static Opened openDrivers(String mode, int count, UringOpener opener, java.io.PrintStream say) {
+    private static Opened openDrivers(String mode, int count, UringKernel source, java.io.PrintStream say) {
         switch (mode) {
             case "none" -> {
                 List<Driver> list = new ArrayList<>();
@@ -86,7 +112,7 @@ public final class IoBackends {
                 String reason = uringUnavailableReason();
                 if (reason == null) {
                     try {
-                        return openUring(count, opener);
+                        return openUring(count, source);
                     } catch (ErrnoException e) {
                         reason = e.getMessage();
                     }
@@ -94,12 +120,16 @@ public final class IoBackends {
                 if (mode.equals("uring")) {
                     throw new IllegalStateException("weft.io=uring was forced but io_uring cannot work here: " + reason);
                 }
-                if (FALLBACK_SAID.compareAndSet(false, true)) {
-                    say.println("weft: io_uring is not available (" + reason + "); using the NIO backend");
-                }
+                sayFallback(reason, say);
                 return openNio(count, reason);
             }
             default -> throw new IllegalArgumentException("unknown I/O mode '" + mode + "'; use auto, uring, nio or none");
+        }
+    }
+
+    private static void sayFallback(String reason, java.io.PrintStream say) {
+        if (FALLBACK_SAID.compareAndSet(false, true)) {
+            say.println("weft: io_uring is not available (" + reason + "); using the NIO backend");
         }
     }
 
@@ -121,19 +151,24 @@ public final class IoBackends {
         return null;
     }
 
-    private static Opened openUring(int count, UringOpener opener) throws ErrnoException {
+    private static Opened openUring(int count, UringKernel source) throws ErrnoException {
+        KernelFeatures features = source.probe(); // once, here: every driver gets the same answer
+        String unusable = features.unusableReason();
+        if (unusable != null) {
+            throw new ErrnoException(unusable, dev.weft.uring.Errno.ENOSYS, null);
+        }
         List<Driver> list = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
-                list.add(opener.open());
+                list.add(UringDriver.open(source, features));
             }
-        } catch (ErrnoException | RuntimeException e) {
+        } catch (ErrnoException | RuntimeException | Error e) {
             for (Driver d : list) {
                 d.close();
             }
             throw e;
         }
-        return new Opened(list, "io_uring", null, ((UringDriver) list.get(0)).probe(), null);
+        return new Opened(list, "io_uring", null, features, null);
     }
 
     private static Opened openNio(int count, String reason) {

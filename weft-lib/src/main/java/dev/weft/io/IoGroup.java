@@ -16,9 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class IoGroup {
 
-    /** Registered-region slots per ring unless configured otherwise. */
-    public static final int DEFAULT_REGION_SLOTS = 64;
-
     private final String backend;
     private final List<IoDriver> drivers;
     private final RegionRegistry regions;
@@ -26,13 +23,19 @@ public final class IoGroup {
     private volatile boolean shuttingDown;
     private volatile boolean cancelling;
 
-    IoGroup(String backend, List<IoDriver> drivers, int regionSlots) {
+    IoGroup(String backend, List<IoDriver> drivers, int regionSlots, dev.weft.uring.KernelFeatures kernel) {
         this.backend = backend;
         this.drivers = List.copyOf(drivers);
-        this.regions = backend.equals("io_uring") ? new RegionRegistry(regionSlots, new RegionRegistry.Workers() {
+        // Regions are fixed buffers in a sparse table, which came with Linux 5.19.
+        this.regions = backend.equals("io_uring") && kernel.sparseBuffers() ? new RegionRegistry(regionSlots, new RegionRegistry.Workers() {
             @Override
             public int count() {
                 return IoGroup.this.drivers.size();
+            }
+
+            @Override
+            public void createTable(int index, int slots, java.util.function.IntConsumer done) {
+                ((UringDriver) IoGroup.this.drivers.get(index)).createRegionTable(slots, done);
             }
 
             @Override
@@ -46,7 +49,7 @@ public final class IoGroup {
         return backend;
     }
 
-    /** The region table, or null on a backend without one (NIO). */
+    /** The region table, or null on a backend without one (NIO, io_uring before Linux 5.19). */
     public RegionRegistry regions() {
         return regions;
     }

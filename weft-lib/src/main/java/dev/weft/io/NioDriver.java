@@ -1,7 +1,6 @@
 package dev.weft.io;
 
 import dev.weft.sched.CarrierPin;
-import dev.weft.sched.Scheduler;
 import dev.weft.uring.Errno;
 import dev.weft.uring.ErrnoException;
 
@@ -11,27 +10,21 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.net.BindException;
-import java.net.ConnectException;
 import java.net.Inet4Address;
 import java.net.InetSocketAddress;
-import java.net.NoRouteToHostException;
 import java.net.ProtocolFamily;
 import java.net.StandardProtocolFamily;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.CancelledKeyException;
 import java.nio.channels.ClosedChannelException;
-import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -47,45 +40,14 @@ import java.util.function.Consumer;
  * A count of the waiters registered here makes {@link #busy()}.
  *
  * <h2>The wait</h2>
- * <ol>
- *   <li>The task tries the non-blocking operation; if it made progress (or failed), that is the
- *       result.</li>
- *   <li>Otherwise, on the driver of the worker it runs on now (not necessarily the one whose
- *       method it called: tasks migrate), it counts a waiter, adds a {@link Waiter} (its thread
- *       and a {@code ready} flag) to the socket's list, and adds the direction's bit to the key's
- *       interest set, creating the key if needed. All of that runs on the selector's own thread,
- *       which is not selecting meanwhile: it is running this task, pinned (see Threads).</li>
- *   <li>It parks until {@code ready} is set (spurious wake-ups loop), or until its deadline
- *       ({@code parkNanos}) or an interrupt, in which case it takes its waiter back out of the
- *       list. Then it tries the operation again (once more even after its deadline passed; if
- *       that would block too, the result is {@code -ETIMEDOUT}).</li>
- *   <li>The worker selects in {@link #poll()} (between tasks, while {@link #busy()}) and in
- *       {@link #park()} (a blocking {@code select}, when it has nothing to run). For each key
- *       reported ready it removes the fired bits from the key's interest set, takes every waiter
- *       of the fired directions out of the socket's lists, and settles each: the wait count goes
- *       down, {@code ready} is set, the thread is unparked (which queues it on this worker).</li>
- * </ol>
- *
- * <h2>Why no wake-up is lost</h2>
- * The interest is registered before the readiness check that counts: the selector's next
- * {@code select}, which comes after the registration (same thread, and the task parks before the
- * worker selects again). Selection is level-triggered: data that arrived before the registration,
- * even before the task's failed attempt, is reported by that select. Whoever settles a waiter
- * sets {@code ready} (volatile) before it unparks the thread, and the task reads {@code ready}
- * before each park: an unpark that comes before the park leaves the permit, so the park returns.
- * A waiter leaves its list exactly once, under the socket's lock, so it is settled once: by a
- * selector, by {@link NioSocket#close()}, or by the task itself when it gives up. A socket closed
- * after a task added its waiter settles it; one closed before refuses the waiter (the list is
- * checked and closed under the same lock), and the task returns {@code -EBADF}. Workers sleeping
- * in {@link #park()} are woken by {@link #wake()}, {@code Selector.wakeup()}, whose pending
- * wake-up is the permit: a wake-up before the select makes it return at once. (A
- * {@code selectNow} in {@link #poll()} clears it; the worker never polls between announcing its
- * park and parking.)
+ * A task waits for readiness through {@link NioWaiter}: the steps, and why no wake-up is lost,
+ * are stated there. Workers sleeping in {@link #park()} are woken by {@link #wake()}
+ * ({@link SelectorWakeup}).
  *
  * <h2>Threads</h2>
  * The selector, the keys' creation and interest changes, and the operation count are touched only
  * on the worker's thread: its loop, or a task mounted on it while it registers. After it parks, a
- * task may resume on another worker; from then on it touches only its {@link Waiter}, the socket's
+ * task may resume on another worker; from then on it touches only its {@link NioWaiter}, the socket's
  * lists (under the socket's lock) and the wait count of the driver its waiter is registered with
  * ({@link AtomicInteger}). A task that gives up leaves the interest bit set: the selector drops it
  * the next time it fires with nobody waiting (one spurious select return, no spin). A waiter can
@@ -108,8 +70,9 @@ import java.util.function.Consumer;
  * after its registration. Pinned, a registration cannot move to another worker halfway either.
  *
  * <h2>Control messages and shutdown</h2>
- * Other threads hand the owner work through {@link #control}: a queue, a volatile flag that makes
- * {@link #busy()} true, and a selector wake-up. The worker runs the messages at the start of
+ * Other threads hand the owner work through {@link #control}: a {@link ControlMailbox} (whose
+ * pending flag makes {@link #busy()} true, and which wakes the worker through
+ * {@link SelectorWakeup}; it defines what happens to messages after close). The worker runs the messages at the start of
  * {@link #poll()} and {@link #park()}; a park that ran any only polls and returns, since a
  * message may have made tasks runnable on this worker. {@link #cancelAll()} is such a message: it
  * settles every waiter registered here as cancelled, and those tasks throw
@@ -118,25 +81,19 @@ import java.util.function.Consumer;
  *
  * <h2>Errors</h2>
  * Results are counts or {@code -errno}, as on io_uring; the JDK's exceptions are mapped by
- * {@link #errno(Throwable)}. A read returns 0 at end of stream (the JDK's -1). Accept, connect and
+ * {@link NioErrno}. A read returns 0 at end of stream (the JDK's -1). Accept, connect and
  * listen throw {@link ErrnoException}. A task interrupted (cancelled) while it waits gets
  * {@link InterruptedIOException}, its interrupt status still set.
  */
 public final class NioDriver implements IoDriver {
 
-    /** What a non-blocking attempt returns when it would block. */
-    private static final long WOULD_BLOCK = Long.MIN_VALUE;
-    /** Timeouts above this are treated as none (a deadline would overflow). */
-    private static final long MAX_TIMEOUT_NANOS = Long.MAX_VALUE / 4;
-
     private final Selector selector;
     private final Consumer<SelectionKey> onReady = this::ready;
     /** Waiters registered with this driver and not settled yet: up on the owner, down by whoever settles. */
-    private final AtomicInteger waiting = new AtomicInteger();
+    final AtomicInteger waiting = new AtomicInteger();
+    private final SelectorWakeup wakeup;
     /** Messages any thread posts for the owner to run at its next poll or park ({@link #cancelAll()}). */
-    private final ConcurrentLinkedQueue<Runnable> control = new ConcurrentLinkedQueue<>();
-    private volatile boolean controlPending;
-    private volatile boolean closed;
+    private final ControlMailbox mailbox;
     private volatile IoGroup group;
     private volatile Thread owner;
     /** Operations started on this driver: written by the owner only (opaque), read by stats. */
@@ -154,6 +111,8 @@ public final class NioDriver implements IoDriver {
         } catch (IOException e) {
             throw new UncheckedIOException("could not open an NIO selector for a weft worker: " + e.getMessage(), e);
         }
+        wakeup = new SelectorWakeup(selector);
+        mailbox = new ControlMailbox(wakeup);
     }
 
     // -----------------------------------------------------------------------------------------
@@ -172,8 +131,8 @@ public final class NioDriver implements IoDriver {
     public void poll() {
         CarrierPin.enter();
         try {
-            if (controlPending) {
-                runControl();
+            if (mailbox.pending()) {
+                mailbox.runPending();
             }
             selector.selectNow(onReady);
         } catch (IOException e) {
@@ -185,15 +144,15 @@ public final class NioDriver implements IoDriver {
 
     @Override
     public boolean busy() {
-        return waiting.get() != 0 || controlPending;
+        return waiting.get() != 0 || mailbox.pending();
     }
 
     @Override
     public void park() {
-        if (controlPending) {
+        if (mailbox.pending()) {
             // A message may have made tasks runnable (queued on this worker): do not block, so
             // that the worker sees them; a spurious return is allowed.
-            runControl();
+            mailbox.runPending();
             poll();
             return;
         }
@@ -204,20 +163,16 @@ public final class NioDriver implements IoDriver {
         }
     }
 
-    /** From any thread, tasks too: pinned, since the selector's wake-up lock is the worker's too (see Threads). */
+    /** From any thread, tasks too: see {@link SelectorWakeup}. */
     @Override
     public void wake() {
-        CarrierPin.enter();
-        try {
-            selector.wakeup(); // a no-op once the selector is closed
-        } finally {
-            CarrierPin.exit();
-        }
+        wakeup.wake();
     }
 
+    /** Closes the mailbox first (what is pending runs, and sees the driver closed), then the selector. */
     @Override
     public void close() {
-        closed = true;
+        mailbox.close();
         try {
             selector.close(); // deregisters every key: closed channels release their descriptors
         } catch (IOException ignored) {
@@ -256,27 +211,19 @@ public final class NioDriver implements IoDriver {
         control(this::settleEveryWaiter);
     }
 
-    /** Runs {@code message} on the worker's thread at its next poll or park, and wakes the worker. */
+    /** Runs {@code message} on the worker's thread at its next poll or park, and wakes the worker (see {@link ControlMailbox}). */
     void control(Runnable message) {
-        control.add(message);
-        controlPending = true;
-        if (closed) {
-            control.clear(); // the worker is gone, and no task waits on a closed driver
-        } else {
-            wake();
-        }
+        mailbox.post(message);
     }
 
-    private void runControl() {
-        controlPending = false;
-        Runnable m;
-        while ((m = control.poll()) != null) {
-            m.run();
-        }
-    }
-
-    /** On the owner: settles every waiter registered with this driver, marked as cancelled. */
+    /**
+     * On the owner: settles every waiter registered with this driver, marked as cancelled. After
+     * close it has nothing to do (no task waits on a closed driver; its selector has no keys).
+     */
     private void settleEveryWaiter() {
+        if (mailbox.isClosed()) {
+            return;
+        }
         for (SelectionKey key : selector.keys()) {
             if (key.attachment() instanceof NioSocket socket) {
                 for (int direction = NioSocket.READERS; direction <= NioSocket.WRITERS; direction++) {
@@ -321,7 +268,7 @@ public final class NioDriver implements IoDriver {
     }
 
     /** On the owner: adds {@code op} to the interest set of the channel's key in this selector. */
-    private void interest(NioSocket socket, int op) throws ClosedChannelException {
+    void interest(NioSocket socket, int op) throws ClosedChannelException {
         SelectionKey key = socket.channel.keyFor(selector);
         if (key == null) {
             socket.channel.register(selector, op, socket);
@@ -334,35 +281,6 @@ public final class NioDriver implements IoDriver {
         OPERATIONS.setOpaque(this, (long) OPERATIONS.getOpaque(this) + 1);
     }
 
-    // -----------------------------------------------------------------------------------------
-    // Waiting
-
-    /** A task waiting for readiness: registered with {@link #driver}, listed in one socket's list. */
-    static final class Waiter {
-        final Thread thread = Thread.currentThread();
-        final NioDriver driver;
-        /** The next waiter in the socket's list; guarded by the socket's lock. */
-        Waiter next;
-        /** The interest bit the task waits for. */
-        final int op;
-        /** Settled by {@link #cancelAll()}: the task throws instead of retrying. Written before {@code ready}. */
-        boolean cancelled;
-        volatile boolean ready;
-
-        Waiter(NioDriver driver, int op) {
-            this.driver = driver;
-            this.op = op;
-        }
-
-        /** By whoever took this waiter out of its list (a selector, close, cancelAll): wake the task. */
-        void settle(boolean cancel) {
-            driver.waiting.decrementAndGet();
-            cancelled = cancel;
-            ready = true; // before the unpark: the task reads it before each park
-            LockSupport.unpark(thread);
-        }
-    }
-
     /** The NIO driver of the worker the calling task runs on. */
     static NioDriver current(String what) {
         IoDriver d = IoDriver.current(what);
@@ -371,136 +289,6 @@ public final class NioDriver implements IoDriver {
         }
         throw new IllegalStateException(what + " on an NIO socket must run on a runtime whose I/O backend is NIO;"
                 + " this worker's backend is " + d.backend());
-    }
-
-    /**
-     * Waits until {@code socket} is ready in {@code direction} (or closes), or the deadline passes.
-     * Called pinned ({@link CarrierPin}); parks unpinned.
-     *
-     * @return 0: try the operation again (it may be ready, or the deadline passed while waiting);
-     *         {@code -ETIMEDOUT} if the deadline had passed before the wait; {@code -EBADF} if the
-     *         socket is closed
-     * @throws InterruptedIOException if the task is interrupted; its interrupt status stays set
-     */
-    private static int await(NioSocket socket, int direction, int op, boolean timed, long deadline, String what)
-            throws InterruptedIOException {
-        Thread me = Thread.currentThread();
-        if (me.isInterrupted()) {
-            throw interrupted(what, socket);
-        }
-        if (timed && deadline - System.nanoTime() <= 0L) {
-            return -Errno.ETIMEDOUT;
-        }
-        NioDriver d = current(what);
-        Waiter w = new Waiter(d, op);
-        d.waiting.incrementAndGet();
-        if (!socket.enqueue(direction, w)) {
-            d.waiting.decrementAndGet();
-            return -Errno.EBADF;
-        }
-        try {
-            d.interest(socket, op);
-        } catch (ClosedChannelException | CancelledKeyException e) {
-            giveUp(socket, direction, w); // close() may have settled it already
-            return -Errno.EBADF;
-        } catch (RuntimeException e) {
-            giveUp(socket, direction, w); // a closed selector: the runtime is gone
-            throw e;
-        }
-        IoGroup g = d.group;
-        if (g != null && g.isCancelling()) {
-            giveUp(socket, direction, w); // cancelAll may have run here already: do not wait for it
-            throw shutDown(what, socket);
-        }
-        boolean interrupted = false;
-        boolean timedOut = false;
-        CarrierPin.exit(); // the caller's pinned section: a task parked pinned would hold its worker
-        try {
-            while (!w.ready) {
-                if (me.isInterrupted()) {
-                    interrupted = true;
-                    break;
-                }
-                if (timed) {
-                    long left = deadline - System.nanoTime();
-                    if (left <= 0L) {
-                        timedOut = true;
-                        break;
-                    }
-                    LockSupport.parkNanos(socket, left);
-                } else {
-                    LockSupport.park(socket);
-                }
-            }
-        } finally {
-            CarrierPin.enter();
-        }
-        if (interrupted) {
-            giveUp(socket, direction, w);
-            throw interrupted(what, socket);
-        }
-        if (timedOut) {
-            giveUp(socket, direction, w);
-            return 0; // one more attempt, then -ETIMEDOUT
-        }
-        Scheduler.resumed();
-        if (w.cancelled) {
-            throw shutDown(what, socket);
-        }
-        return 0;
-    }
-
-    /** Takes the task's own waiter back, unless a selector or close took it first. Any thread. */
-    private static void giveUp(NioSocket socket, int direction, Waiter w) {
-        if (socket.remove(direction, w)) {
-            w.driver.waiting.decrementAndGet();
-        }
-    }
-
-    private static InterruptedIOException interrupted(String what, NioSocket socket) {
-        return new InterruptedIOException(what + " on " + socket
-                + " was interrupted (the task was cancelled) while it waited for I/O");
-    }
-
-    private static InterruptedIOException shutDown(String what, NioSocket socket) {
-        return new InterruptedIOException(what + " on " + socket + ": the runtime shut down while the task waited for I/O");
-    }
-
-    /** A non-blocking attempt: a count, or {@link #WOULD_BLOCK}. */
-    @FunctionalInterface
-    private interface Attempt {
-        long run() throws IOException;
-    }
-
-    /** Attempts until done: a count, or {@code -errno}. Pinned but while it parks (see Threads). */
-    private static long transfer(NioSocket socket, int direction, int op, long timeoutNanos, String what,
-                                 Attempt attempt) throws InterruptedIOException {
-        boolean timed = timed(timeoutNanos);
-        long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
-        CarrierPin.enter();
-        try {
-            for (;;) {
-                long r;
-                try {
-                    r = attempt.run();
-                } catch (IOException | NotYetConnectedException e) {
-                    return -errno(e);
-                }
-                if (r != WOULD_BLOCK) {
-                    return r;
-                }
-                int w = await(socket, direction, op, timed, deadline, what);
-                if (w < 0) {
-                    return w;
-                }
-            }
-        } finally {
-            CarrierPin.exit();
-        }
-    }
-
-    private static boolean timed(long timeoutNanos) {
-        return timeoutNanos >= 0L && timeoutNanos <= MAX_TIMEOUT_NANOS;
     }
 
     private static NioSocket nio(SocketHandle handle, String what) {
@@ -523,7 +311,7 @@ public final class NioDriver implements IoDriver {
         try {
             ch = ServerSocketChannel.open(family(address, "listen"));
         } catch (IOException e) {
-            throw errnoException("socket() to listen on " + address, e);
+            throw NioErrno.errnoException("socket() to listen on " + address, e);
         }
         try {
             ch.configureBlocking(false);
@@ -545,7 +333,7 @@ public final class NioDriver implements IoDriver {
             throw e;
         } catch (IOException | UnresolvedAddressException e) {
             closeQuietly(ch);
-            throw errnoException("listen on " + address, e);
+            throw NioErrno.errnoException("listen on " + address, e);
         } catch (RuntimeException | Error e) {
             closeQuietly(ch);
             throw e;
@@ -559,7 +347,7 @@ public final class NioDriver implements IoDriver {
         NioSocket l = nio(listener, "accept");
         ServerSocketChannel server = l.server("accept");
         current("accept").countOperation();
-        boolean timed = timed(timeoutNanos);
+        boolean timed = NioWaiter.timed(timeoutNanos);
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         CarrierPin.enter();
         try {
@@ -576,7 +364,7 @@ public final class NioDriver implements IoDriver {
             try {
                 c = server.accept();
             } catch (IOException e) {
-                throw errnoException("accept on " + l, e);
+                throw NioErrno.errnoException("accept on " + l, e);
             }
             if (c != null) {
                 try {
@@ -584,11 +372,11 @@ public final class NioDriver implements IoDriver {
                     configureStream(c, config);
                 } catch (IOException e) {
                     closeQuietly(c);
-                    throw errnoException("configuring a socket accepted on " + l, e);
+                    throw NioErrno.errnoException("configuring a socket accepted on " + l, e);
                 }
                 return new NioSocket(c);
             }
-            int r = await(l, NioSocket.READERS, SelectionKey.OP_ACCEPT, timed, deadline, "accept");
+            int r = NioWaiter.await(l, NioSocket.READERS, SelectionKey.OP_ACCEPT, timed, deadline, "accept");
             if (r < 0) {
                 throw new ErrnoException("accept on " + l, r);
             }
@@ -601,7 +389,7 @@ public final class NioDriver implements IoDriver {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
         current("connect").countOperation();
-        boolean timed = timed(timeoutNanos);
+        boolean timed = NioWaiter.timed(timeoutNanos);
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         CarrierPin.enter();
         try {
@@ -617,7 +405,7 @@ public final class NioDriver implements IoDriver {
         try {
             c = SocketChannel.open(family(address, "connect"));
         } catch (IOException e) {
-            throw errnoException("socket() to connect to " + address, e);
+            throw NioErrno.errnoException("socket() to connect to " + address, e);
         }
         NioSocket s = new NioSocket(c);
         try {
@@ -625,7 +413,7 @@ public final class NioDriver implements IoDriver {
             configureStream(c, config);
             if (!c.connect(address)) {
                 for (;;) {
-                    int r = await(s, NioSocket.WRITERS, SelectionKey.OP_CONNECT, timed, deadline, "connect");
+                    int r = NioWaiter.await(s, NioSocket.WRITERS, SelectionKey.OP_CONNECT, timed, deadline, "connect");
                     if (r < 0) {
                         throw new ErrnoException("connect to " + address, r);
                     }
@@ -640,7 +428,7 @@ public final class NioDriver implements IoDriver {
             throw e;
         } catch (IOException | UnresolvedAddressException e) {
             s.close();
-            throw errnoException("connect to " + address, e);
+            throw NioErrno.errnoException("connect to " + address, e);
         } catch (RuntimeException | Error e) {
             s.close();
             throw e;
@@ -656,9 +444,9 @@ public final class NioDriver implements IoDriver {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        return (int) transfer(s, NioSocket.READERS, SelectionKey.OP_READ, timeoutNanos, "read", () -> {
+        return (int) NioWaiter.transfer(s, NioSocket.READERS, SelectionKey.OP_READ, timeoutNanos, "read", () -> {
             int n = c.read(dst);
-            return n > 0 ? n : n < 0 ? 0 : WOULD_BLOCK; // -1 is end of stream: 0, as io_uring reports it
+            return n > 0 ? n : n < 0 ? 0 : NioWaiter.WOULD_BLOCK; // -1 is end of stream: 0, as io_uring reports it
         });
     }
 
@@ -676,9 +464,9 @@ public final class NioDriver implements IoDriver {
         if (!src.hasRemaining()) {
             return 0;
         }
-        return (int) afterShutdown(s, transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
+        return (int) afterShutdown(s, NioWaiter.transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
             int n = c.write(src);
-            return n > 0 ? n : WOULD_BLOCK;
+            return n > 0 ? n : NioWaiter.WOULD_BLOCK;
         }));
     }
 
@@ -705,9 +493,9 @@ public final class NioDriver implements IoDriver {
         if (total == 0) {
             return 0;
         }
-        return afterShutdown(s, transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
+        return afterShutdown(s, NioWaiter.transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos, "write", () -> {
             long n = c.write(srcs);
-            return n > 0 ? n : WOULD_BLOCK;
+            return n > 0 ? n : NioWaiter.WOULD_BLOCK;
         }));
     }
 
@@ -762,69 +550,6 @@ public final class NioDriver implements IoDriver {
         } catch (IOException ignored) {
             // nothing to report: the caller throws the original failure
         }
-    }
-
-    /**
-     * The errno for a JDK exception: the kernel's value where the exception type or message names
-     * it, {@code EIO} otherwise. Closed channels are {@code EBADF}.
-     */
-    static int errno(Throwable e) {
-        if (e instanceof ErrnoException ee) {
-            return ee.errno();
-        }
-        if (e instanceof ClosedChannelException) { // also AsynchronousCloseException, ClosedByInterruptException
-            return Errno.EBADF;
-        }
-        if (e instanceof NotYetConnectedException) {
-            return Errno.ENOTCONN;
-        }
-        if (e instanceof UnresolvedAddressException) {
-            return Errno.EINVAL;
-        }
-        String m = e.getMessage() == null ? "" : e.getMessage();
-        if (e instanceof BindException) {
-            return m.contains("assign requested address") ? Errno.EADDRNOTAVAIL : Errno.EADDRINUSE;
-        }
-        if (e instanceof NoRouteToHostException) {
-            return Errno.EHOSTUNREACH;
-        }
-        if (e instanceof ConnectException) {
-            if (m.contains("timed out")) {
-                return Errno.ETIMEDOUT;
-            }
-            if (m.contains("No route to host") || m.contains("unreachable")) {
-                return m.contains("Network") ? Errno.ENETUNREACH : Errno.EHOSTUNREACH;
-            }
-            return Errno.ECONNREFUSED;
-        }
-        if (m.contains("Connection reset")) { // "Connection reset", "Connection reset by peer"
-            return Errno.ECONNRESET;
-        }
-        if (m.contains("Broken pipe")) {
-            return Errno.EPIPE;
-        }
-        if (m.contains("Connection refused")) {
-            return Errno.ECONNREFUSED;
-        }
-        if (m.contains("timed out")) {
-            return Errno.ETIMEDOUT;
-        }
-        if (m.contains("Too many open files")) {
-            return Errno.EMFILE;
-        }
-        if (m.contains("Address already in use")) {
-            return Errno.EADDRINUSE;
-        }
-        return Errno.EIO;
-    }
-
-    /** An {@link ErrnoException} for {@code what} failing with the JDK's {@code e}. */
-    static ErrnoException errnoException(String what, Throwable e) {
-        if (e instanceof ErrnoException ee) {
-            return ee;
-        }
-        int errno = errno(e);
-        return new ErrnoException(what + " failed: " + Errno.name(errno) + " (" + e + ")", errno, e);
     }
 
     private static final VarHandle OPERATIONS;

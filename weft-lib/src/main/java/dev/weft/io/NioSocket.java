@@ -25,7 +25,7 @@ import java.util.Arrays;
  * guarded by this socket's lock, held only for a few field writes, never across a park. A waiter
  * leaves its list exactly once, by one of three parties: a driver whose selector reported the
  * direction ready ({@link #takeAll}), the task itself giving up ({@link #remove}: timeout,
- * interrupt), or {@link #close()}. Whoever takes it out settles it ({@link NioDriver.Waiter#settle}:
+ * interrupt), or {@link #close()}. Whoever takes it out settles it ({@link NioWaiter#settle}:
  * the driver's wait count, the ready flag, the unpark).
  *
  * <p><b>Pinned.</b> A task calls every method here pinned to its worker's thread
@@ -52,7 +52,7 @@ final class NioSocket implements SocketHandle {
     final SelectableChannel channel;
     private final Object lock = new Object();
     /** Heads of the waiter lists, by direction; guarded by {@link #lock}. */
-    private final NioDriver.Waiter[] waiters = new NioDriver.Waiter[2];
+    private final NioWaiter[] waiters = new NioWaiter[2];
     /** Drivers whose selector holds (or held) a key for the channel; guarded by {@link #lock}. */
     private NioDriver[] drivers = NO_DRIVERS;
     private volatile boolean closed;
@@ -85,7 +85,7 @@ final class NioSocket implements SocketHandle {
      *
      * @return false if the socket is closed (nothing was added)
      */
-    boolean enqueue(int direction, NioDriver.Waiter w) {
+    boolean enqueue(int direction, NioWaiter w) {
         synchronized (lock) {
             if (closed) {
                 return false;
@@ -112,10 +112,10 @@ final class NioSocket implements SocketHandle {
      * @return true if this call took it (the caller settles it); false if a driver or
      *         {@link #close()} took it first
      */
-    boolean remove(int direction, NioDriver.Waiter w) {
+    boolean remove(int direction, NioWaiter w) {
         synchronized (lock) {
-            NioDriver.Waiter prev = null;
-            for (NioDriver.Waiter x = waiters[direction]; x != null; prev = x, x = x.next) {
+            NioWaiter prev = null;
+            for (NioWaiter x = waiters[direction]; x != null; prev = x, x = x.next) {
                 if (x == w) {
                     if (prev == null) {
                         waiters[direction] = x.next;
@@ -131,21 +131,21 @@ final class NioSocket implements SocketHandle {
     }
 
     /** Takes every waiter of {@code direction}: a chain through {@code next}, or null. The caller settles them. */
-    NioDriver.Waiter takeAll(int direction) {
+    NioWaiter takeAll(int direction) {
         synchronized (lock) {
-            NioDriver.Waiter head = waiters[direction];
+            NioWaiter head = waiters[direction];
             waiters[direction] = null;
             return head;
         }
     }
 
     /** Takes the waiters of {@code direction} registered with {@code driver}: a chain, or null. */
-    NioDriver.Waiter takeRegisteredWith(int direction, NioDriver driver) {
+    NioWaiter takeRegisteredWith(int direction, NioDriver driver) {
         synchronized (lock) {
-            NioDriver.Waiter taken = null;
-            NioDriver.Waiter prev = null;
-            for (NioDriver.Waiter x = waiters[direction]; x != null; ) {
-                NioDriver.Waiter next = x.next;
+            NioWaiter taken = null;
+            NioWaiter prev = null;
+            for (NioWaiter x = waiters[direction]; x != null; ) {
+                NioWaiter next = x.next;
                 if (x.driver == driver) {
                     if (prev == null) {
                         waiters[direction] = next;
@@ -164,9 +164,9 @@ final class NioSocket implements SocketHandle {
     }
 
     /** Settles every waiter of a chain taken out of a list; {@code cancel}: they throw instead of retrying. */
-    static void settleAll(NioDriver.Waiter chain, boolean cancel) {
+    static void settleAll(NioWaiter chain, boolean cancel) {
         while (chain != null) {
-            NioDriver.Waiter next = chain.next;
+            NioWaiter next = chain.next;
             chain.next = null;
             chain.settle(cancel);
             chain = next;
@@ -182,7 +182,7 @@ final class NioSocket implements SocketHandle {
         try {
             return (InetSocketAddress) ((NetworkChannel) channel).getLocalAddress();
         } catch (IOException e) {
-            throw NioDriver.errnoException("getsockname on " + this, e);
+            throw NioErrno.errnoException("getsockname on " + this, e);
         } finally {
             CarrierPin.exit();
         }
@@ -195,7 +195,7 @@ final class NioSocket implements SocketHandle {
         try {
             a = channel instanceof SocketChannel c ? (InetSocketAddress) c.getRemoteAddress() : null;
         } catch (IOException e) {
-            throw NioDriver.errnoException("getpeername on " + this, e);
+            throw NioErrno.errnoException("getpeername on " + this, e);
         } finally {
             CarrierPin.exit();
         }
@@ -220,7 +220,7 @@ final class NioSocket implements SocketHandle {
             stream("shutdownOutput").shutdownOutput();
             outputShut = true;
         } catch (IOException | NotYetConnectedException e) {
-            throw NioDriver.errnoException("shutdown(SHUT_WR) on " + this, e);
+            throw NioErrno.errnoException("shutdown(SHUT_WR) on " + this, e);
         } finally {
             CarrierPin.exit();
         }
@@ -232,7 +232,7 @@ final class NioSocket implements SocketHandle {
         try {
             stream("setNoDelay").setOption(StandardSocketOptions.TCP_NODELAY, on);
         } catch (IOException e) {
-            throw NioDriver.errnoException("setsockopt(TCP_NODELAY=" + on + ") on " + this, e);
+            throw NioErrno.errnoException("setsockopt(TCP_NODELAY=" + on + ") on " + this, e);
         } finally {
             CarrierPin.exit();
         }
@@ -249,8 +249,8 @@ final class NioSocket implements SocketHandle {
     }
 
     private void closePinned() {
-        NioDriver.Waiter readers;
-        NioDriver.Waiter writers;
+        NioWaiter readers;
+        NioWaiter writers;
         NioDriver[] ds;
         synchronized (lock) {
             if (closed) {

@@ -15,7 +15,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <h2>Closing while operations are pending</h2>
  * A descriptor number is reused by the kernel as soon as it is closed, and an SQE names the
  * socket by number until the worker submits it; so the descriptor must stay open while any
- * operation may still use it. {@code state} holds a closed bit (the sign bit) and the number of
+ * operation may still use it. {@link DescriptorUses} holds a closed bit (the sign bit) and the number of
  * operations using the descriptor. An operation {@link #acquire}s (a CAS that fails once closed)
  * before it writes its SQE and {@link #release}s after its CQE. {@link #close()} sets the closed
  * bit and shuts the socket down, which ends pending receives (EOF) and accepts (EINVAL); the
@@ -36,10 +36,9 @@ final class UringSocket implements SocketHandle {
     static final int SHUT_WR = 1;
     static final int SHUT_RDWR = 2;
 
-    private static final int CLOSED = Integer.MIN_VALUE;
 
     final int fd;
-    private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger();
+    private final DescriptorUses uses = new DescriptorUses();
     private volatile AcceptQueue acceptQueue;
 
     UringSocket(int fd) {
@@ -85,20 +84,12 @@ final class UringSocket implements SocketHandle {
 
     /** Takes a use of the descriptor; false once the socket is closed. */
     boolean acquire() {
-        for (;;) {
-            int v = state.get();
-            if (v < 0) {
-                return false;
-            }
-            if (state.compareAndSet(v, v + 1)) {
-                return true;
-            }
-        }
+        return uses.acquire();
     }
 
     /** Gives a use back; the last one after {@link #close()} closes the descriptor. */
     void release() {
-        if (state.decrementAndGet() == CLOSED) {
+        if (uses.release()) {
             Libc.close(Libc.errnoState(), fd);
         }
     }
@@ -178,13 +169,10 @@ final class UringSocket implements SocketHandle {
 
     @Override
     public void close() {
-        int v;
-        do {
-            v = state.get();
-            if (v < 0) {
-                return; // closed already
-            }
-        } while (!state.compareAndSet(v, v | CLOSED));
+        int v = uses.close();
+        if (v < 0) {
+            return; // closed already
+        }
         MemorySegment errno = Libc.errnoState();
         Libc.shutdown(errno, fd, SHUT_RDWR); // ends pending receives and accepts; ENOTCONN if never connected
         if (v == 0) {
@@ -198,7 +186,7 @@ final class UringSocket implements SocketHandle {
 
     @Override
     public boolean isClosed() {
-        return state.get() < 0;
+        return uses.isClosed();
     }
 
     @Override

@@ -20,7 +20,10 @@ final class WakeHandle implements AutoCloseable {
     private final Arena arena = Arena.ofAuto(); // freed by the collector: a waker may still be in write()
     private final MemorySegment one;
     private final MemorySegment errno;
-    private volatile boolean closed;
+    private final DescriptorUses uses = new DescriptorUses(); // a wake never writes into a reused descriptor number
+
+    /** Test seam: runs in {@link #wake()} between taking its use and writing (a close racing the write). */
+    Runnable beforeWrite = () -> { };
 
     private WakeHandle(int fd) {
         this.fd = fd;
@@ -43,14 +46,19 @@ final class WakeHandle implements AutoCloseable {
 
     /** From any thread: completes the worker's pending (or next) eventfd read. */
     void wake() {
-        if (!closed) {
+        if (uses.acquire()) {
+            beforeWrite.run();
             Libc.write(errno, fd, one.address(), 8); // EAGAIN only if the counter is full: already awake
+            if (uses.release()) {
+                Libc.close(Libc.errnoState(), fd); // closed while this wake wrote: the last use closes
+            }
         }
     }
 
     @Override
     public void close() {
-        closed = true;
-        Libc.close(Libc.errnoState(), fd);
+        if (uses.close() == 0) {
+            Libc.close(Libc.errnoState(), fd); // no wake in progress; else the last one closes it
+        }
     }
 }

@@ -10,8 +10,19 @@
  *   <li>{@link dev.weft.io.IoBackends}: picks the backend at start (io_uring where it works, NIO
  *       otherwise, said once; {@code -Dweft.io} forces one).</li>
  *   <li>{@link dev.weft.io.IoGroup}: what one runtime's drivers share: the registered-region
- *       table ({@link dev.weft.io.RegionRegistry}), listeners, shutdown.</li>
- *   <li>{@link dev.weft.io.WakeHandle}: how any thread wakes a worker asleep in the kernel.</li>
+ *       table ({@link dev.weft.io.RegionRegistry}: lock-free lookups, uses counted per slot so
+ *       unregistering waits for the I/O in flight), listeners, shutdown.</li>
+ *   <li>Shared by both: {@link dev.weft.io.Wakeup} (the wake contract; {@link dev.weft.io.UringWakeup}
+ *       with its {@link dev.weft.io.WakeHandle} eventfd, {@link dev.weft.io.SelectorWakeup}) and
+ *       {@link dev.weft.io.ControlMailbox} (messages for the worker's thread, and what becomes of
+ *       them after close).</li>
+ *   <li>io_uring's parts: {@link dev.weft.io.OperationTable} (slots, generations, tokens),
+ *       {@link dev.weft.io.UringCompletions} and {@link dev.weft.io.UringOp} (where a CQE becomes a
+ *       wake-up), {@link dev.weft.io.StagingBuffers} (the bounded native buffers heap-buffer I/O
+ *       is copied through; a burst's surplus is freed when it ends) and
+ *       {@link dev.weft.io.ProvidedBuffers}.
+ *       NIO's: {@link dev.weft.io.NioWaiter} (where readiness becomes a wake-up) and
+ *       {@link dev.weft.io.NioErrno}.</li>
  *   <li>{@link dev.weft.io.AcceptQueue}: a listener's multishot accept, shared by acceptors on
  *       every worker.</li>
  * </ul>

@@ -18,12 +18,11 @@
  *                             buf.clear();
  *                         }
  *                     }
- *                     return null;
  *                 });
  *             }
  *         }
  *     });
- *     rt.shutdownOnSignals(Duration.ofSeconds(5));
+ *     rt.shutdownOnSignals(Duration.ofSeconds(5)).awaitTermination(); // serves until SIGINT/SIGTERM
  * }
  * }</pre>
  *

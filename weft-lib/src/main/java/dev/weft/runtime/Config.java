@@ -1,5 +1,7 @@
 package dev.weft.runtime;
 
+import dev.weft.task.UncaughtFailureHandler;
+
 import java.time.Duration;
 import java.util.Objects;
 
@@ -19,13 +21,18 @@ import java.util.Objects;
  * @param io               the I/O backend; default {@link IoMode#fromSystemProperty()} (AUTO
  *                         unless {@code -Dweft.io} says otherwise)
  * @param maxRegions       slots of the registered-region table on every worker's ring
- *                         (io_uring), 1..16384; default 64
+ *                         (io_uring), 0..16384; default 64. The table is created at the first
+ *                         {@link Weft#registerRegion}, so it costs nothing until then, and a kernel
+ *                         without one (before Linux 5.13) fails only that call; 0 turns regions off
+ * @param uncaughtFailureHandler gets the failure of a task that nobody was joining when it
+ *                         failed; default {@link UncaughtFailureHandler#LOG_WARNING}
  * @param blockingThreads  the most platform threads that run {@link dev.weft.task.Task#blocking}
  *                         calls at once, 1..{@value #MAX_BLOCKING_THREADS}; default
  *                         {@value #DEFAULT_BLOCKING_THREADS} (further calls wait their turn)
  */
 public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Duration timeslice, IoMode io,
-                     int maxRegions, int blockingThreads) {
+                     int maxRegions, UncaughtFailureHandler uncaughtFailureHandler,
+                     int blockingThreads) {
 
     /** Most workers a runtime can have. */
     public static final int MAX_WORKERS = 1024;
@@ -57,6 +64,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
         Objects.requireNonNull(timeslice, "timeslice");
         Objects.requireNonNull(io, "io");
+        Objects.requireNonNull(uncaughtFailureHandler, "uncaughtFailureHandler");
         if (minWorkers < 1 || maxWorkers > MAX_WORKERS || minWorkers > maxWorkers) {
             throw new IllegalArgumentException("worker count " + minWorkers + ".." + maxWorkers
                     + " is not a range within 1.." + MAX_WORKERS + "; use workers(n) or workers(min, max)"
@@ -66,8 +74,8 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
             throw new IllegalArgumentException("timeslice " + timeslice
                     + " must be positive; the default is " + DEFAULT_TIMESLICE);
         }
-        if (maxRegions < 1 || maxRegions > MAX_REGIONS) {
-            throw new IllegalArgumentException("maxRegions " + maxRegions + " is outside 1.." + MAX_REGIONS
+        if (maxRegions < 0 || maxRegions > MAX_REGIONS) {
+            throw new IllegalArgumentException("maxRegions " + maxRegions + " is outside 0.." + MAX_REGIONS
                     + "; the default is " + DEFAULT_MAX_REGIONS);
         }
         if (blockingThreads < 1 || blockingThreads > MAX_BLOCKING_THREADS) {
@@ -104,6 +112,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         private Duration timeslice = DEFAULT_TIMESLICE;
         private IoMode io;
         private int maxRegions = DEFAULT_MAX_REGIONS;
+        private UncaughtFailureHandler uncaughtFailureHandler = UncaughtFailureHandler.LOG_WARNING;
         private int blockingThreads = DEFAULT_BLOCKING_THREADS;
 
         private Builder() {
@@ -139,7 +148,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
             return this;
         }
 
-        /** Slots of the registered-region table (default 64). */
+        /** Slots of the registered-region table (default 64; 0: no regions), created at the first registration. */
         public Builder maxRegions(int slots) {
             this.maxRegions = slots;
             return this;
@@ -152,13 +161,23 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
         }
 
         /**
+         * What gets the failure of a task nobody was joining when it failed (see
+         * {@link UncaughtFailureHandler}); default {@link UncaughtFailureHandler#LOG_WARNING}.
+         */
+        public Builder uncaughtFailureHandler(UncaughtFailureHandler handler) {
+            this.uncaughtFailureHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        /**
          * The config.
          *
          * @throws IllegalArgumentException naming a bad value
          */
         public Config build() {
             return new Config(minWorkers, maxWorkers, threadNamePrefix, timeslice,
-                    io != null ? io : IoMode.fromSystemProperty(), maxRegions, blockingThreads);
+                    io != null ? io : IoMode.fromSystemProperty(), maxRegions, uncaughtFailureHandler,
+                    blockingThreads);
         }
     }
 }

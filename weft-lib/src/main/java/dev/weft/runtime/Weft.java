@@ -4,7 +4,8 @@ import dev.weft.io.IoBackends;
 import dev.weft.io.IoGroup;
 import dev.weft.io.RegionRegistry;
 import dev.weft.sched.Scheduler;
-import dev.weft.sched.TaskCell;
+import dev.weft.task.CheckedRunnable;
+import dev.weft.uring.KernelFeatures;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.TaskBuilder;
 
@@ -14,6 +15,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * A weft runtime: a fixed set of worker threads that run tasks, and one timer.
@@ -28,12 +31,38 @@ import java.util.concurrent.Callable;
  * A task is plain blocking-style Java on a virtual thread whose carrier is one of this runtime's
  * workers: it may sleep, lock, join other tasks; every suspension frees the worker (see
  * {@link dev.weft.task.TaskKind} for the thread a task sees, and {@link dev.weft.task.Task} for
- * cooperative preemption). The JVM needs {@code --add-opens java.base/java.lang=ALL-UNNAMED};
- * {@link #start} fails with a message naming it when it is missing.
+ * cooperative preemption). The JVM needs {@code --add-opens java.base/java.lang=dev.weft} with
+ * weft on the module path ({@code =ALL-UNNAMED} with weft on the class path), and
+ * {@code --enable-native-access=dev.weft} (or {@code ALL-UNNAMED}) for io_uring;
+ * {@link #start} fails with a message naming the first when it is missing.
  *
- * <p>{@link #close()} stops new spawns and lets running tasks finish; a task that never ends keeps
- * its worker (and {@link #awaitTermination}) waiting. {@link #shutdown(Duration)} also stops
- * accepting connections and, after a grace period, cancels the I/O still in flight.
+ * <h2>What pooled tasks share</h2>
+ * A {@link dev.weft.task.TaskKind#POOLED} task (the default) does not get a thread of its own:
+ * several pooled tasks run one after another on one runner thread, and a task keeps that thread
+ * only once it parks. So {@code Thread.currentThread()}, its name and id, and every
+ * {@link ThreadLocal} (and what is built on them: a logging MDC, a transaction or security
+ * context bound to the thread) are shared with the tasks that ran before on that thread and are
+ * seen by the ones that run after, unless a task clears what it set. The interrupt status is
+ * not carried over. For a context of one task's own, pass it as a {@link ScopedValue} or in the
+ * body, or spawn the task {@link dev.weft.task.TaskKind#DEDICATED}
+ * ({@code rt.task().kind(TaskKind.DEDICATED).spawn(...)}): a fresh virtual thread per task, with
+ * its own identity and thread-locals.
+ *
+ * <h2>Lifecycle</h2>
+ * {@link #close()} is {@link ExecutorService#close()}'s: it refuses new spawns, waits until every
+ * task has ended and the workers have stopped, and if the waiting thread is interrupted it calls
+ * {@link #shutdownNow()} and goes on waiting (the interrupt status is set again on return).
+ * {@link #shutdownNow()} cancels every task and does not wait. {@link #shutdown(Duration)} is a
+ * server's: it closes the listeners, gives tasks and their I/O a grace period, then cancels the
+ * I/O. {@link #awaitTermination()} keeps a thread (a server's {@code main}) until the runtime
+ * has terminated, and {@link #shutdownOnSignals} ends it on SIGINT or SIGTERM (the
+ * {@code dev.weft.net} package shows a server that does both).
+ *
+ * <h2>The JDK's interfaces</h2>
+ * {@link #executor()} is the runtime as an {@link ExecutorService} (for
+ * {@code CompletableFuture.supplyAsync(supplier, rt.executor())}), and {@link #threadFactory()}
+ * makes virtual threads on its workers (for {@code Executors.newThreadPerTaskExecutor} or a
+ * {@code StructuredTaskScope}).
  *
  * <h2>I/O</h2>
  * Each worker owns an I/O driver: an io_uring ring, or a NIO selector where io_uring cannot work
@@ -43,6 +72,13 @@ public final class Weft implements AutoCloseable {
 
     private final Scheduler scheduler;
     private final IoBackends.Opened io;
+    private final ExecutorService executor = new WeftExecutor(this);
+    private final Object hookLock = new Object();
+    /** Where {@link #shutdownOnSignals} adds its hook; tests swap it. */
+    private ShutdownHooks hooks = ShutdownHooks.JVM;
+    /** The hook {@link #shutdownOnSignals} added, or null; one per runtime. */
+    private Thread signalHook;
+    private volatile Duration signalGrace;
 
     private Weft(Scheduler scheduler, IoBackends.Opened io) {
         this.scheduler = scheduler;
@@ -50,38 +86,68 @@ public final class Weft implements AutoCloseable {
     }
 
     /**
-     * Starts a runtime with {@code config}.
+     * Starts a runtime with {@code config}, and returns once every worker runs with its I/O driver
+     * attached. With {@link IoMode#AUTO}, a kernel whose io_uring fails to attach on a worker
+     * gives the NIO backend instead (said once on stderr, and in {@link #ioInfo()}).
      *
-     * @throws IllegalStateException if the JVM lacks the flag weft needs (the message names it)
+     * @throws IllegalStateException if the JVM lacks the flag weft needs (the message names it),
+     *                               or a worker's I/O driver failed to attach (the first failure;
+     *                               every worker has stopped and every driver is closed)
      */
     public static Weft start(Config config) {
         Objects.requireNonNull(config, "config");
         IoBackends.Opened io = IoBackends.open(config.io().name().toLowerCase(java.util.Locale.ROOT),
                 config.workerCount(), config.maxRegions());
         try {
+            return start(config, io);
+        } catch (Scheduler.AttachException e) {
+            if (config.io() != IoMode.AUTO || !io.backend().equals("io_uring")) {
+                throw e;
+            }
+            return start(config, IoBackends.fallBack(config.workerCount(), config.maxRegions(),
+                    e.getMessage(), System.err));
+        }
+    }
+
+    private static Weft start(Config config, IoBackends.Opened io) {
+        try {
             return new Weft(Scheduler.start(config, io.drivers()::get), io);
         } catch (RuntimeException | Error e) {
-            io.closeAll();
+            io.closeAll(); // idempotent: drivers the workers closed stay closed
             throw e;
         }
     }
 
     /** The I/O backend in use and what the kernel's io_uring supports. */
     public IoInfo ioInfo() {
+        KernelFeatures k = io.kernel();
         return new IoInfo(io.backend(), Optional.ofNullable(io.fallbackReason()),
-                io.probe() == null ? List.of() : io.probe().opcodeNames(),
-                io.probe() == null ? List.of() : io.probe().featureNames());
+                k == null ? "" : k.release(),
+                k == null ? List.of() : k.opcodeNames(),
+                k == null ? List.of() : k.featureNames(),
+                k == null ? List.of() : k.describe());
     }
 
     /**
      * Registers native memory as a fixed buffer on every worker's ring, at one slot index, so
      * that I/O on any worker can use it without pinning it per operation
-     * ({@code TcpStream.write(RegionId, ...)}).
+     * ({@code TcpStream.write(RegionId, ...)}). The first registration creates the table of
+     * {@link Config#maxRegions} slots on every ring.
+     *
+     * <p><b>What may be registered.</b> Native memory of 1 byte to 1 GiB (from an {@code Arena},
+     * or a mapped file) that stays allocated until {@link #unregisterRegion} has returned: the
+     * kernel reads and writes it through its own mapping, and weft cannot hold its arena open, so
+     * closing the arena first frees memory the kernel may still use. An operation on a region whose
+     * arena was closed fails with {@link IllegalStateException} when no operation was in flight.
      *
      * @throws UnsupportedOperationException on the NIO backend
-     * @throws IllegalStateException         when the table is full, or a worker's ring refused
-     *                                       (the first error, after every worker answered)
-     * @throws IllegalArgumentException      for heap memory or a size outside 1 byte..1 GiB
+     * @throws IllegalStateException         when regions are off ({@code maxRegions} 0), the table is
+     *                                       full, the kernel has no fixed-buffer table with empty
+     *                                       slots (before Linux 5.13; the message says so), or a
+     *                                       worker's ring refused (the first error, after every
+     *                                       worker answered)
+     * @throws IllegalArgumentException      for heap memory, memory whose arena is closed, or a size
+     *                                       outside 1 byte..1 GiB
      */
     public RegionId registerRegion(MemorySegment memory) throws InterruptedException {
         Objects.requireNonNull(memory, "memory");
@@ -90,7 +156,9 @@ public final class Weft implements AutoCloseable {
     }
 
     /**
-     * Unregisters a region on every worker.
+     * Unregisters a region on every worker. New operations on it fail at once; this waits until
+     * every operation already using it has completed (bound them with timeouts to bound this
+     * wait), then empties its slot on every ring. When it returns, the memory may be freed.
      *
      * @throws IllegalArgumentException for {@link RegionId#NONE} or an id not registered now
      */
@@ -101,6 +169,10 @@ public final class Weft implements AutoCloseable {
 
     private RegionRegistry regions(String what) {
         RegionRegistry r = io.group() == null ? null : io.group().regions();
+        if (r == null && io.kernel() != null) {
+            throw new UnsupportedOperationException(what + " is unsupported on kernel " + io.kernel().release()
+                    + ": registered regions need io_uring's sparse fixed-buffer table (Linux 5.19)");
+        }
         if (r == null) {
             throw new UnsupportedOperationException(what + " is unsupported on the " + io.backend()
                     + " backend: registered regions are io_uring fixed buffers");
@@ -115,13 +187,15 @@ public final class Weft implements AutoCloseable {
      * Shuts down for a server: stops spawns and closes every listener (so no connection is
      * accepted), lets tasks and their I/O finish for up to {@code grace}, then cancels the I/O
      * still in flight (those tasks get {@link java.io.InterruptedIOException}) and waits up to one
-     * more second.
+     * more second. From the start of a shutdown on, a task that fails with nobody joining it is
+     * counted ({@link RuntimeStats#failed()}) but not given to the uncaught-failure handler: an
+     * accept loop whose listener was closed, a connection whose I/O was cancelled, fail by design.
      *
      * @return whether every task ended
      */
     public boolean shutdown(Duration grace) throws InterruptedException {
         Objects.requireNonNull(grace, "grace");
-        scheduler.close();
+        scheduler.beginShutdown();
         IoGroup group = io.group();
         if (group != null) {
             group.stopAccepting();
@@ -137,19 +211,38 @@ public final class Weft implements AutoCloseable {
 
     /**
      * Makes SIGINT and SIGTERM (and any other orderly JVM exit) run {@link #shutdown(Duration)}
-     * with {@code grace}, through a JVM shutdown hook.
+     * with {@code grace}, through a JVM shutdown hook. The runtime adds one hook however often
+     * this is called (a later call changes the grace), and removes it once it has terminated, so
+     * that the JVM does not keep an ended runtime reachable.
      *
      * @return this runtime
      */
     public Weft shutdownOnSignals(Duration grace) {
         Objects.requireNonNull(grace, "grace");
-        java.lang.Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                shutdown(grace);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        signalGrace = grace;
+        Thread hook;
+        synchronized (hookLock) {
+            if (signalHook != null || scheduler.isTerminated()) {
+                return this;
             }
-        }, scheduler.config().threadNamePrefix() + "-shutdown"));
+            hook = new Thread(() -> {
+                try {
+                    shutdown(signalGrace);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, scheduler.config().threadNamePrefix() + "-shutdown");
+            signalHook = hook;
+            hooks.add(hook);
+        }
+        ShutdownHooks from = hooks;
+        scheduler.whenTerminated(() -> from.remove(hook));
+        return this;
+    }
+
+    /** Test seam: where {@link #shutdownOnSignals} adds its hook. */
+    Weft hooks(ShutdownHooks hooks) {
+        this.hooks = Objects.requireNonNull(hooks, "hooks");
         return this;
     }
 
@@ -172,6 +265,44 @@ public final class Weft implements AutoCloseable {
         return scheduler.spawn(body);
     }
 
+    /**
+     * Like {@link #spawn(Callable)}, for a body without a result that may throw checked
+     * exceptions: {@code rt.spawn(() -> Files.delete(path))}.
+     */
+    public JoinHandle<Void> spawn(CheckedRunnable body) {
+        return scheduler.spawn(body);
+    }
+
+    /**
+     * This runtime as an {@link ExecutorService}: {@code execute} spawns a pooled task,
+     * {@code submit} one whose {@link java.util.concurrent.Future} holds its outcome (a failure
+     * is then the future's, not reported as uncaught). Its lifecycle is the runtime's:
+     * {@code shutdown()} closes the runtime without waiting, {@code shutdownNow()} is
+     * {@link #shutdownNow()} (and returns an empty list: tasks not started are cancelled where
+     * they wait; a submitted one's future reports it), {@code close()} is {@link #close()},
+     * {@code awaitTermination} waits for the workers to stop; after shutdown, {@code execute}
+     * throws {@link java.util.concurrent.RejectedExecutionException}.
+     */
+    public ExecutorService executor() {
+        return executor;
+    }
+
+    /**
+     * A factory of virtual threads that run on this runtime's workers, each as a
+     * {@link dev.weft.task.TaskKind#DEDICATED} task: {@link dev.weft.task.Task#current()}, weft
+     * I/O and {@code Task.sleep} work in them, and {@link #shutdownNow()} cancels them. For
+     * {@code Executors.newThreadPerTaskExecutor(rt.threadFactory())} or a
+     * {@code StructuredTaskScope}'s {@code withThreadFactory}. A thread counts as a task from
+     * {@code newThread} on: start every thread it makes, or the runtime never terminates. After
+     * the runtime is closed, {@code newThread} returns null (a refusal, which
+     * {@code ThreadPerTaskExecutor} and {@code StructuredTaskScope} report as
+     * {@link java.util.concurrent.RejectedExecutionException}). A throwable that ends such a
+     * thread goes to the uncaught-failure handler ({@link Config#uncaughtFailureHandler()}).
+     */
+    public ThreadFactory threadFactory() {
+        return scheduler.threadFactory();
+    }
+
     /** A builder for tasks with a name or a kind. */
     public TaskBuilder task() {
         return scheduler.taskBuilder();
@@ -192,20 +323,81 @@ public final class Weft implements AutoCloseable {
         return scheduler.stats();
     }
 
-    /** Whether {@link #close()} was called. */
+    /** Whether the runtime was closed ({@link #close()}, a shutdown, or the executor's). */
     public boolean isClosed() {
         return scheduler.isClosed();
     }
 
+    /** Whether the runtime has terminated: closed, every task ended, every worker stopped. */
+    public boolean isTerminated() {
+        return scheduler.isTerminated() && awaitQuietly();
+    }
+
+    private boolean awaitQuietly() {
+        try {
+            return scheduler.awaitTermination(Duration.ZERO);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     /**
-     * Stops accepting spawns from outside and from tasks (they fail with an
-     * {@link IllegalStateException} naming this runtime); tasks already spawned run to their end,
-     * and the workers stop once no task is left. Does not wait: see {@link #awaitTermination}.
+     * Closes the runtime and waits for it to terminate, as {@link ExecutorService#close()} does:
+     * spawns from outside and from tasks fail from now on (with an
+     * {@link IllegalStateException} naming this runtime), tasks already spawned run to their
+     * end, the workers stop once no task is left, and then this returns. If the waiting thread is
+     * interrupted, it calls {@link #shutdownNow()} once and goes on waiting; it returns with the
+     * interrupt status set. A task that ignores cancellation therefore keeps it waiting. Called
+     * from a task of this runtime (which would wait for itself), it closes and returns at once.
      * Idempotent.
      */
     @Override
     public void close() {
         scheduler.close();
+        if (scheduler.ownsCallingThread()) {
+            return;
+        }
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                scheduler.awaitTermination();
+                break;
+            } catch (InterruptedException e) {
+                if (!interrupted) {
+                    shutdownNow();
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** The executor view's {@code shutdown()}: closes the runtime without waiting. */
+    void shutdownWithoutWaiting() {
+        scheduler.close();
+    }
+
+    /**
+     * Closes the runtime and cancels every task, without waiting (then {@link #awaitTermination}):
+     * a task that has not started never runs; a running or suspended one is cancelled as by
+     * {@link JoinHandle#cancel()}, which interrupts it, whether it sleeps, joins, waits on an
+     * interruptible lock or condition, or waits for weft I/O (that call throws
+     * {@link java.io.InterruptedIOException}); the I/O still in flight is cancelled too. Its
+     * {@code join()} then throws a {@link dev.weft.task.JoinException} that says cancelled. A task
+     * spawned from now on is refused. A wait that ignores interrupts (a {@code synchronized}
+     * monitor, {@code Lock.lock()}) goes on until what it waits for happens; a task that catches
+     * the interrupt and goes on runs to its end. As in {@link #shutdown(Duration)}, failures from
+     * now on are counted, not reported. Idempotent.
+     */
+    public void shutdownNow() {
+        scheduler.shutdownNow();
+        IoGroup group = io.group();
+        if (group != null) {
+            group.cancelAll();
+        }
     }
 
     /**
@@ -215,6 +407,15 @@ public final class Weft implements AutoCloseable {
      */
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
         return scheduler.awaitTermination(timeout);
+    }
+
+    /**
+     * Waits, with no time limit, until the runtime has been closed or shut down (by another
+     * thread, a task, or {@link #shutdownOnSignals}) and every worker has stopped: what a
+     * server's {@code main} calls to keep running.
+     */
+    public void awaitTermination() throws InterruptedException {
+        scheduler.awaitTermination();
     }
 
     /** The worker name prefix and state, e.g. {@code weft runtime 'weft-worker' (2 workers, open)}. */

@@ -20,8 +20,22 @@ package dev.weft.runtime;
  * @param runQueueLength  tasks in the worker's run queue
  * @param ioOperations    I/O operations started on this worker's driver (SQEs for io_uring, waits
  *                        for readiness for NIO); 0 without I/O
+ * @param cqOverflows     times this worker found completions waiting in the kernel's backlog
+ *                        because its io_uring completion queue was full (they are not lost, but
+ *                        a growing count says the ring is too small for the load); 0 without io_uring
+ * @param cqDropped       completions the kernel dropped because the completion queue was full and
+ *                        it had no memory for its backlog; each is an operation that never
+ *                        completes, so anything but 0 is a fault to report
+ * @param stagingBytes    native memory the worker's driver holds now in staging buffers (the
+ *                        copies of heap buffers that sends and receives go through); falls back
+ *                        to a small kept amount when a burst of such operations ends
+ * @param providedBytes   native memory the worker's driver holds now in provided buffers (the
+ *                        buffers the kernel receives into for heap reads, io_uring from Linux
+ *                        5.19); fixed once the first heap read registered them
  */
 public record WorkerStats(int index, String threadName, long polled, long completed, long spawned,
                           long wokenInside, long fromInjector, long stolen, long parks,
-                          long currentTaskId, String currentTaskName, int runQueueLength, long ioOperations) {
+                          long currentTaskId, String currentTaskName, int runQueueLength, long ioOperations,
+                          long cqOverflows, long cqDropped,
+                          long stagingBytes, long providedBytes) {
 }

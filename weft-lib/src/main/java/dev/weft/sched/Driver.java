@@ -45,7 +45,10 @@ public interface Driver {
     /** From any thread: makes the worker's current or next {@link #park()} return. */
     void wake();
 
-    /** Releases what the driver holds; on the worker's thread, as it exits. */
+    /**
+     * Releases what the driver holds; on the worker's thread, as it exits, or on the thread that
+     * opened it if no worker ran it. Idempotent: a second call does nothing.
+     */
     void close();
 
     /** The backend's name for stats: {@code io_uring}, {@code nio} or {@code none}. */
@@ -53,4 +56,32 @@ public interface Driver {
 
     /** I/O operations started on this driver, for stats; readable from any thread. */
     long operations();
+
+    /**
+     * Times the driver found completions waiting in the kernel's overflow backlog because its
+     * completion queue was full (io_uring's {@code IORING_SQ_CQ_OVERFLOW}), for stats; readable
+     * from any thread. 0 for drivers without a completion queue.
+     */
+    default long cqOverflows() {
+        return 0;
+    }
+
+    /**
+     * Completions the kernel dropped because the completion queue was full and it had no memory
+     * for its backlog (io_uring's CQ {@code overflow} counter), for stats; readable from any
+     * thread. Each is an operation that will never complete.
+     */
+    default long cqDropped() {
+        return 0;
+    }
+
+    /** Native memory held now in staging buffers (copies of heap buffers), for stats; any thread. */
+    default long stagingBytes() {
+        return 0;
+    }
+
+    /** Native memory held now in buffers provided to the kernel for receives, for stats; any thread. */
+    default long providedBytes() {
+        return 0;
+    }
 }

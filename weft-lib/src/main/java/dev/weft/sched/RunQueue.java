@@ -228,6 +228,10 @@ final class RunQueue extends RunQueuePadAfterTail {
     private final int firstCapacity;
     /** Pushes through {@link #pushOrOverflow} left before the ring is renewed (see <i>Renewal</i>). */
     private int pushesBeforeRenewal;
+    /** {@link #RENEWAL_PUSHES_PER_SLOT}, or fewer for a model check that must reach a renewal. */
+    private final int renewalPushesPerSlot;
+    /** {@link #MAX_STEAL}, or fewer for a model check that must reach the cap. */
+    private final int maxSteal;
 
     /**
      * @param capacity slots in the ring: a power of two from {@link #MIN_CAPACITY} to
@@ -246,15 +250,32 @@ final class RunQueue extends RunQueuePadAfterTail {
      *                                  limit below the capacity
      */
     RunQueue(int capacity, int initialCounter, int growthLimit) {
+        this(capacity, initialCounter, growthLimit, RENEWAL_PUSHES_PER_SLOT, MAX_STEAL);
+    }
+
+    /**
+     * A queue that renews its ring every {@code renewalPushesPerSlot} pushes a slot and lets a
+     * steal from it take at most {@code maxSteal} items: tests make both small so that a model
+     * check reaches them in a few operations.
+     *
+     * @throws IllegalArgumentException naming a value out of range
+     */
+    RunQueue(int capacity, int initialCounter, int growthLimit, int renewalPushesPerSlot, int maxSteal) {
         checkCapacity("capacity", capacity);
         checkCapacity("growth limit", growthLimit);
         if (growthLimit < capacity) {
             throw new IllegalArgumentException("run queue growth limit " + growthLimit
                     + " is below its capacity " + capacity + "; use a limit >= the capacity");
         }
+        if (renewalPushesPerSlot < 1 || maxSteal < 1) {
+            throw new IllegalArgumentException("run queue renewal pushes per slot and steal cap must"
+                    + " be at least 1, were " + renewalPushesPerSlot + " and " + maxSteal);
+        }
         this.growthLimit = growthLimit;
         this.firstCapacity = capacity;
-        this.pushesBeforeRenewal = capacity * RENEWAL_PUSHES_PER_SLOT;
+        this.renewalPushesPerSlot = renewalPushesPerSlot;
+        this.maxSteal = maxSteal;
+        this.pushesBeforeRenewal = capacity * renewalPushesPerSlot;
         this.slots = new Runnable[capacity];
         this.mask = capacity - 1;
         this.head = initialCounter;
@@ -359,7 +380,7 @@ final class RunQueue extends RunQueuePadAfterTail {
      * publishes it; the old array is never written again. Owner only.
      */
     private void resize(int length) {
-        pushesBeforeRenewal = length * RENEWAL_PUSHES_PER_SLOT;
+        pushesBeforeRenewal = length * renewalPushesPerSlot;
         Runnable[] old = slots;
         int oldMask = mask;
         Runnable[] a = new Runnable[length];
@@ -378,7 +399,7 @@ final class RunQueue extends RunQueuePadAfterTail {
      */
     private void shrink() {
         Runnable[] a = new Runnable[firstCapacity];
-        pushesBeforeRenewal = a.length * RENEWAL_PUSHES_PER_SLOT;
+        pushesBeforeRenewal = a.length * renewalPushesPerSlot;
         mask = a.length - 1;
         SLOTS.setRelease(this, a);
     }
@@ -492,7 +513,7 @@ final class RunQueue extends RunQueuePadAfterTail {
             if (size > from.length) {
                 continue; // head moved and the owner refilled between the two reads: read again
             }
-            int n = Math.min(Math.min(size - (size >>> 1), free), MAX_STEAL);
+            int n = Math.min(Math.min(size - (size >>> 1), free), maxSteal);
             int m = 0; // the slots not cleared by forget: those alone move
             for (int i = 0; i < n; i++) {
                 Runnable r = from[(h + i) & fromMask];

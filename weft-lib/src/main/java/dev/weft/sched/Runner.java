@@ -34,7 +34,9 @@ import java.util.concurrent.locks.LockSupport;
  *       worker's loop. The search is the worker's own code (its queue's owner side, its driver's
  *       poll) and must not move to another worker halfway, or it would leave its find in the
  *       slot of a worker that no longer looks there: it takes no lock but in the driver, whose
- *       {@code poll} pins the runner when it takes one ({@link Driver}, {@link CarrierPin}).</li>
+ *       {@code poll} pins the runner when it takes one ({@link Driver}, {@link CarrierPin}). Every
+ *       body starts with the interrupt status cleared, whichever way the runner got its task:
+ *       a status that one task leaves set is never the next one's.</li>
  *   <li><b>Parked in a task.</b> When control returns to the worker and its active runner is
  *       not idle, the runner parked (or yielded) inside a task; the worker forgets it.</li>
  *   <li><b>Spurious wake-ups.</b> A pooled thread can be unparked by code that saw it earlier
@@ -74,7 +76,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
 
     /** Creates this runner's virtual thread, unstarted. */
     Thread newThread() {
-        Thread t = scheduler.newVirtualThread(this);
+        Thread t = scheduler.newVirtualThread(this); // counted among the runners until run() ends
         t.setUncaughtExceptionHandler(this);
         this.thread = t;
         return t;
@@ -133,7 +135,33 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
 
     @Override
     public void run() {
+        try {
+            runTasks();
+        } finally {
+            scheduler.runnerEnded(this);
+        }
+    }
+
+    /**
+     * Cancels the tasks this runner holds: the one handed to it and not yet started, the one it
+     * runs and the children run inline in it. From {@code shutdownNow}, on any thread: the fields
+     * are read racily, and a task not yet visible here is found by the next sweep.
+     */
+    void cancelTasks() {
+        TaskCell<?> f = first;
+        if (f != null) {
+            f.cancel();
+        }
+        for (TaskCell<?> t = base; t != null; t = t.inlineChild()) {
+            t.cancel();
+        }
+    }
+
+    private void runTasks() {
         TaskCell<?> t = takeFirst();
+        if (t.isUnclaimed() && !t.claim()) {
+            return; // a thread-factory thread whose task was cancelled before the thread started
+        }
         for (;;) {
             Worker w = Worker.current();
             runBody(w, t);
@@ -190,8 +218,15 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
         }
     }
 
-    /** Runs a claimed task's body on this thread, on worker {@code w}. */
+    /**
+     * Runs a claimed task's body on this thread, on worker {@code w}, with the interrupt status
+     * cleared: a pooled thread may come from a task that ended interrupted (one that restored an
+     * interrupt it caught, or was interrupted by code outside weft), and that status is not the
+     * next task's. A cancel of {@code t} cannot be lost to this clear: it interrupts only the
+     * thread that {@code t} publishes as its runner when its body starts, after this.
+     */
     private void runBody(Worker w, TaskCell<?> t) {
+        Thread.interrupted();
         base = t;
         w.startSlice(t);
         t.runClaimed();
@@ -213,7 +248,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
             w.startSlice(t);
         }
         try {
-            t.runClaimed();
+            t.runClaimedForJoiner();
         } finally {
             inlineDepth--;
             if (outer != null) {

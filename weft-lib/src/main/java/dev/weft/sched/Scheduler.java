@@ -3,6 +3,7 @@ package dev.weft.sched;
 import dev.weft.runtime.Config;
 import dev.weft.runtime.RuntimeStats;
 import dev.weft.runtime.WorkerStats;
+import dev.weft.task.CheckedRunnable;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.TaskBuilder;
 import dev.weft.task.TaskKind;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -54,7 +57,13 @@ import java.util.function.IntFunction;
  * reaches the spawned count (read in that order: a task's end is counted after its spawn, so the
  * two reads never show more ended than spawned): checked by close, by every task end after close,
  * and by workers before they sleep. Termination wakes every worker; they leave their loops, and
- * the last one closes the timer.
+ * the last one closes the timer and runs the {@link #whenTerminated} actions.
+ *
+ * <p>A thread from {@link #threadFactory()} is counted like a spawn from outside when it is
+ * made (an atomic increment, then the read of {@code closed}), since the JDK starts it later
+ * through {@link #execute}, which does not know it is a start. {@link #shutdownNow()} adds
+ * {@code stopping}: a claim that reads it cancels the task instead; and it cancels the tasks of
+ * every live runner (the set {@code runners}, kept from a runner's creation to its end).
  */
 public final class Scheduler implements Executor {
 
@@ -68,6 +77,7 @@ public final class Scheduler implements Executor {
 
     private final Config config;
     private final TaskSpec defaultSpec = new TaskSpec(this, "", TaskKind.POOLED);
+    private final TaskSpec threadSpec = new TaskSpec(this, "", TaskKind.DEDICATED);
     final long timesliceNanos;
     final Worker[] workers;
     final Injector injector = new Injector();
@@ -82,12 +92,28 @@ public final class Scheduler implements Executor {
     private final LongAdder wokenOutside = new LongAdder();
     private final LongAdder failed = new LongAdder();
     private final CountDownLatch exited;
+    /** Counted down by each worker once its driver attached, or failed to (see {@link #start}). */
+    private final CountDownLatch attached;
+    /** The first attach failure, with the worker it happened on. */
+    private final java.util.concurrent.atomic.AtomicReference<AttachException> attachFailure =
+            new java.util.concurrent.atomic.AtomicReference<>();
     private final AtomicInteger running;
     private final BlockingPool blocking;
     private final Object timerLock = new Object();
     private volatile Timer timer;
     private volatile boolean closed;
     private volatile boolean terminated;
+    /**
+     * Set by {@link #beginShutdown()} and {@link #shutdownNow()}: from now on failures nobody
+     * joins are counted but not reported, since a shutdown fails tasks on purpose.
+     */
+    private volatile boolean shuttingDown;
+    /** Set by {@link #shutdownNow()}: a task claimed from now on is cancelled instead of run. */
+    private volatile boolean stopping;
+    /** Every runner thread made and not yet ended: what {@link #shutdownNow()} looks through. */
+    private final Set<Runner> runners = ConcurrentHashMap.newKeySet();
+    /** Run by the last worker to exit, before {@link #awaitTermination} returns. */
+    private final List<Runnable> onTermination = new ArrayList<>();
 
     private Scheduler(Config config, IntFunction<? extends Driver> drivers) {
         VirtualThreadHook.check();
@@ -96,6 +122,7 @@ public final class Scheduler implements Executor {
         int n = config.workerCount();
         this.workers = new Worker[n];
         this.exited = new CountDownLatch(n);
+        this.attached = new CountDownLatch(n);
         this.running = new AtomicInteger(n);
         this.threads = VirtualThreadHook.builder(this).factory();
         this.blocking = new BlockingPool(config.threadNamePrefix(), config.blockingThreads());
@@ -115,18 +142,86 @@ public final class Scheduler implements Executor {
     }
 
     /**
-     * Starts a scheduler whose worker {@code i} polls and sleeps in {@code drivers.apply(i)}.
+     * Starts a scheduler whose worker {@code i} polls and sleeps in {@code drivers.apply(i)}, and
+     * returns once every worker's driver has {@linkplain Driver#attach() attached} on its thread.
+     *
+     * <p>Who closes the drivers: once this method has started the workers, each worker closes its
+     * own driver as it exits. If a driver fails to attach (or a worker thread cannot be created),
+     * the scheduler stops every worker, waits until they have exited (so every driver is closed,
+     * and none of the workers runs on after this method), and throws. If it throws before any
+     * worker started (the virtual-thread hook is missing), the drivers are untouched and the
+     * caller still owns them; {@link Driver#close()} is idempotent, so a caller may close them
+     * in both cases.
      *
      * @throws IllegalStateException if the JVM lacks the flag the virtual-thread hook needs
+     * @throws AttachException       if a worker's driver failed to attach: the first failure, with
+     *                               the others suppressed
      */
     public static Scheduler start(Config config, IntFunction<? extends Driver> drivers) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(drivers, "drivers");
         Scheduler s = new Scheduler(config, drivers);
-        for (Worker w : s.workers) {
-            w.start();
+        int started = 0;
+        try {
+            for (Worker w : s.workers) {
+                w.start();
+                started++;
+            }
+        } catch (RuntimeException | Error e) { // OutOfMemoryError: unable to create a native thread
+            s.attachFailed(s.workers[started], e);
+            for (int i = started; i < s.workers.length; i++) {
+                s.workers[i].driver.close(); // no thread will close it
+                s.attached.countDown();
+                s.workerExited();
+            }
+        }
+        awaitUninterruptibly(s.attached);
+        AttachException failure = s.attachFailure.get();
+        if (failure != null) {
+            s.close(); // no task was spawned: the workers terminate and close their drivers
+            awaitUninterruptibly(s.exited);
+            throw failure;
         }
         return s;
+    }
+
+    /**
+     * A worker's driver could not attach to the worker's thread (an io_uring ring the kernel would
+     * not enable, a table it would not register), so the runtime did not start.
+     */
+    public static final class AttachException extends IllegalStateException {
+        AttachException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Worker {@code w}'s driver attached: one fewer to wait for. */
+    void attached() {
+        attached.countDown();
+    }
+
+    /** Worker {@code w}'s driver failed to attach with {@code e}: kept (the first) and counted. */
+    void attachFailed(Worker w, Throwable e) {
+        AttachException a = new AttachException("worker " + w.getName() + " could not attach its "
+                + w.driver.backend() + " driver: " + e.getMessage(), e);
+        if (!attachFailure.compareAndSet(null, a)) {
+            attachFailure.get().addSuppressed(e);
+        }
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        for (;;) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the workers are about to answer: wait for them, then restore it
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     public Config config() {
@@ -225,6 +320,30 @@ public final class Scheduler implements Executor {
         return new Builder();
     }
 
+    /**
+     * A factory of virtual threads that run on this scheduler's workers, each as a dedicated task
+     * ({@code Task.current()} works in it). A thread counts as a task of the runtime from
+     * {@code newThread} on, so the runtime does not terminate before it is started and ends;
+     * after {@link #close()} the factory returns null (a refused thread, in
+     * {@link ThreadFactory}'s terms).
+     */
+    public ThreadFactory threadFactory() {
+        return this::newTaskThread;
+    }
+
+    private Thread newTaskThread(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        TaskCell<Void> cell = new TaskCell<>(threadSpec, ids.getAndIncrement(), body, true, 0);
+        // The count is an atomic read-modify-write and 'closed' is volatile: as with a spawn from
+        // outside, either close sees the count or this sees 'closed' (see Shutdown).
+        spawnedOutside.incrementAndGet();
+        if (closed) {
+            cell.withdraw(); // nobody else has the cell: it counts as ended at once
+            return null;
+        }
+        return new Runner(this, cell, true).newThread();
+    }
+
     long reserveIds(int count) {
         return ids.getAndAdd(count);
     }
@@ -263,8 +382,14 @@ public final class Scheduler implements Executor {
         notifyWorkFenced();
     }
 
-    Thread newVirtualThread(Runnable body) {
-        return threads.newThread(body);
+    /** A new virtual thread for {@code runner}, counted among the runners until it ends. */
+    Thread newVirtualThread(Runner runner) {
+        runners.add(runner);
+        return threads.newThread(runner);
+    }
+
+    void runnerEnded(Runner runner) {
+        runners.remove(runner);
     }
 
     // ---------------------------------------------------------------------------------------
@@ -323,6 +448,26 @@ public final class Scheduler implements Executor {
         failed.increment();
     }
 
+    /**
+     * Hands a failure nobody waits for to the config's handler, on the failed task's thread;
+     * what the handler throws is dropped.
+     */
+    void reportUncaught(TaskCell<?> task, Throwable error) {
+        if (shuttingDown) {
+            return; // closed listeners and cancelled I/O fail tasks by design now: counted only
+        }
+        try {
+            config.uncaughtFailureHandler().taskFailed(config.threadNamePrefix(), task, error);
+        } catch (Throwable ignored) {
+            // the handler's own failure must not end the task's bookkeeping
+        }
+    }
+
+    /** Whether {@link #shutdownNow()} was called: tasks claimed from now on are cancelled. */
+    boolean isStopping() {
+        return stopping;
+    }
+
     /** Counts a task as ended (on its worker if the caller is one) and checks for termination. */
     void taskEnded() {
         Worker w = Worker.current();
@@ -365,7 +510,7 @@ public final class Scheduler implements Executor {
         return true;
     }
 
-    boolean isTerminated() {
+    public boolean isTerminated() {
         return terminated;
     }
 
@@ -373,10 +518,54 @@ public final class Scheduler implements Executor {
         return closed;
     }
 
+    /**
+     * {@link #close()} for a shutdown that will fail tasks on purpose (closing listeners,
+     * cancelling I/O): their failures are no longer reported as uncaught, only counted.
+     */
+    public void beginShutdown() {
+        shuttingDown = true;
+        close();
+    }
+
     /** Stops spawns; the runtime terminates once the tasks spawned before have ended. */
     public void close() {
         closed = true;
         tryTerminate();
+    }
+
+    /**
+     * Closes and cancels every task: a task claimed from now on is cancelled instead of run, and
+     * every task running or suspended on a runner is cancelled ({@link TaskCell#cancel()}: its
+     * thread is interrupted). Does not wait. A task that a runner started just as this ran may
+     * not be visible to this thread yet (a runner publishes its task with a plain store), so a
+     * platform thread repeats the sweep every 10 ms until the runtime terminates; a cancel
+     * interrupts a task once, so a task is never interrupted twice by it.
+     */
+    public void shutdownNow() {
+        beginShutdown();
+        stopping = true;
+        if (terminated) {
+            return;
+        }
+        cancelRunning();
+        Thread.ofPlatform().daemon().name(config.threadNamePrefix() + "-stopper").start(() -> {
+            while (!terminated) {
+                java.util.concurrent.locks.LockSupport.parkNanos(10_000_000L);
+                cancelRunning();
+            }
+        });
+    }
+
+    private void cancelRunning() {
+        for (Runner r : runners) {
+            r.cancelTasks();
+        }
+    }
+
+    /** Whether the calling thread is one of this scheduler's workers or runs on one. */
+    public boolean ownsCallingThread() {
+        Worker w = Worker.current();
+        return w != null && w.scheduler == this;
     }
 
     /** Waits until every worker and every thread of the blocking pool has stopped. */
@@ -387,6 +576,27 @@ public final class Scheduler implements Executor {
                 && blocking.awaitStopped(deadline - System.nanoTime());
     }
 
+    /** Waits, with no time limit, until every worker has stopped. */
+    public void awaitTermination() throws InterruptedException {
+        exited.await();
+        blocking.awaitStopped(TimeUnit.DAYS.toNanos(1));
+    }
+
+    /**
+     * Runs {@code action} once the last worker has stopped (at once, here, if that happened),
+     * before {@link #awaitTermination} returns; what it throws is dropped.
+     */
+    public void whenTerminated(Runnable action) {
+        Objects.requireNonNull(action, "action");
+        synchronized (onTermination) {
+            if (running.get() != 0) {
+                onTermination.add(action);
+                return;
+            }
+        }
+        runQuietly(action);
+    }
+
     void workerExited() {
         if (running.decrementAndGet() == 0) {
             Timer t = timer;
@@ -394,8 +604,22 @@ public final class Scheduler implements Executor {
                 t.close();
             }
             blocking.close();
+            List<Runnable> actions;
+            synchronized (onTermination) {
+                actions = List.copyOf(onTermination);
+                onTermination.clear();
+            }
+            actions.forEach(Scheduler::runQuietly);
         }
         exited.countDown();
+    }
+
+    private static void runQuietly(Runnable action) {
+        try {
+            action.run();
+        } catch (Throwable ignored) {
+            // a termination action must not keep awaitTermination from returning
+        }
     }
 
     /**
@@ -470,6 +694,11 @@ public final class Scheduler implements Executor {
         @Override
         public JoinHandle<Void> spawn(Runnable body) {
             return Scheduler.this.spawn(Objects.requireNonNull(body, "body"), true, spec);
+        }
+
+        @Override
+        public JoinHandle<Void> spawn(CheckedRunnable body) {
+            return spawn((Runnable) body);
         }
     }
 

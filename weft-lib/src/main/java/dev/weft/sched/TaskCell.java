@@ -1,6 +1,7 @@
 package dev.weft.sched;
 
 import dev.weft.idle.Backoff;
+import dev.weft.task.CheckedRunnable;
 import dev.weft.task.JoinException;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
@@ -189,10 +190,23 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
         return (state & PHASE) == NEW;
     }
 
-    /** Claims the task for the calling thread: NEW to RUNNING. */
+    /**
+     * Claims the task for the calling thread: NEW to RUNNING. After {@code shutdownNow} it
+     * cancels the task instead (it never runs) and returns false.
+     */
     boolean claim() {
         int s = state;
-        return (s & PHASE) == NEW && STATE.compareAndSet(this, s, s | RUNNING);
+        if ((s & PHASE) != NEW) {
+            return false;
+        }
+        if (spec.scheduler().isStopping()) {
+            Object body = slot;
+            if (cancel() && body instanceof java.util.concurrent.Future<?> future) {
+                future.cancel(false); // what ExecutorService.submit queued: its waiters wake too
+            }
+            return false;
+        }
+        return STATE.compareAndSet(this, s, s | RUNNING);
     }
 
     /**
@@ -208,9 +222,22 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
 
     /**
      * Runs the body of a task this thread claimed and completes the task. Never throws: the
-     * body's exception becomes the outcome and is counted.
+     * body's exception becomes the outcome and is counted, and if no thread is waiting in
+     * {@link #join()} at that moment, it goes to the runtime's uncaught-failure handler.
      */
     void runClaimed() {
+        runClaimed(false);
+    }
+
+    /**
+     * {@link #runClaimed()} for a joiner that claimed the task to run it inline: the joiner gets
+     * the failure, so it is not reported as uncaught.
+     */
+    void runClaimedForJoiner() {
+        runClaimed(true);
+    }
+
+    private void runClaimed(boolean joined) {
         THREAD.setRelease(this, Thread.currentThread());
         Object b = slot;
         slot = null; // from here until the outcome: the child run inline, if any
@@ -218,7 +245,11 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
         boolean failed = false;
         try {
             if ((state & RUNNABLE_BODY) != 0) {
-                ((Runnable) b).run();
+                if (b instanceof CheckedRunnable c) {
+                    c.runChecked(); // its checked exception is the outcome, not wrapped by run()
+                } else {
+                    ((Runnable) b).run();
+                }
                 result = null;
             } else {
                 result = ((Callable<?>) b).call();
@@ -230,6 +261,9 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
         // Counted before DONE, so that whoever sees the task done also sees it counted.
         if (failed && (state & CANCELLED) == 0) {
             spec.scheduler().countFailure();
+            if (!joined && !hasWaitingJoiner()) {
+                spec.scheduler().reportUncaught(this, ((Failure) result).cause);
+            }
         }
         spec.scheduler().taskEnded();
         // Wait out a cancel that is interrupting this thread, then end the task.
@@ -250,6 +284,16 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
             Thread.interrupted(); // the cancel's interrupt was for this task alone
         }
         wakeJoiners();
+    }
+
+    /** Whether a thread waits in {@link #join()} now (one that gave up has cleared its node). */
+    private boolean hasWaitingJoiner() {
+        for (WaitNode w = waiters; w != null && w != NO_MORE_WAITERS; w = w.next) {
+            if (w.thread != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Ends a task that never ran (cancelled, or withdrawn): counts it, wakes the joiners. */
@@ -307,13 +351,15 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     }
 
     /**
-     * Runs the task inline if nobody has started it and the caller is a runner with stack to
-     * spare; otherwise waits for it. {@code timeoutNanos} 0 means no limit.
+     * Runs the task inline if nobody has started it, the caller is a runner with stack to spare
+     * and the join has no time limit; otherwise waits for it. {@code timeoutNanos} 0 means no
+     * limit. A timed join never runs the task inline: the joiner could not leave a body it is
+     * running when the time is up, so it waits, parked, while a worker runs the task.
      *
      * @return true if the task is done, false on timeout
      */
     private boolean helpOrAwait(long timeoutNanos) throws InterruptedException {
-        if ((state & PHASE) == NEW) {
+        if (timeoutNanos == 0L && (state & PHASE) == NEW) {
             Runner runner = Runner.current();
             if (runner != null && runner.canRunInline() && claim()) {
                 Worker w = Worker.current();

@@ -25,14 +25,16 @@ import java.util.concurrent.Executor;
  *       the JDK's own critical section ({@code Continuation.pin()}, {@code unpin()}, nesting), in
  *       which the current virtual thread cannot leave its carrier: {@link CarrierPin}.</li>
  * </ul>
- * All need {@code --add-opens java.base/java.lang=ALL-UNNAMED}; the {@code weft} command and the
- * test configuration pass it. {@link #check()} fails with one message naming the flag when it is
- * missing, or when a JDK no longer has these members.
+ * All need {@code java.lang} opened to weft: {@code --add-opens java.base/java.lang=dev.weft} when
+ * weft runs as the named module {@code dev.weft} (on the module path, as the {@code weft} command
+ * and the tests run it), {@code --add-opens java.base/java.lang=ALL-UNNAMED} when weft's jar is on
+ * the class path. {@link #check()} fails with one message naming the flag for the form weft runs
+ * in when it is missing, or when a JDK no longer has these members.
  */
 final class VirtualThreadHook {
 
-    /** The JVM flag the hook needs. */
-    static final String REQUIRED_FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
+    /** The JVM flag the hook needs, for the module this class is in. */
+    static final String REQUIRED_FLAG = requiredFlag(VirtualThreadHook.class.getModule());
 
     private static final Constructor<?> BUILDER;
     private static final MethodHandle CURRENT_CARRIER;
@@ -131,6 +133,14 @@ final class VirtualThreadHook {
         } catch (Throwable e) {
             throw unavailable(e);
         }
+    }
+
+    /**
+     * The flag that opens {@code java.lang} to {@code weft}: to the module by its name when weft
+     * is a named module, else to every class on the class path ({@code ALL-UNNAMED}).
+     */
+    static String requiredFlag(Module weft) {
+        return "--add-opens java.base/java.lang=" + (weft.isNamed() ? weft.getName() : "ALL-UNNAMED");
     }
 
     /** The message for a hook that cannot work, with what to do about it. */

@@ -64,7 +64,8 @@ import java.util.concurrent.locks.LockSupport;
  * searcher relies on it: a searcher either finds work (and, as the last searcher, notifies in
  * turn) or goes to sleep through the same last look, which comes after the notifier's push. So
  * a task pushed just as the last worker goes to sleep still runs. {@code WorkerWakeStressTest}
- * checks this with pushes timed against workers falling asleep.
+ * checks this with spawns and unparks, from outside and from tasks that keep their worker busy,
+ * timed against workers falling asleep.
  *
  * <p><b>Local pushes.</b> A worker pushing to its own queue (a spawn or wake-up from a task
  * running on it) does not fence before reading the counters: a fence per spawn costs about a
@@ -222,7 +223,14 @@ public final class Worker extends Thread {
     @Override
     public void run() {
         try {
-            driver.attach();
+            try {
+                driver.attach();
+            } catch (RuntimeException | Error e) {
+                scheduler.attachFailed(this, e); // Scheduler.start throws it, after every worker exited
+                return;
+            } finally {
+                scheduler.attached();
+            }
             for (;;) {
                 Runnable r = pending;
                 if (r != null) {
@@ -608,7 +616,8 @@ public final class Worker extends Thread {
         return new WorkerStats(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
                 read(WOKEN_INSIDE), read(FROM_INJECTOR), read(STOLEN), read(PARKS),
                 taskId, taskId == -1L || spec == null ? "" : spec.name(), queue.size(),
-                driver.operations());
+                driver.operations(), driver.cqOverflows(), driver.cqDropped(),
+                driver.stagingBytes(), driver.providedBytes());
     }
 
     private static final VarHandle STATE;

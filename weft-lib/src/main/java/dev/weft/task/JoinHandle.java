@@ -23,7 +23,9 @@ public interface JoinHandle<T> {
     T join() throws InterruptedException;
 
     /**
-     * Like {@link #join()}, waiting at most {@code timeout}.
+     * Like {@link #join()}, waiting at most {@code timeout} (zero or negative: only looks). The
+     * caller never runs the task itself here, since it could not stop when the time is up: an
+     * unstarted task runs on a worker while the caller waits.
      *
      * @throws TimeoutException if the task has not ended in time; it goes on
      */

@@ -149,4 +149,9 @@ public interface Task {
     static JoinHandle<Void> spawn(Runnable body) {
         return Scheduler.current("Task.spawn").spawn(body);
     }
+
+    /** Like {@link #spawn(Callable)}, for a body without a result that may throw checked exceptions. */
+    static JoinHandle<Void> spawn(CheckedRunnable body) {
+        return Scheduler.current("Task.spawn").spawn(body);
+    }
 }

@@ -31,4 +31,7 @@ public interface TaskBuilder {
 
     /** Like {@link #spawn(Callable)}, for a body without a result. */
     JoinHandle<Void> spawn(Runnable body);
+
+    /** Like {@link #spawn(Callable)}, for a body without a result that may throw checked exceptions. */
+    JoinHandle<Void> spawn(CheckedRunnable body);
 }

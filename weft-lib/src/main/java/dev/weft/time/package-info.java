@@ -14,7 +14,7 @@
  *
  * Timer.Entry timeout = timer.schedule(deadline, () -> worker.interrupt());
  * doWork();
- * if (timeout.cancel()) { ... }       // true: it will never fire
+ * boolean cancelled = timeout.cancel(); // true: it will never fire
  *
  * timer.close();                      // nothing fires after this returns
  * }</pre>

@@ -39,7 +39,7 @@ public final class Abi {
     public static final int FEAT_RECVSEND_BUNDLE = 1 << 14;
     public static final int FEAT_MIN_TIMEOUT = 1 << 15;
 
-    /** Feature names by bit, for {@link Probe#featureNames()}. */
+    /** Feature names by bit, for {@link KernelFeatures#featureNames()}. */
     static final String[] FEATURE_NAMES = {
         "SINGLE_MMAP", "NODROP", "SUBMIT_STABLE", "RW_CUR_POS", "CUR_PERSONALITY", "FAST_POLL",
         "POLL_32BITS", "SQPOLL_NONFIXED", "EXT_ARG", "NATIVE_WORKERS", "RSRC_TAGS", "CQE_SKIP",
@@ -78,7 +78,7 @@ public final class Abi {
     public static final int OP_SEND_ZC = 47;
     public static final int OP_READ_MULTISHOT = 49;
 
-    /** Opcode names by number, for {@link Probe#opcodeNames()}. */
+    /** Opcode names by number, for {@link KernelFeatures#opcodeNames()}. */
     static final String[] OP_NAMES = {
         "NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED", "POLL_ADD", "POLL_REMOVE",
         "SYNC_FILE_RANGE", "SENDMSG", "RECVMSG", "TIMEOUT", "TIMEOUT_REMOVE", "ACCEPT",
@@ -102,6 +102,11 @@ public final class Abi {
     public static final int RECVSEND_POLL_FIRST = 1;
     public static final int RECV_MULTISHOT = 1 << 1;
     public static final int RECVSEND_FIXED_BUF = 1 << 2;
+
+    // ---- sq ring flags
+    public static final int SQ_NEED_WAKEUP = 1;
+    public static final int SQ_CQ_OVERFLOW = 1 << 1;
+    public static final int SQ_TASKRUN = 1 << 2;
 
     // ---- sqe->cancel_flags
     public static final int ASYNC_CANCEL_ALL = 1;

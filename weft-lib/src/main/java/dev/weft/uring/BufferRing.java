@@ -53,6 +53,10 @@ public final class BufferRing implements AutoCloseable {
         if (entries < 1 || entries > 32768 || Integer.bitCount(entries) != 1) {
             throw new IllegalArgumentException("buffer ring entries must be a power of two in 1..32768, was " + entries);
         }
+        if (!ring.kernel().providedBufferRings()) {
+            throw new ErrnoException("io_uring_register(PBUF_RING, group " + group + ") refused: kernel "
+                    + ring.kernel().release() + " has no provided-buffer rings (Linux 5.19)", Errno.EINVAL, null);
+        }
         Arena arena = Arena.ofShared();
         try {
             MemorySegment memory = arena.allocate((long) entries * Abi.BUF_SIZE, 4096);

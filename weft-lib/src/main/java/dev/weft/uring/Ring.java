@@ -4,7 +4,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
-import java.util.BitSet;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -25,12 +24,13 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * overwrite an entry still being read.
  *
  * <h2>Set-up</h2>
- * {@link #open} asks for the best flags first and falls back on {@code EINVAL}:
+ * {@link #open} uses the best flags the {@link KernelFeatures probed kernel} accepts:
  * {@code SINGLE_ISSUER | DEFER_TASKRUN} (completions are posted only when the owner asks, inside
  * {@code io_uring_enter}: no inter-processor interrupts, batches stay batched), with
  * {@code TASKRUN_FLAG} (the kernel sets {@link #needsEnter() a flag} when completions wait for
- * that), {@code SUBMIT_ALL}, {@code NO_SQARRAY}; then without {@code NO_SQARRAY}; then with
- * {@code COOP_TASKRUN} instead of deferred task work; then plain. A single-issuer ring is created
+ * that), {@code SUBMIT_ALL}, {@code NO_SQARRAY}; without deferred task work
+ * {@code COOP_TASKRUN}; on a kernel with none of them (5.11 to 5.17), a plain ring whose
+ * completions the kernel posts as they happen. A single-issuer ring is created
  * disabled ({@code R_DISABLED}) so that any thread may create it and the owner thread makes
  * itself the issuer with {@link #enable()}. weft needs {@code FEAT_SINGLE_MMAP},
  * {@code FEAT_NODROP} and {@code FEAT_EXT_ARG} (Linux 5.11).
@@ -39,7 +39,6 @@ public final class Ring implements AutoCloseable {
 
     private static final VarHandle INT = JAVA_INT.varHandle();
     private static final ValueLayout.OfLong LONG = JAVA_LONG;
-    private static final int REQUIRED_FEATURES = Abi.FEAT_SINGLE_MMAP | Abi.FEAT_NODROP | Abi.FEAT_EXT_ARG;
 
     private final Arena arena;
     private final MemorySegment errno;
@@ -48,6 +47,7 @@ public final class Ring implements AutoCloseable {
     private final int fd;
     private final int setupFlags;
     private final int features;
+    private final KernelFeatures kernel;
     private final int sqEntries;
     private final int cqEntries;
     private final MemorySegment rings; // SQ and CQ rings, one mapping (FEAT_SINGLE_MMAP)
@@ -68,12 +68,19 @@ public final class Ring implements AutoCloseable {
     private int cqHead;
     private boolean closed;
 
-    private Ring(Arena arena, MemorySegment errno, int fd, MemorySegment params, int setupFlags) throws ErrnoException {
+    private Ring(Arena arena, MemorySegment errno, int fd, MemorySegment params, int setupFlags, KernelFeatures kernel)
+            throws ErrnoException {
         this.arena = arena;
         this.errno = errno;
         this.fd = fd;
         this.setupFlags = setupFlags;
+        this.kernel = kernel;
         this.features = params.get(JAVA_INT, Abi.PARAMS_FEATURES);
+        if ((features & KernelFeatures.REQUIRED_FEATURES) != KernelFeatures.REQUIRED_FEATURES) {
+            throw new ErrnoException("io_uring on this kernel lacks features weft needs (SINGLE_MMAP, "
+                    + "NODROP, EXT_ARG: Linux 5.11 or later); features were 0x"
+                    + Integer.toHexString(features) + "; use -Dweft.io=nio", Errno.ENOSYS, null);
+        }
         this.sqEntries = params.get(JAVA_INT, Abi.PARAMS_SQ_ENTRIES);
         this.cqEntries = params.get(JAVA_INT, Abi.PARAMS_CQ_ENTRIES);
         int sq = Abi.PARAMS_SQ_OFF;
@@ -86,99 +93,135 @@ public final class Ring implements AutoCloseable {
             size = Math.max(size, sqArray + (long) sqEntries * Integer.BYTES);
         }
         this.ringsSize = size;
+        this.sqesSize = (long) sqEntries * Abi.SQE_SIZE;
         long ringsAddr = Libc.mmap(errno, 0, size, Libc.PROT_READ | Libc.PROT_WRITE,
                 Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, Abi.OFF_SQ_RING);
         if (ringsAddr < 0 && ringsAddr > -4096) {
             throw new ErrnoException("mmap of the io_uring rings (" + size + " bytes)", (int) ringsAddr);
         }
-        this.rings = MemorySegment.ofAddress(ringsAddr).reinterpret(size);
-        this.sqesSize = (long) sqEntries * Abi.SQE_SIZE;
-        long sqesAddr = Libc.mmap(errno, 0, sqesSize, Libc.PROT_READ | Libc.PROT_WRITE,
-                Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, Abi.OFF_SQES);
-        if (sqesAddr < 0 && sqesAddr > -4096) {
-            Libc.munmap(errno, ringsAddr, size);
-            throw new ErrnoException("mmap of the io_uring SQEs (" + sqesSize + " bytes)", (int) sqesAddr);
-        }
-        this.sqes = MemorySegment.ofAddress(sqesAddr).reinterpret(sqesSize);
-        this.sqHeadOff = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_HEAD));
-        this.sqTailOff = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_TAIL));
-        this.sqFlagsOff = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_FLAGS));
-        this.sqMask = rings.get(JAVA_INT, Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_RING_MASK)));
-        this.cqHeadOff = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_HEAD));
-        this.cqTailOff = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_TAIL));
-        this.cqOverflowOff = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_OVERFLOW));
-        this.cqMask = rings.get(JAVA_INT, Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_RING_MASK)));
-        this.cqesOff = cqes;
-        if (!noSqArray) {
-            for (int i = 0; i < sqEntries; i++) {
-                rings.set(JAVA_INT, sqArray + (long) i * Integer.BYTES, i); // SQE i sits in slot i, always
+        long sqesAddr = -1;
+        try {
+            sqesAddr = Libc.mmap(errno, 0, sqesSize, Libc.PROT_READ | Libc.PROT_WRITE,
+                    Libc.MAP_SHARED | Libc.MAP_POPULATE, fd, Abi.OFF_SQES);
+            if (sqesAddr < 0 && sqesAddr > -4096) {
+                throw new ErrnoException("mmap of the io_uring SQEs (" + sqesSize + " bytes)", (int) sqesAddr);
             }
+            this.rings = MemorySegment.ofAddress(ringsAddr).reinterpret(size);
+            this.sqes = MemorySegment.ofAddress(sqesAddr).reinterpret(sqesSize);
+            this.waitArg = arena.allocate(Abi.GETEVENTS_ARG_SIZE, 8);
+            this.timespec = arena.allocate(16, 8);
+            this.sqHeadOff = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_HEAD));
+            this.sqTailOff = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_TAIL));
+            this.sqFlagsOff = Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_FLAGS));
+            this.sqMask = rings.get(JAVA_INT, Integer.toUnsignedLong(params.get(JAVA_INT, sq + Abi.SQ_OFF_RING_MASK)));
+            this.cqHeadOff = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_HEAD));
+            this.cqTailOff = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_TAIL));
+            this.cqOverflowOff = Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_OVERFLOW));
+            this.cqMask = rings.get(JAVA_INT, Integer.toUnsignedLong(params.get(JAVA_INT, cq + Abi.CQ_OFF_RING_MASK)));
+            this.cqesOff = cqes;
+            if (!noSqArray) {
+                for (int i = 0; i < sqEntries; i++) {
+                    rings.set(JAVA_INT, sqArray + (long) i * Integer.BYTES, i); // SQE i sits in slot i, always
+                }
+            }
+            this.sqTail = (int) INT.getAcquire(rings, sqTailOff);
+            this.sqSubmitted = sqTail;
+            this.cqHead = (int) INT.getAcquire(rings, cqHeadOff);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            // Nothing outside knows these mappings yet: undo them here (open closes the descriptor).
+            if (sqesAddr >= 0 || sqesAddr <= -4096) {
+                Libc.munmap(errno, sqesAddr, sqesSize);
+            }
+            Libc.munmap(errno, ringsAddr, size);
+            throw e;
         }
-        this.sqTail = (int) INT.getAcquire(rings, sqTailOff);
-        this.sqSubmitted = sqTail;
-        this.cqHead = (int) INT.getAcquire(rings, cqHeadOff);
-        this.waitArg = arena.allocate(Abi.GETEVENTS_ARG_SIZE, 8);
-        this.timespec = arena.allocate(16, 8);
     }
 
     /**
-     * Creates a ring.
+     * Creates a ring with the best setup flags {@code kernel} accepts: {@code SUBMIT_ALL},
+     * {@code NO_SQARRAY}; for a single issuer {@code SINGLE_ISSUER | R_DISABLED} with
+     * {@code DEFER_TASKRUN | TASKRUN_FLAG}, else {@code COOP_TASKRUN | TASKRUN_FLAG}; each only
+     * where the kernel has it.
      *
      * @param entries      SQ entries (a power of two, 1..32768); the CQ gets four times as many
+     * @param kernel       what the kernel accepts ({@link KernelFeatures#probe()})
      * @param singleIssuer whether to ask for a single-issuer ring, created disabled: the thread
-     *                     that calls {@link #enable()} becomes its only submitter
+     *                     that calls {@link #enable()} becomes its only submitter (ignored where
+     *                     the kernel has no {@code SINGLE_ISSUER})
      * @throws ErrnoException with the errno and a hint, if the kernel refuses io_uring
      */
-    public static Ring open(int entries, boolean singleIssuer) throws ErrnoException {
+    public static Ring open(int entries, KernelFeatures kernel, boolean singleIssuer) throws ErrnoException {
+        return open(entries, kernel, singleIssuer, Arena::ofShared);
+    }
+
+    /** {@link #open(int, KernelFeatures, boolean)} with the arena its small structures come from (tests inject one that fails). */
+    static Ring open(int entries, KernelFeatures kernel, boolean singleIssuer, java.util.function.Supplier<Arena> arenas)
+            throws ErrnoException {
         if (entries < 1 || entries > 32768 || Integer.bitCount(entries) != 1) {
             throw new IllegalArgumentException("io_uring entries must be a power of two in 1..32768, was "
-                    + entries);
+                    + entries + "; use a power of two such as 256 or 1024");
         }
-        int[] attempts = singleIssuer
-                ? new int[] {
-                    Abi.SETUP_SINGLE_ISSUER | Abi.SETUP_DEFER_TASKRUN | Abi.SETUP_TASKRUN_FLAG
-                            | Abi.SETUP_SUBMIT_ALL | Abi.SETUP_NO_SQARRAY | Abi.SETUP_R_DISABLED,
-                    Abi.SETUP_SINGLE_ISSUER | Abi.SETUP_DEFER_TASKRUN | Abi.SETUP_TASKRUN_FLAG
-                            | Abi.SETUP_SUBMIT_ALL | Abi.SETUP_R_DISABLED,
-                    Abi.SETUP_COOP_TASKRUN | Abi.SETUP_TASKRUN_FLAG | Abi.SETUP_SUBMIT_ALL,
-                    0 }
-                : new int[] { Abi.SETUP_COOP_TASKRUN | Abi.SETUP_TASKRUN_FLAG | Abi.SETUP_SUBMIT_ALL, 0 };
-        Arena arena = Arena.ofShared();
+        int flags = setupFlags(kernel, singleIssuer);
+        Arena arena = arenas.get();
+        MemorySegment errno = null;
+        int ringFd = -1;
         try {
-            MemorySegment errno = Libc.newCaptureState(arena);
+            errno = Libc.newCaptureState(arena);
             MemorySegment params = arena.allocate(Abi.PARAMS_SIZE, 8);
-            int lastError = 0;
-            for (int flags : attempts) {
-                int withCq = flags | Abi.SETUP_CQSIZE | Abi.SETUP_CLAMP;
-                params.fill((byte) 0);
-                params.set(JAVA_INT, Abi.PARAMS_FLAGS, withCq);
-                params.set(JAVA_INT, Abi.PARAMS_CQ_ENTRIES, entries * 4);
-                long r = Libc.syscall(errno, Libc.SYS_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
-                if (r >= 0) {
-                    int ringFd = (int) r;
-                    int features = params.get(JAVA_INT, Abi.PARAMS_FEATURES);
-                    if ((features & REQUIRED_FEATURES) != REQUIRED_FEATURES) {
-                        Libc.close(errno, ringFd);
-                        throw new ErrnoException("io_uring on this kernel lacks features weft needs (SINGLE_MMAP, "
-                                + "NODROP, EXT_ARG: Linux 5.11 or later); features were 0x"
-                                + Integer.toHexString(features) + "; use -Dweft.io=nio", Errno.ENOSYS, null);
-                    }
-                    try {
-                        return new Ring(arena, errno, ringFd, params, withCq);
-                    } catch (ErrnoException e) {
-                        Libc.close(errno, ringFd);
-                        throw e;
-                    }
-                }
-                lastError = (int) -r;
-                if (lastError != Errno.EINVAL) {
-                    break;
-                }
+            params.set(JAVA_INT, Abi.PARAMS_FLAGS, flags);
+            params.set(JAVA_INT, Abi.PARAMS_CQ_ENTRIES, entries * 4);
+            long r = Libc.syscall(errno, Libc.SYS_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
+            if (r < 0) {
+                throw setupError(entries, (int) -r);
             }
-            throw setupError(entries, lastError);
-        } catch (ErrnoException | RuntimeException e) {
+            ringFd = (int) r;
+            return new Ring(arena, errno, ringFd, params, flags, kernel);
+        } catch (ErrnoException | RuntimeException | Error e) {
+            if (ringFd >= 0) {
+                Libc.close(errno, ringFd); // the constructor unmapped what it mapped
+            }
             arena.close();
             throw e;
+        }
+    }
+
+    /** The setup flags a ring gets from {@code kernel}. */
+    static int setupFlags(KernelFeatures kernel, boolean singleIssuer) {
+        int flags = KernelFeatures.BASE_SETUP;
+        for (int f : new int[] { Abi.SETUP_SUBMIT_ALL, Abi.SETUP_NO_SQARRAY }) {
+            if (kernel.accepts(f)) {
+                flags |= f;
+            }
+        }
+        if (singleIssuer && kernel.accepts(Abi.SETUP_SINGLE_ISSUER | Abi.SETUP_R_DISABLED)) {
+            flags |= Abi.SETUP_SINGLE_ISSUER | Abi.SETUP_R_DISABLED;
+            if (kernel.accepts(Abi.SETUP_DEFER_TASKRUN)) {
+                flags |= Abi.SETUP_DEFER_TASKRUN;
+                if (kernel.accepts(Abi.SETUP_TASKRUN_FLAG)) {
+                    flags |= Abi.SETUP_TASKRUN_FLAG;
+                }
+                return flags;
+            }
+        }
+        if (kernel.accepts(Abi.SETUP_COOP_TASKRUN | Abi.SETUP_TASKRUN_FLAG)) {
+            flags |= Abi.SETUP_COOP_TASKRUN | Abi.SETUP_TASKRUN_FLAG;
+        }
+        return flags;
+    }
+
+    /** Whether {@code io_uring_setup} accepts {@code flags}: creates a ring of {@code entries} and closes it. */
+    static boolean setupAccepted(int entries, int flags) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment errno = Libc.newCaptureState(a);
+            MemorySegment params = a.allocate(Abi.PARAMS_SIZE, 8);
+            params.set(JAVA_INT, Abi.PARAMS_FLAGS, flags);
+            params.set(JAVA_INT, Abi.PARAMS_CQ_ENTRIES, entries * 4);
+            long r = Libc.syscall(errno, Libc.SYS_IO_URING_SETUP, entries, params.address(), 0, 0, 0, 0);
+            if (r < 0) {
+                return false;
+            }
+            Libc.close(errno, (int) r);
+            return true;
         }
     }
 
@@ -216,6 +259,11 @@ public final class Ring implements AutoCloseable {
 
     public int features() {
         return features;
+    }
+
+    /** The kernel features this ring was opened for. */
+    public KernelFeatures kernel() {
+        return kernel;
     }
 
     public int sqEntries() {
@@ -353,7 +401,7 @@ public final class Ring implements AutoCloseable {
      * kernel's backlog. A plain memory read.
      */
     public boolean needsEnter() {
-        return ((int) INT.getAcquire(rings, sqFlagsOff) & 0x6) != 0; // SQ_CQ_OVERFLOW | SQ_TASKRUN
+        return ((int) INT.getAcquire(rings, sqFlagsOff) & (Abi.SQ_CQ_OVERFLOW | Abi.SQ_TASKRUN)) != 0;
     }
 
     // -----------------------------------------------------------------------------------------
@@ -398,9 +446,22 @@ public final class Ring implements AutoCloseable {
         }
     }
 
-    /** Completions the kernel dropped because the CQ was full (0 with {@code FEAT_NODROP}). */
-    public int cqOverflow() {
+    /**
+     * Completions the kernel could not post at all because the CQ was full and it could not keep
+     * them in its backlog (the CQ ring's {@code overflow} counter; with {@code FEAT_NODROP} only
+     * when the kernel is out of memory). Each one is an operation whose completion never comes.
+     */
+    public int cqDropped() {
         return (int) INT.getAcquire(rings, cqOverflowOff);
+    }
+
+    /**
+     * Whether completions wait in the kernel's overflow backlog because the CQ was full
+     * ({@code IORING_SQ_CQ_OVERFLOW}); an {@code io_uring_enter} with {@code GETEVENTS} moves
+     * them into the CQ as it makes room. A plain memory read.
+     */
+    public boolean cqOverflowed() {
+        return ((int) INT.getAcquire(rings, sqFlagsOff) & Abi.SQ_CQ_OVERFLOW) != 0;
     }
 
     // -----------------------------------------------------------------------------------------
@@ -411,30 +472,12 @@ public final class Ring implements AutoCloseable {
         return (int) Libc.syscall(errno, Libc.SYS_IO_URING_REGISTER, fd, opcode, arg, nr, 0, 0);
     }
 
-    /** The opcodes and features this kernel's io_uring supports. */
-    public Probe probe() throws ErrnoException {
-        try (Arena a = Arena.ofConfined()) {
-            int ops = 256;
-            MemorySegment p = a.allocate(Abi.PROBE_HEADER + (long) ops * Abi.PROBE_OP_SIZE, 8);
-            int r = register(Abi.REGISTER_PROBE, p.address(), ops);
-            if (r < 0) {
-                throw new ErrnoException("io_uring_register(PROBE)", r);
-            }
-            int len = Byte.toUnsignedInt(p.get(JAVA_BYTE, 1));
-            BitSet supported = new BitSet();
-            for (int i = 0; i < len; i++) {
-                long op = Abi.PROBE_HEADER + (long) i * Abi.PROBE_OP_SIZE;
-                short flags = p.get(JAVA_SHORT, op + Abi.PROBE_OP_FLAGS);
-                if ((flags & Abi.PROBE_OP_SUPPORTED) != 0) {
-                    supported.set(Byte.toUnsignedInt(p.get(JAVA_BYTE, op)));
-                }
-            }
-            return new Probe(supported, features, setupFlags);
-        }
-    }
-
     /** Registers an empty fixed-buffer table of {@code slots} entries ({@code REGISTER_BUFFERS2}, sparse). */
     public void registerSparseBuffers(int slots) throws ErrnoException {
+        if (!kernel.sparseBuffers()) {
+            throw new ErrnoException("io_uring_register(BUFFERS2, " + slots + " sparse slots) refused: kernel "
+                    + kernel.release() + " has no sparse fixed-buffer table (Linux 5.19)", Errno.EINVAL, null);
+        }
         try (Arena a = Arena.ofConfined()) {
             MemorySegment reg = a.allocate(Abi.RSRC_REGISTER_SIZE, 8);
             reg.set(JAVA_INT, 0, slots);
@@ -443,6 +486,23 @@ public final class Ring implements AutoCloseable {
             if (r < 0) {
                 throw new ErrnoException("io_uring_register(BUFFERS2, " + slots + " sparse slots)", r);
             }
+        }
+    }
+
+    /**
+     * Registers a fixed-buffer table of {@code slots} empty iovecs ({@code REGISTER_BUFFERS2}
+     * without the sparse flag): the table {@link #registerSparseBuffers} makes, on kernels from
+     * Linux 5.13 (empty slots) that predate sparse buffer tables (5.19).
+     *
+     * @return 0, or {@code -errno}
+     */
+    public int registerEmptyBuffers(int slots) {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment iovs = a.allocate(16L * slots, 8); // zeroed: base 0, length 0 is an empty slot
+            MemorySegment reg = a.allocate(Abi.RSRC_REGISTER_SIZE, 8);
+            reg.set(JAVA_INT, 0, slots);
+            reg.set(LONG, 16, iovs.address());
+            return register(Abi.REGISTER_BUFFERS2, reg.address(), Abi.RSRC_REGISTER_SIZE);
         }
     }
 

@@ -10,12 +10,12 @@
  *   <li>{@link dev.weft.uring.Abi}: opcodes, flags and structure offsets of the kernel ABI.</li>
  *   <li>{@link dev.weft.uring.Ring}: one ring, its SQ and CQ mapped into the process, with the
  *       memory-ordering rules of sharing them with the kernel in its header.</li>
- *   <li>{@link dev.weft.uring.Probe}: the opcodes and features the kernel supports.</li>
+ *   <li>{@link dev.weft.uring.KernelFeatures}: what the kernel's io_uring supports, probed once.</li>
  *   <li>{@link dev.weft.uring.BufferRing}: provided buffers for receives.</li>
  * </ul>
  *
  * <pre>{@code
- * Ring ring = Ring.open(256, false);
+ * Ring ring = Ring.open(256, KernelFeatures.probe(), false);
  * long sqe = ring.nextSqe();
  * ring.prepare(sqe, Abi.OP_NOP, -1, 0, 0, 0, 42);
  * ring.submitAndWait(1, -1);

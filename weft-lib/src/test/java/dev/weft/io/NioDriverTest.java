@@ -452,21 +452,21 @@ class NioDriverTest {
 
     @Test
     void jdkExceptionsMapToErrnos() {
-        assertEquals(Errno.ECONNREFUSED, NioDriver.errno(new ConnectException("Connection refused")));
-        assertEquals(Errno.ETIMEDOUT, NioDriver.errno(new ConnectException("Connection timed out")));
-        assertEquals(Errno.EHOSTUNREACH, NioDriver.errno(new ConnectException("No route to host")));
-        assertEquals(Errno.EHOSTUNREACH, NioDriver.errno(new NoRouteToHostException("No route to host")));
-        assertEquals(Errno.ECONNRESET, NioDriver.errno(new SocketException("Connection reset")));
-        assertEquals(Errno.ECONNRESET, NioDriver.errno(new IOException("Connection reset by peer")));
-        assertEquals(Errno.EPIPE, NioDriver.errno(new IOException("Broken pipe")));
-        assertEquals(Errno.EBADF, NioDriver.errno(new ClosedChannelException()));
-        assertEquals(Errno.EBADF, NioDriver.errno(new AsynchronousCloseException()));
-        assertEquals(Errno.EADDRINUSE, NioDriver.errno(new BindException("Address already in use")));
-        assertEquals(Errno.EADDRNOTAVAIL, NioDriver.errno(new BindException("Cannot assign requested address")));
-        assertEquals(Errno.ENOBUFS, NioDriver.errno(new ErrnoException("x", Errno.ENOBUFS)));
-        assertEquals(Errno.EIO, NioDriver.errno(new IOException("something else")));
-        assertEquals(Errno.EIO, NioDriver.errno(new IOException()));
-        ErrnoException e = NioDriver.errnoException("connect to x", new ConnectException("Connection refused"));
+        assertEquals(Errno.ECONNREFUSED, NioErrno.errno(new ConnectException("Connection refused")));
+        assertEquals(Errno.ETIMEDOUT, NioErrno.errno(new ConnectException("Connection timed out")));
+        assertEquals(Errno.EHOSTUNREACH, NioErrno.errno(new ConnectException("No route to host")));
+        assertEquals(Errno.EHOSTUNREACH, NioErrno.errno(new NoRouteToHostException("No route to host")));
+        assertEquals(Errno.ECONNRESET, NioErrno.errno(new SocketException("Connection reset")));
+        assertEquals(Errno.ECONNRESET, NioErrno.errno(new IOException("Connection reset by peer")));
+        assertEquals(Errno.EPIPE, NioErrno.errno(new IOException("Broken pipe")));
+        assertEquals(Errno.EBADF, NioErrno.errno(new ClosedChannelException()));
+        assertEquals(Errno.EBADF, NioErrno.errno(new AsynchronousCloseException()));
+        assertEquals(Errno.EADDRINUSE, NioErrno.errno(new BindException("Address already in use")));
+        assertEquals(Errno.EADDRNOTAVAIL, NioErrno.errno(new BindException("Cannot assign requested address")));
+        assertEquals(Errno.ENOBUFS, NioErrno.errno(new ErrnoException("x", Errno.ENOBUFS)));
+        assertEquals(Errno.EIO, NioErrno.errno(new IOException("something else")));
+        assertEquals(Errno.EIO, NioErrno.errno(new IOException()));
+        ErrnoException e = NioErrno.errnoException("connect to x", new ConnectException("Connection refused"));
         assertEquals(Errno.ECONNREFUSED, e.errno());
         assertTrue(e.getMessage().contains("ECONNREFUSED") && e.getMessage().contains("connect to x"), e.getMessage());
         assertInstanceOf(ConnectException.class, e.getCause());

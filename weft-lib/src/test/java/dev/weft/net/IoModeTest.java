@@ -84,9 +84,10 @@ class IoModeTest {
     @Test
     @Timeout(10)
     void maxRegionsOutsideItsRangeIsRejected() {
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-                () -> Config.builder().maxRegions(0).io(IoMode.NIO).build());
-        assertTrue(zero.getMessage().contains("maxRegions 0"), zero.getMessage());
+        IllegalArgumentException negative = assertThrows(IllegalArgumentException.class,
+                () -> Config.builder().maxRegions(-1).io(IoMode.NIO).build());
+        assertTrue(negative.getMessage().contains("maxRegions -1"), negative.getMessage());
+        assertEquals(0, Config.builder().maxRegions(0).io(IoMode.NIO).build().maxRegions(), "0 turns regions off");
         IllegalArgumentException big = assertThrows(IllegalArgumentException.class,
                 () -> Config.builder().maxRegions(Config.MAX_REGIONS + 1).io(IoMode.NIO).build());
         assertTrue(big.getMessage().contains(String.valueOf(Config.MAX_REGIONS + 1)), big.getMessage());

@@ -35,7 +35,19 @@ final class NetTesting {
     }
 
     static Weft start(IoMode mode, int workers) {
-        return Weft.start(Config.builder().workers(workers).io(mode).build());
+        String simulated = System.getProperty(dev.weft.io.SimulatedKernelExtension.PROPERTY);
+        if (simulated != null && !simulated.isBlank() && dev.weft.io.SimulatedKernel.installed() == null) {
+            // JUnit's extension auto-detection finds the extension through META-INF/services on the
+            // class path only; with the tests patched into the named module, install it here
+            dev.weft.io.SimulatedKernel.install(simulated.strip());
+        }
+        Weft rt = Weft.start(Config.builder().workers(workers).io(mode).build());
+        if (simulated != null && mode == IoMode.URING && !rt.ioInfo().kernel().startsWith(simulated)) {
+            rt.close();
+            throw new AssertionError("this run simulates Linux " + simulated + " but the runtime probed "
+                    + rt.ioInfo().kernel() + ": dev.weft.io.SimulatedKernelExtension was not installed");
+        }
+        return rt;
     }
 
     /** For {@code @AfterEach}: shuts the runtime down (cancelling leftover I/O) and waits for its workers. */

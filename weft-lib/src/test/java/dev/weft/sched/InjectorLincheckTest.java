@@ -26,7 +26,8 @@ import java.util.List;
  * linearizable, and it checks the property the sleep protocol needs: had {@code isEmpty()} said
  * true with a push in flight, a poll would return null while the specification holds a task.
  * <ul>
- *   <li>{@link AllOperations}: push, poll, pollInto and isEmpty, the last three on the consumer's
+ *   <li>{@link AllOperations}: push, pushAll (what a full run queue's overflow sends: a batch
+ *       that must appear whole and in order), poll, pollInto and isEmpty, the last three on the consumer's
  *       thread. pollInto loops until it has moved as many tasks as the specification would, or
  *       the injector is empty, so its result is a batch; observed from another thread in the
  *       middle, a batch taken in several steps would not look atomic.</li>
@@ -39,8 +40,8 @@ public class InjectorLincheckTest {
     @Test
     void allOperationsModelChecking() {
         new ModelCheckingOptions()
-                .iterations(30)
-                .invocationsPerIteration(600)
+                .iterations(15)
+                .invocationsPerIteration(400)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(2)
@@ -163,6 +164,12 @@ public class InjectorLincheckTest {
             injector.push(new Item(item));
         }
 
+        /** A batch of two, {@code item} and {@code item + 10}, with one swap of the tail. */
+        @Operation
+        public void pushAll(@Param(name = "item") int item) {
+            injector.pushAll(new Runnable[] {new Item(item), new Item(item + 10), null}, 2);
+        }
+
         @Operation(nonParallelGroup = "consumer")
         public Integer poll() {
             return pollUnlessEmpty(injector);
@@ -185,6 +192,11 @@ public class InjectorLincheckTest {
 
         public void push(int item) {
             items.add(item);
+        }
+
+        public void pushAll(int item) {
+            items.add(item);
+            items.add(item + 10);
         }
 
         public Integer poll() {

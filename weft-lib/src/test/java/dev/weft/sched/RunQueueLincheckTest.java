@@ -26,8 +26,14 @@ import java.util.List;
  *   <li>{@link OwnerAndStealers}: every operation, with steals into a thief that has one free
  *       slot, so each steal takes exactly the oldest item, whatever the owner does meanwhile.</li>
  *   <li>{@link HalfSteals}: a full queue that only shrinks (the owner pops, nobody pushes): the
- *       tail stands still, so a steal takes exactly the oldest half, rounded up.</li>
+ *       tail stands still, so a steal takes exactly the oldest half, rounded up, up to the
+ *       steal cap ({@link RunQueue#MAX_STEAL}, made small here so that steals reach it).</li>
  * </ul>
+ * Two more reach what the queue does beside FIFO: {@link GrowingRing} (growth, shrinking and
+ * renewal racing steals) and {@link Forgetting} ({@link RunQueue#forget} racing pops and steals).
+ * The queues here renew their ring every push a slot instead of every 64
+ * ({@link RunQueue#RENEWAL_PUSHES_PER_SLOT}), so that renewals happen within a model's few
+ * operations.
  * Steals of many items racing pushes are checked by {@link RunQueueStressTest} (every task taken
  * exactly once), their counts by {@link RunQueueTest}.
  */
@@ -36,8 +42,8 @@ public class RunQueueLincheckTest {
     @Test
     void ownerAndStealersModelChecking() {
         new ModelCheckingOptions()
-                .iterations(30)
-                .invocationsPerIteration(600)
+                .iterations(12)
+                .invocationsPerIteration(400)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(3)
@@ -64,8 +70,8 @@ public class RunQueueLincheckTest {
     @Test
     void growingRingModelChecking() {
         new ModelCheckingOptions()
-                .iterations(25)
-                .invocationsPerIteration(500)
+                .iterations(10)
+                .invocationsPerIteration(400)
                 .threads(3)
                 .actorsPerThread(3)
                 .actorsBefore(2)
@@ -75,10 +81,23 @@ public class RunQueueLincheckTest {
     }
 
     @Test
+    void forgettingModelChecking() {
+        new ModelCheckingOptions()
+                .iterations(6)
+                .invocationsPerIteration(200)
+                .threads(3)
+                .actorsPerThread(3)
+                .actorsBefore(2)
+                .actorsAfter(2)
+                .sequentialSpecification(ForgettingSpec.class)
+                .check(Forgetting.class);
+    }
+
+    @Test
     void halfStealsModelChecking() {
         new ModelCheckingOptions()
-                .iterations(20)
-                .invocationsPerIteration(500)
+                .iterations(10)
+                .invocationsPerIteration(300)
                 .threads(3)
                 .actorsPerThread(2)
                 .actorsBefore(1)
@@ -123,7 +142,8 @@ public class RunQueueLincheckTest {
         static final int START = Integer.MAX_VALUE - 2;
         static final List<Integer> INITIAL = List.of(10, 11, 12);
 
-        private final RunQueue queue = new RunQueue(CAPACITY, START);
+        /** Renews the ring every {@code CAPACITY} calls of pushOrOverflow. */
+        private final RunQueue queue = new RunQueue(CAPACITY, START, CAPACITY, 1, RunQueue.MAX_STEAL);
 
         public OwnerAndStealers() {
             for (int item : INITIAL) {
@@ -211,13 +231,17 @@ public class RunQueueLincheckTest {
 
     // ---------------------------------------------------------------------------------------
 
-    /** A full queue that the owner pops and stealers halve. */
+    /**
+     * A full queue that the owner pops and stealers halve, with a steal cap of 3: a steal from 8
+     * or from 5 items takes 3 (capped), from 3 takes 2 (half).
+     */
     public static class HalfSteals {
         static final int CAPACITY = 8;
+        static final int MAX_STEAL = 3;
         /** The eight items' counters run from 2^31 - 3 across the wrap. */
         static final int START = Integer.MAX_VALUE - 2;
 
-        private final RunQueue queue = new RunQueue(CAPACITY, START);
+        private final RunQueue queue = new RunQueue(CAPACITY, START, CAPACITY, 1, MAX_STEAL);
 
         public HalfSteals() {
             for (int i = 1; i <= CAPACITY; i++) {
@@ -236,7 +260,7 @@ public class RunQueueLincheckTest {
             return queue.size();
         }
 
-        /** Steals into an empty thief: takes the oldest half, rounded up. */
+        /** Steals into an empty thief: takes the oldest half, rounded up, at most the cap. */
         @Operation
         public List<Integer> steal() {
             RunQueue thief = new RunQueue(CAPACITY);
@@ -263,7 +287,7 @@ public class RunQueueLincheckTest {
         }
 
         public List<Integer> steal() {
-            List<Integer> oldest = items.subList(0, (items.size() + 1) / 2);
+            List<Integer> oldest = items.subList(0, Math.min((items.size() + 1) / 2, HalfSteals.MAX_STEAL));
             List<Integer> stolen = new ArrayList<>(oldest);
             oldest.clear();
             return stolen;
@@ -273,7 +297,8 @@ public class RunQueueLincheckTest {
     /**
      * A ring that starts full at 2 slots and may grow to 8, and shrinks back to 2 when a pop finds
      * it empty: pushes grow it and pops shrink it while stealers copy from the array they read,
-     * so a steal can race the owner's switch to a new array, larger or smaller. Steals
+     * so a steal can race the owner's switch to a new array, larger, smaller, or (a renewal)
+     * of the same size. Steals
      * take one item, as in {@link OwnerAndStealers}; the counters cross the wrap of {@code int}.
      * The capacity is not an operation here: a push that found the ring full may grow it after
      * stealers emptied it, which is harmless (growth is a heuristic) but not what a sequential
@@ -287,7 +312,8 @@ public class RunQueueLincheckTest {
         static final int START = Integer.MAX_VALUE - 1;
         static final List<Integer> INITIAL = List.of(10, 11);
 
-        private final RunQueue queue = new RunQueue(CAPACITY, START, LIMIT);
+        /** Renews the ring every push a slot: every 2 pushes at 2 slots, 4 at 4... */
+        private final RunQueue queue = new RunQueue(CAPACITY, START, LIMIT, 1, RunQueue.MAX_STEAL);
 
         public GrowingRing() {
             for (int item : INITIAL) {
@@ -356,6 +382,124 @@ public class RunQueueLincheckTest {
 
         public Integer stealOne() {
             return items.isEmpty() ? null : items.remove(0);
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------
+
+    /**
+     * {@link RunQueue#forget} as a joiner uses it: the owner queues <i>joined</i> entries beside
+     * live ones, entries whose task a joiner has claimed (here: from the start), and later
+     * forgets them, clearing their slots, while pops and steals take entries and skip the joined
+     * ones, as the scheduler skips a task whose claim fails. The joined entries are outside the
+     * specification: it holds the live items alone, in FIFO order. What must hold is that a
+     * forget clears no slot but its own entry's (a live item would be lost), that a cleared slot
+     * is skipped (by pop, steal and the copies of a growth or renewal), and that nothing is
+     * duplicated, while the queue grows from 2 slots, renews every push a slot, shrinks when
+     * empty, and its counters cross the wrap of {@code int}. The cell keeps 2 low counter bits
+     * here, too few to name one counter once more than 4 entries are queued: the slot check must
+     * then stop a wrong clear. Steals take one entry (as in {@link OwnerAndStealers}); the ring never
+     * overflows (fewer pushes than its limit).
+     */
+    @Param(name = "item", gen = IntGen.class, conf = "1:9")
+    public static class Forgetting {
+        static final int CAPACITY = 2;
+        static final int LIMIT = 16;
+        static final int BITS = 2;
+        static final int START = Integer.MAX_VALUE - 1;
+        static final List<Integer> INITIAL = List.of(10, 11);
+
+        private final RunQueue queue = new RunQueue(CAPACITY, START, LIMIT, 1, RunQueue.MAX_STEAL);
+        /** The joined entries not yet forgotten, with their counters' low bits; owner only. */
+        private final List<Item> joined = new ArrayList<>();
+        private final List<Integer> joinedAt = new ArrayList<>();
+
+        public Forgetting() {
+            pushOrOverflow(INITIAL.get(0));
+            pushJoined();
+            pushOrOverflow(INITIAL.get(1));
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public void pushOrOverflow(@Param(name = "item") int item) {
+            queue.pushOrOverflow(new Item(item), r -> {
+                throw new AssertionError("the ring overflowed below its limit: " + r);
+            });
+        }
+
+        /** Queues an entry whose task a joiner has claimed. */
+        @Operation(nonParallelGroup = "owner")
+        public void pushJoined() {
+            Item entry = new Item(-1); // a record: each entry is its own object, told apart by ==
+            int at = queue.tailCounter() & ((1 << BITS) - 1);
+            queue.pushOrOverflow(entry, r -> {
+                throw new AssertionError("the ring overflowed below its limit: " + r);
+            });
+            joined.add(entry);
+            joinedAt.add(at);
+        }
+
+        /**
+         * Forgets the oldest joined entry not forgotten yet: the one most likely to have left
+         * the queue, or to lie further below the tail than its counter bits can name.
+         */
+        @Operation(nonParallelGroup = "owner")
+        public void forgetJoined() {
+            if (!joined.isEmpty()) {
+                queue.forget(joined.remove(0), joinedAt.remove(0), BITS);
+            }
+        }
+
+        @Operation(nonParallelGroup = "owner")
+        public Integer pop() {
+            for (;;) {
+                Runnable r = queue.pop();
+                if (r == null) {
+                    return null;
+                }
+                if (((Item) r).value() >= 0) {
+                    return ((Item) r).value();
+                }
+            }
+        }
+
+        /** Steals one entry at a time until it gets a live one, or the queue is empty. */
+        @Operation
+        public Integer stealOne() {
+            for (;;) {
+                RunQueue thief = new RunQueue(RunQueue.MIN_CAPACITY);
+                thief.push(new Item(0));
+                List<Integer> got = stolen(thief, queue.stealInto(thief), 1);
+                if (got.isEmpty()) {
+                    return null;
+                }
+                if (got.get(0) >= 0) {
+                    return got.get(0);
+                }
+            }
+        }
+    }
+
+    /** {@link Forgetting}'s live items, one operation at a time: joined entries do not show. */
+    public static class ForgettingSpec {
+        private final List<Integer> items = new ArrayList<>(Forgetting.INITIAL);
+
+        public void pushOrOverflow(int item) {
+            items.add(item);
+        }
+
+        public void pushJoined() {
+        }
+
+        public void forgetJoined() {
+        }
+
+        public Integer pop() {
+            return items.isEmpty() ? null : items.remove(0);
+        }
+
+        public Integer stealOne() {
+            return pop();
         }
     }
 }

@@ -87,7 +87,18 @@ class VirtualThreadHookTest {
         IllegalStateException e = VirtualThreadHook.unavailable(
                 new InaccessibleObjectException("module java.base does not open java.lang"));
         assertTrue(e.getMessage().contains(VirtualThreadHook.REQUIRED_FLAG), e.getMessage());
-        assertEquals("--add-opens java.base/java.lang=ALL-UNNAMED", VirtualThreadHook.REQUIRED_FLAG);
+    }
+
+    @Test
+    void theFlagOpensJavaLangToTheNamedModuleWeftRunsIn() {
+        // The tests run weft as the named module dev.weft, as the weft command does.
+        assertEquals("--add-opens java.base/java.lang=dev.weft", VirtualThreadHook.REQUIRED_FLAG);
+    }
+
+    @Test
+    void theFlagOpensJavaLangToTheClassPathWhenWeftIsOnIt() {
+        assertEquals("--add-opens java.base/java.lang=ALL-UNNAMED",
+                VirtualThreadHook.requiredFlag(ClassLoader.getSystemClassLoader().getUnnamedModule()));
     }
 
     @Test

@@ -1,33 +1,47 @@
 package dev.weft.uring;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The io_uring binding on its own: set-up, submission and completion, probing, registration. */
 @Timeout(30)
 class RingTest {
 
+    private static KernelFeatures kernel;
     private Ring ring;
     private final Arena arena = Arena.ofConfined();
     private final MemorySegment errno = Libc.newCaptureState(arena);
     private final List<long[]> completions = new ArrayList<>();
 
+    @BeforeAll
+    static void probe() throws ErrnoException {
+        kernel = KernelFeatures.probe();
+    }
+
     @BeforeEach
     void open() throws ErrnoException {
-        ring = Ring.open(64, true);
+        ring = Ring.open(64, kernel, true);
         ring.enable(); // this thread becomes the single issuer
     }
 
@@ -71,8 +85,8 @@ class RingTest {
     }
 
     @Test
-    void probeListsTheOpcodesWeftUses() throws ErrnoException {
-        Probe p = ring.probe();
+    void probeListsTheOpcodesWeftUses() {
+        KernelFeatures p = kernel;
         for (int op : new int[] {Abi.OP_NOP, Abi.OP_ACCEPT, Abi.OP_CONNECT, Abi.OP_RECV, Abi.OP_SEND,
                 Abi.OP_ASYNC_CANCEL, Abi.OP_LINK_TIMEOUT, Abi.OP_READ_FIXED, Abi.OP_WRITE_FIXED}) {
             assertTrue(p.supports(op), "opcode " + op);
@@ -80,6 +94,122 @@ class RingTest {
         assertTrue(p.opcodeNames().contains("RECV"));
         assertTrue(p.featureNames().contains("EXT_ARG"));
         assertTrue(p.hasFeature(Abi.FEAT_NODROP));
+        assertEquals(null, p.unusableReason());
+    }
+
+    @Test
+    void probeFindsWhatAKernelFrom61Has() {
+        String[] v = System.getProperty("os.version").split("[.-]");
+        assumeTrue(Integer.parseInt(v[0]) > 6 || Integer.parseInt(v[0]) == 6 && Integer.parseInt(v[1]) >= 6,
+                "this kernel predates 6.6");
+        assertTrue(kernel.accepts(Abi.SETUP_SINGLE_ISSUER | Abi.SETUP_DEFER_TASKRUN | Abi.SETUP_COOP_TASKRUN
+                | Abi.SETUP_TASKRUN_FLAG | Abi.SETUP_SUBMIT_ALL | Abi.SETUP_NO_SQARRAY | Abi.SETUP_R_DISABLED),
+                Integer.toHexString(kernel.setupFlags()));
+        assertTrue(kernel.sparseBuffers() && kernel.providedBufferRings() && kernel.multishotAccept()
+                && kernel.cancelAll(), kernel.toString());
+        assertTrue(kernel.describe().stream().allMatch(l -> l.endsWith(": yes")), kernel.describe().toString());
+    }
+
+    @Test
+    void aRingForAnOlderKernelUsesOnlyItsSetupFlags() throws ErrnoException {
+        KernelFeatures old = OldKernels.linux("5.15", kernel);
+        try (Ring r = Ring.open(64, old, true)) {
+            int newer = Abi.SETUP_SINGLE_ISSUER | Abi.SETUP_DEFER_TASKRUN | Abi.SETUP_COOP_TASKRUN
+                    | Abi.SETUP_TASKRUN_FLAG | Abi.SETUP_SUBMIT_ALL | Abi.SETUP_NO_SQARRAY | Abi.SETUP_R_DISABLED;
+            assertEquals(0, r.setupFlags() & newer, Integer.toHexString(r.setupFlags()));
+            r.enable(); // not disabled: nothing to do
+            long sqe = r.nextSqe();
+            r.prepare(sqe, Abi.OP_NOP, -1, 0, 0, 0, 7);
+            assertTrue(r.submitAndWait(1, 5_000_000_000L) >= 0);
+            assertEquals(1, r.reap((ud, res, flags) -> assertEquals(7, ud)));
+        }
+    }
+
+    @Test
+    void aKernelWithoutSparseTablesRefusesOneNamingTheRelease() throws ErrnoException {
+        try (Ring r = Ring.open(64, OldKernels.linux("5.15", kernel), false)) {
+            ErrnoException e = assertThrows(ErrnoException.class, () -> r.registerSparseBuffers(4));
+            assertEquals(Errno.EINVAL, e.errno());
+            assertTrue(e.getMessage().contains("5.15") && e.getMessage().contains("Linux 5.19"), e.getMessage());
+            ErrnoException b = assertThrows(ErrnoException.class, () -> BufferRing.register(r, 0, 4, 4096));
+            assertTrue(b.getMessage().contains("provided-buffer rings (Linux 5.19)"), b.getMessage());
+        }
+    }
+
+    @Test
+    void aFullCompletionQueueOverflowsIntoTheBacklogAndSaysSo() throws ErrnoException {
+        try (Ring r = Ring.open(1, kernel, false)) { // 1 SQ entry, 4 CQ entries
+            int n = r.cqEntries() * 3;
+            for (int i = 0; i < n; i++) {
+                long sqe = r.nextSqe();
+                r.prepare(sqe, Abi.OP_NOP, -1, 0, 0, 0, i + 1);
+                assertEquals(1, r.submit());
+            }
+            assertTrue(r.cqOverflowed(), "more NOPs completed than the CQ holds");
+            assertTrue(r.needsEnter());
+            AtomicInteger reaped = new AtomicInteger();
+            for (int round = 0; round < 2 * n && reaped.get() < n; round++) {
+                r.submitAndGetEvents(); // moves the backlog into the CQ as it makes room
+                r.reap((ud, res, flags) -> reaped.incrementAndGet());
+            }
+            assertEquals(n, reaped.get(), "the backlog loses nothing (FEAT_NODROP)");
+            assertFalse(r.cqOverflowed());
+            assertEquals(0, r.cqDropped());
+        }
+    }
+
+    @Test
+    void aRingThatFailsAfterItsMappingsLeaksNoDescriptorAndNoMapping() throws Exception {
+        long fds = count("/proc/self/fd");
+        long maps = mappings();
+        assertTrue(maps > 0, "the open ring's mappings show in /proc/self/maps");
+        for (int failAt = 1; failAt <= 4; failAt++) {
+            int at = failAt;
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> Ring.open(64, kernel, false, () -> new FailingArena(at)));
+            assertTrue(e.getMessage().contains("allocation " + at), e.getMessage());
+        }
+        assertEquals(fds, count("/proc/self/fd"), "io_uring descriptors left open");
+        assertEquals(maps, mappings(), "io_uring mappings left mapped");
+    }
+
+    private static long count(String dir) throws IOException {
+        try (Stream<Path> s = Files.list(Path.of(dir))) {
+            return s.count();
+        }
+    }
+
+    private static long mappings() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/maps")).stream().filter(l -> l.contains("io_uring")).count();
+    }
+
+    /** An arena whose {@code failAt}-th allocation throws, as an arena out of memory would. */
+    private static final class FailingArena implements Arena {
+        private final Arena inner = Arena.ofShared();
+        private final int failAt;
+        private int allocations;
+
+        FailingArena(int failAt) {
+            this.failAt = failAt;
+        }
+
+        @Override
+        public MemorySegment allocate(long byteSize, long byteAlignment) {
+            if (++allocations == failAt) {
+                throw new IllegalStateException("allocation " + failAt + " refused");
+            }
+            return inner.allocate(byteSize, byteAlignment);
+        }
+
+        @Override
+        public MemorySegment.Scope scope() {
+            return inner.scope();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
     }
 
     @Test
@@ -192,7 +322,7 @@ class RingTest {
 
     @Test
     void badSizesAreRefusedWithTheValue() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ring.open(100, false));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Ring.open(100, kernel, false));
         assertTrue(e.getMessage().contains("100"), e.getMessage());
     }
 }

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param rounds       measured rounds, {@code >= 1}; the report gives their median and spread
  * @param sizes        the size of one measurement of each case (see {@link DeviceCase#sizeUnit()})
  * @param timeout      the longest one measurement may take
- * @param budget       the time the suite should not exceed (at least one measured round runs)
+ * @param budget       the time the suite should not exceed (at least {@link #MIN_ROUNDS} measured
+ *                     rounds run, or {@code rounds} if fewer)
  */
 public record DevicePlan(int warmupRounds, int maxWarmupRounds, int rounds, Map<DeviceCase, Long> sizes, Duration timeout,
                          Duration budget) {
@@ -29,6 +30,9 @@ public record DevicePlan(int warmupRounds, int maxWarmupRounds, int rounds, Map<
      * compiling: a compiler thread then no longer competes for the cores being measured.
      */
     public static final double SETTLED_JIT_SHARE = 0.02;
+
+    /** The fewest measured rounds whatever the budget: every figure is the median of at least 3. */
+    public static final int MIN_ROUNDS = 3;
 
     /** Under 90 seconds for the whole suite on a 2-core machine (about 60 s when quiet). */
     public static final DevicePlan QUICK = new DevicePlan(2, 4, 8,

@@ -211,7 +211,8 @@ public final class DeviceSuite implements BenchSuite {
             int rounds = 0;
             long longest = 0;
             while (rounds < plan.rounds()) {
-                if (rounds > 0 && System.nanoTime() - started + longest > plan.budget().toNanos()) {
+                if (rounds >= Math.min(DevicePlan.MIN_ROUNDS, plan.rounds())
+                        && System.nanoTime() - started + longest > plan.budget().toNanos()) {
                     progress.printf(Locale.ROOT, "device: stopping after %d of %d rounds: one more"
                             + " would exceed the %d s budget%n", rounds, plan.rounds(),
                             plan.budget().toSeconds());

@@ -36,6 +36,14 @@ public interface EchoServer extends AutoCloseable {
     }
 
     /**
+     * How this implementation is configured in this JVM, for the report (a version, whether an
+     * optional fast path is in use); empty when there is nothing to say. Never throws.
+     */
+    default String configuration() {
+        return "";
+    }
+
+    /**
      * Starts serving on 127.0.0.1, on a port the kernel picks.
      *
      * @param workers the number of event-loop threads (or carrier threads, where the server has

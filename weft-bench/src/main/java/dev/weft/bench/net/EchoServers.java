@@ -31,6 +31,36 @@ public final class EchoServers {
     private EchoServers() {
     }
 
+    /** The suite's factory of these servers, run in each server's process. */
+    public static final class Registry implements NetSuite.ServerFactory {
+
+        @Override
+        public EchoServer create(String impl) {
+            return EchoServers.create(impl);
+        }
+
+        @Override
+        public List<String> jvmFlags(String impl) {
+            return EchoServers.jvmFlags(impl);
+        }
+    }
+
+    /**
+     * The JVM flags the process of {@code impl} is started with, beyond the suite's own: the
+     * configuration each peer's maintainers recommend for this JDK ({@link NettyEcho#JVM_FLAGS}),
+     * and for {@code jdk-vt} the parallelism of the JDK's scheduler
+     * ({@link JdkVirtualThreadEcho#JVM_FLAGS}).
+     */
+    public static List<String> jvmFlags(String impl) {
+        if (impl.equals(NettyEcho.Transport.IO_URING.impl()) || impl.equals(NettyEcho.Transport.EPOLL.impl())) {
+            return NettyEcho.JVM_FLAGS;
+        }
+        if (impl.equals(JdkVirtualThreadEcho.IMPL)) {
+            return JdkVirtualThreadEcho.JVM_FLAGS;
+        }
+        return List.of();
+    }
+
     /** The one place that maps impl names to servers. */
     private static Map<String, Supplier<EchoServer>> registry() {
         Map<String, Supplier<EchoServer>> servers = new LinkedHashMap<>();

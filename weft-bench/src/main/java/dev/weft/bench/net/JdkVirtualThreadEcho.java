@@ -39,6 +39,13 @@ public final class JdkVirtualThreadEcho implements EchoServer {
     /** The impl name. */
     public static final String IMPL = "jdk-vt";
 
+    /**
+     * The JVM flags of this server's process: the default scheduler's parallelism set to the
+     * largest worker count of the suite's cases (2), which a process pinned to one CPU would
+     * otherwise size to 1.
+     */
+    public static final List<String> JVM_FLAGS = List.of("-Djdk.virtualThreadScheduler.parallelism=2");
+
     /** The platform threads of the JDK's I/O pollers, by mode: see the class comment. */
     static final List<String> POLLER_THREADS = List.of("MasterPoller", "Read-Poller", "Write-Poller");
     /** The name prefix of a ForkJoinPool's workers, when a carrier's own name cannot be read. */
@@ -63,6 +70,12 @@ public final class JdkVirtualThreadEcho implements EchoServer {
     @Override
     public String impl() {
         return IMPL;
+    }
+
+    /** The parallelism of the JDK's default scheduler. */
+    @Override
+    public String configuration() {
+        return "the JDK's default virtual-thread scheduler, parallelism " + schedulerParallelism() + " in every case";
     }
 
     /** The parallelism of the JDK's default virtual-thread scheduler in this JVM. */

@@ -1,5 +1,6 @@
 package dev.weft.bench.net;
 
+import dev.weft.bench.ProcessCpu;
 import org.HdrHistogram.Histogram;
 
 import java.io.IOException;
@@ -43,7 +44,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>Latency is the time from handing a message to the socket to having the last byte of its
  *       echo, recorded in an HdrHistogram. In a closed loop no send waits for a schedule, so there
  *       is no coordinated omission to correct: the latency is that of a server under this load.</li>
- *   <li>For {@code warmup} nothing is counted; for {@code measure} every completed message is;
+ *   <li>For {@code warmup} nothing is counted; for {@code measure} (and, on a machine so busy
+ *       that none completed in it, until the first does) every completed message is;
  *       then no new message is sent, and the run ends once every message in flight is echoed, so
  *       connections close with nothing unread.</li>
  *   <li>When no byte arrives for the stall timeout while messages are in flight, the run fails
@@ -100,8 +102,28 @@ public final class LoadGenerator {
      * @param messages  messages whose echo completed during the measured period
      * @param nanos     the length of the measured period
      * @param latencies send-to-echo latency of those messages, in nanoseconds
+     * @param serverCpuNanos the CPU time the server used over the measured period, as its
+     *                  {@link CpuClock} read it at both ends; {@code -1} when it had none
      */
-    public record Outcome(long messages, long nanos, Histogram latencies) {
+    public record Outcome(long messages, long nanos, Histogram latencies, long serverCpuNanos) {
+
+        /** An outcome without a server CPU figure. */
+        public Outcome(long messages, long nanos, Histogram latencies) {
+            this(messages, nanos, latencies, -1);
+        }
+
+        /**
+         * Microseconds of server CPU per message echoed ({@link ProcessCpu#microsPerOp}).
+         *
+         * @throws IllegalStateException when there is no CPU figure or no message
+         */
+        public double cpuPerOp() {
+            if (serverCpuNanos < 0 || messages < 1) {
+                throw new IllegalStateException("no cpu per message: server cpu " + serverCpuNanos
+                        + " ns over " + messages + " messages");
+            }
+            return ProcessCpu.microsPerOp(serverCpuNanos, messages);
+        }
 
         /** Messages echoed per second over the measured period. */
         public double throughput() {
@@ -117,6 +139,13 @@ public final class LoadGenerator {
         public long p99() {
             return latencies.getValueAtPercentile(99);
         }
+    }
+
+    /** The server's CPU time so far, read at the start and at the end of the measured period. */
+    @FunctionalInterface
+    public interface CpuClock {
+        /** The server's CPU time so far, ns. */
+        long nanos() throws IOException;
     }
 
     private final Load load;
@@ -166,13 +195,24 @@ public final class LoadGenerator {
      *                                  positive
      */
     public Outcome run(int port, Duration warmup, Duration measure) throws IOException {
+        return run(port, warmup, measure, null);
+    }
+
+    /**
+     * As {@link #run(int, Duration, Duration)}, reading {@code serverCpu} (unless null) right
+     * when the measured period starts and right when it ends, for
+     * {@link Outcome#serverCpuNanos()}.
+     *
+     * @throws IOException also when {@code serverCpu} cannot be read
+     */
+    public Outcome run(int port, Duration warmup, Duration measure, CpuClock serverCpu) throws IOException {
         if (warmup.isNegative()) {
             throw new IllegalArgumentException("warmup must be >= 0, was " + warmup);
         }
         positive(measure, "measure");
         try (Run run = new Run(new InetSocketAddress("127.0.0.1", port))) {
             run.connect();
-            return run.drive(warmup.toNanos(), measure.toNanos());
+            return run.drive(warmup.toNanos(), measure.toNanos(), serverCpu);
         }
     }
 
@@ -250,7 +290,9 @@ public final class LoadGenerator {
             return failure;
         }
 
-        Outcome drive(long warmupNanos, long measureNanos) throws IOException {
+        Outcome drive(long warmupNanos, long measureNanos, CpuClock serverCpu) throws IOException {
+            long cpuFrom = 0;
+            long cpuUntil = 0;
             long start = System.nanoTime();
             lastProgress = start;
             long measureStart = start + warmupNanos;
@@ -265,19 +307,23 @@ public final class LoadGenerator {
                 long now = System.nanoTime();
                 if (!recording && !draining && now - measureStart >= 0) {
                     recording = true;
+                    cpuFrom = serverCpu == null ? 0 : serverCpu.nanos();
+                    now = System.nanoTime();
                     recordedFrom = now;
                     measureEnd = now + measureNanos;
                 }
-                if (recording && now - measureEnd >= 0) {
+                if (recording && now - measureEnd >= 0 && measured > 0) {
                     recording = false;
                     draining = true;
                     recordedUntil = now;
+                    cpuUntil = serverCpu == null ? 0 : serverCpu.nanos();
                 }
                 if (draining && inFlight() == 0) {
                     for (Connection c : connections) {
                         c.checkNothingMore();
                     }
-                    return new Outcome(measured, recordedUntil - recordedFrom, latencies);
+                    return new Outcome(measured, recordedUntil - recordedFrom, latencies,
+                            serverCpu == null ? -1 : cpuUntil - cpuFrom);
                 }
                 if (now - lastProgress > stallTimeout.toNanos()) {
                     throw stalled();

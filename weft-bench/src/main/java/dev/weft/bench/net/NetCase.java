@@ -54,6 +54,8 @@ public enum NetCase implements BenchCase {
     public static final String P50 = "p50";
     /** The metric name of the 99th percentile latency. */
     public static final String P99 = "p99";
+    /** The metric name of the server process's CPU time per message echoed, in µs. */
+    public static final String CPU_PER_OP = "cpu-per-op";
     /** The metric name of the whole JVM's CPU time while idle, as a percentage of one core. */
     public static final String CPU = "cpu";
     /** The metric name of the server's own threads' CPU time while idle, as a percentage of one core. */
@@ -61,9 +63,12 @@ public enum NetCase implements BenchCase {
     /** The unit of {@link #CPU} and {@link #CPU_THREADS}: CPU time over wall time, x 100. */
     public static final String PERCENT_CORE = "%core";
 
-    /** The metrics of an echo case: throughput (messages echoed per second), then send-to-echo latency p50 and p99. */
+    /**
+     * The metrics of an echo case: throughput (messages echoed per second), send-to-echo latency
+     * p50 and p99, and the server process's CPU time per message.
+     */
     public static final List<Metric> ECHO_METRICS = List.of(new Metric(THROUGHPUT, "msgs/s", true),
-            new Metric(P50, "ns", false), new Metric(P99, "ns", false));
+            new Metric(P50, "ns", false), new Metric(P99, "ns", false), new Metric(CPU_PER_OP, "µs", false));
 
     /** The metrics of the idle case: the JVM's CPU, then that of the server's threads. */
     public static final List<Metric> IDLE_METRICS = List.of(new Metric(CPU, PERCENT_CORE, false),

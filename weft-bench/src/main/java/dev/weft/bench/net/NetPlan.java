@@ -8,10 +8,11 @@ import java.util.Objects;
  * drives it for {@code warmup} uncounted and {@code measure} counted, and closes it; in the idle
  * case it opens the connections, lets the server settle for {@code idleSettle}, and measures the
  * CPU used over {@code idleWindow} instead. A round
- * measures every case on every implementation. Before the first round the load generator itself
- * is warmed for {@code generatorWarmup} per message size against the first implementation that
- * runs (not reported). No measured round starts once the time spent plus one more round (as long
- * as the longest so far) would exceed {@code budget}; at least one runs.
+ * measures every case on every implementation. Before the first round the load generator is run
+ * for {@code generatorWarmup} per message size against every implementation that runs (not
+ * reported). No measured round starts once the time spent plus one more round (as long as the
+ * longest so far) would exceed {@code budget}; at least {@link #MIN_ROUNDS} run (or
+ * {@code rounds}, if fewer).
  *
  * @param warmup          the uncounted start of each measurement, {@code >= 0}
  * @param measure         the counted part of each measurement, positive
@@ -25,21 +26,31 @@ import java.util.Objects;
 public record NetPlan(Duration warmup, Duration measure, int rounds, Duration generatorWarmup, Duration budget,
                       Duration idleSettle, Duration idleWindow) {
 
+    /**
+     * The fewest measured rounds a run has, whatever its budget (unless the plan has fewer): every
+     * figure is the median of at least this many samples.
+     */
+    public static final int MIN_ROUNDS = 3;
+
     /** How long the idle case lets a server settle after the connections opened, in both plans. */
     public static final Duration IDLE_SETTLE = Duration.ofMillis(500);
 
     /**
-     * Under 90 s on a 2-core machine: an echo measurement takes about 2.1 s and an idle one about
-     * 2.2 s (start, 100 connects, 0.5 s settle, 1.5 s window, close), so one round of 5
-     * implementations x (4 echo cases + idle) about 55 s. A second round would exceed the 75 s
-     * budget, so quick mode runs one.
+     * Under 90 s on a 2-core machine, with {@link #MIN_ROUNDS} rounds: an echo measurement takes
+     * about 0.8 s (start, 100 connects, 0.2 s warm-up, 0.4 s measured, drain, close) and an idle
+     * one about 1.5 s (0.25 s settle, a 1 s window, in which one clock tick is 1% of a core), so
+     * a round of 5 implementations x (4 echo cases + idle) about 23 s, after about 10 s of
+     * starting the processes, checking and warming up against each implementation.
      */
-    public static final NetPlan QUICK = new NetPlan(Duration.ofMillis(500), Duration.ofMillis(1500), 2,
-            Duration.ofMillis(500), Duration.ofSeconds(75), IDLE_SETTLE, Duration.ofMillis(1500));
+    public static final NetPlan QUICK = new NetPlan(Duration.ofMillis(200), Duration.ofMillis(400), MIN_ROUNDS,
+            Duration.ofMillis(300), Duration.ofSeconds(75), Duration.ofMillis(250), Duration.ofSeconds(1));
 
-    /** About nine minutes with every implementation. */
-    public static final NetPlan FULL = new NetPlan(Duration.ofSeconds(2), Duration.ofSeconds(5), 3,
-            Duration.ofSeconds(2), Duration.ofMinutes(15), IDLE_SETTLE, Duration.ofSeconds(3));
+    /**
+     * About fourteen minutes with every implementation: 5 rounds, one per row of the Latin square
+     * over the 5 implementations, so that each stands at every position once in every case.
+     */
+    public static final NetPlan FULL = new NetPlan(Duration.ofSeconds(2), Duration.ofSeconds(5), 5,
+            Duration.ofSeconds(2), Duration.ofMinutes(17), IDLE_SETTLE, Duration.ofSeconds(3));
 
     /** @throws IllegalArgumentException naming the value that is out of range */
     public NetPlan {

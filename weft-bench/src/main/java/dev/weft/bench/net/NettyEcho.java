@@ -17,7 +17,9 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
+import io.netty.util.Version;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.internal.PlatformDependent;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -33,12 +35,24 @@ import java.util.stream.Collectors;
  * ({@code netty-epoll}) transport. The listening channel shares the group with the connections it
  * accepts (no separate boss loop), so both servers use exactly {@code workers} threads.
  *
- * <p>Netty runs with its defaults (allocator, buffer sizes, and on JDK 25 no {@code
- * sun.misc.Unsafe}); the only option set is {@code TCP_NODELAY} on accepted connections, which
- * every server of the suite sets. Echoing is Netty's usual form: each buffer read is written back
+ * <p>Netty runs in the configuration its maintainers recommend for JDK 24 and later: its process is
+ * started with {@link #JVM_FLAGS} ({@code sun.misc.Unsafe} allowed, which Netty 4.2 otherwise
+ * turns off on JDK 24+ at a cost in throughput, and native access enabled for its JNI
+ * transports), and {@link #configuration()} reports whether Netty found {@code Unsafe}; otherwise
+ * its defaults (allocator, buffer sizes). The only option set is {@code TCP_NODELAY} on accepted
+ * connections, which every server of the suite sets. Echoing is Netty's usual form: each buffer read is written back
  * as it is, and the writes are flushed once the loop has read what the socket had.
  */
 public final class NettyEcho implements EchoServer {
+
+    /**
+     * The JVM flags of a Netty server's process: {@code --sun-misc-unsafe-memory-access=allow}
+     * (Netty 4.2 leaves {@code sun.misc.Unsafe} unused on JDK 24+ without it) and
+     * {@code --enable-native-access=ALL-UNNAMED} (its io_uring and epoll transports load JNI
+     * libraries).
+     */
+    public static final List<String> JVM_FLAGS = List.of("--sun-misc-unsafe-memory-access=allow",
+            "--enable-native-access=ALL-UNNAMED");
 
     /** How long close() waits for the event loops to end. */
     private static final long CLOSE_TIMEOUT_SECONDS = 10;
@@ -107,6 +121,15 @@ public final class NettyEcho implements EchoServer {
     @Override
     public Optional<String> unavailableReason() {
         return transport.unavailableReason();
+    }
+
+    /** Netty's version and whether it uses {@code sun.misc.Unsafe} in this JVM. */
+    @Override
+    public String configuration() {
+        Version v = Version.identify().get("netty-transport");
+        String unsafe = PlatformDependent.hasUnsafe() ? "sun.misc.Unsafe in use"
+                : "sun.misc.Unsafe NOT in use (" + FailureLine.of(PlatformDependent.getUnsafeUnavailabilityCause()) + ")";
+        return "netty " + (v == null ? "(version unknown)" : v.artifactVersion()) + ", " + unsafe;
     }
 
     @Override

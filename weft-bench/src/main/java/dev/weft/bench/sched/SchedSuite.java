@@ -3,6 +3,7 @@ package dev.weft.bench.sched;
 import dev.weft.bench.BenchSuite;
 import dev.weft.bench.FailureLine;
 import dev.weft.bench.JvmActivity;
+import dev.weft.bench.LatinSquare;
 import dev.weft.bench.MachineLoad;
 import dev.weft.bench.Result;
 import dev.weft.bench.ResultTable;
@@ -38,8 +39,8 @@ import java.util.stream.Collectors;
  *       reported as skipped in every case, with the reason.</li>
  *   <li>Throughput cases ({@link SchedCase.Kind#THROUGHPUT}): warm-up rounds, then measured
  *       rounds ({@link SchedPlan}). A round runs every case on every implementation, one
- *       measurement at a time, implementations in the order of {@link #IMPLS} in even rounds and
- *       reversed in odd ones. A measurement is one run of the workload: {@link System#gc()}
+ *       measurement at a time, implementations in the order of a row of a {@link LatinSquare}, the
+ *       next row every round. A measurement is one run of the workload: {@link System#gc()}
  *       first (so no implementation collects another's garbage), then the wall time from
  *       submitting the root task to having its result, on a fresh driver thread.</li>
  *   <li>Every result is checked against {@link SchedCase#expected}: a wrong one marks that
@@ -59,7 +60,15 @@ public final class SchedSuite implements BenchSuite {
     public static final String NAME = "sched";
 
     /** weft, then its peers; the table keeps this order. */
-    public static final List<String> IMPLS = List.of("weft", "jdk-vt", "fjp");
+    public static final List<String> IMPLS = List.of(WeftSched.POOLED, WeftSched.DEDICATED, "jdk-vt", "fjp");
+
+    /**
+     * The weft implementations each peer's ratios refer to, like for like first: POOLED tasks
+     * ({@code weft}) against a ForkJoinPool, DEDICATED tasks ({@code weft-dedicated}) against JDK
+     * virtual threads, and, as before, POOLED tasks against virtual threads too.
+     */
+    public static final Map<String, List<String>> REFERENCES = Map.of("fjp", List.of(WeftSched.POOLED),
+            "jdk-vt", List.of(WeftSched.DEDICATED, WeftSched.POOLED), WeftSched.DEDICATED, List.of());
 
     /** Creates one implementation with {@code parallelism} workers. */
     @FunctionalInterface
@@ -123,7 +132,8 @@ public final class SchedSuite implements BenchSuite {
      */
     public static SchedImpl standardImpl(String impl, int parallelism) {
         return switch (impl) {
-            case "weft" -> new WeftSched(parallelism);
+            case WeftSched.POOLED -> new WeftSched(parallelism);
+            case WeftSched.DEDICATED -> new WeftSched(parallelism, dev.weft.task.TaskKind.DEDICATED);
             case "jdk-vt" -> new VirtualThreadSched();
             case "fjp" -> new ForkJoinSched(parallelism);
             default -> throw new IllegalArgumentException("no sched implementation '" + impl
@@ -169,7 +179,7 @@ public final class SchedSuite implements BenchSuite {
 
         SuiteReport report = SuiteReport.ofThisJvm(NAME, quick, run.results());
         table.printf(Locale.ROOT, "weft bench sched%s: median of %d measured rounds (of %d planned) after %d"
-                        + " warm-up round%s, implementation order reversed every round; one JVM (jdk %s,"
+                        + " warm-up round%s, implementation order by the rows of a Latin square; one JVM (jdk %s,"
                         + " %d cpus).%n", quick ? " --quick" : "", rounds, plan.rounds(),
                 plan.warmupRounds(), plan.warmupRounds() == 1 ? "" : "s", report.jdk(), report.cpus());
         table.printf(Locale.ROOT, "parallelism %d for all: weft workers, fjp parallelism, jdk-vt default"
@@ -182,7 +192,10 @@ public final class SchedSuite implements BenchSuite {
         table.println(load);
         table.println("JVM during the measured throughput rounds: " + measuredJvm);
         table.println();
-        table.print(ResultTable.render(report));
+        table.println("like for like: weft (POOLED tasks, no thread per task, joined inline) against fjp;"
+                + " weft-dedicated (DEDICATED tasks, a virtual thread each) against jdk-vt; weft against jdk-vt"
+                + " is kept as well, but is not like for like.");
+        table.print(ResultTable.render(report, REFERENCES));
         table.println();
         table.print(run.gcTable());
         table.println();
@@ -287,7 +300,8 @@ public final class SchedSuite implements BenchSuite {
             long longest = 0;
             long limit = plan.budget().minus(plan.reserve()).toNanos();
             while (rounds < plan.rounds()) {
-                if (rounds > 0 && System.nanoTime() - started + longest > limit) {
+                if (rounds >= Math.min(SchedPlan.MIN_ROUNDS, plan.rounds())
+                        && System.nanoTime() - started + longest > limit) {
                     progress.printf(Locale.ROOT, "sched: stopping after %d of %d measured rounds: one"
                             + " more would leave less than %d s of the %d s budget%n", rounds,
                             plan.rounds(), plan.reserve().toSeconds(), plan.budget().toSeconds());
@@ -639,8 +653,9 @@ public final class SchedSuite implements BenchSuite {
         }
     }
 
+    /** The order of the implementations in round {@code round}: a row of the {@link LatinSquare}. */
     private List<String> order(int round) {
-        return round % 2 == 0 ? impls : impls.reversed();
+        return LatinSquare.row(impls, round);
     }
 
     private static String key(SchedCase c, String impl) {

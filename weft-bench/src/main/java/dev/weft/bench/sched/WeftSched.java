@@ -5,6 +5,8 @@ import dev.weft.runtime.Weft;
 import dev.weft.task.JoinException;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
+import dev.weft.task.TaskBuilder;
+import dev.weft.task.TaskKind;
 
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -12,10 +14,17 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The workloads on weft ({@code weft}): one {@link Weft} with as many workers as the suite's
- * parallelism. The root is {@code runtime.spawn(...)}; inside it every task is spawned with
- * {@link Task#spawn} (onto the spawning worker's own run queue) and joined with
- * {@link JoinHandle#join()}; all tasks are {@link dev.weft.task.TaskKind#POOLED}, the default.
+ * The workloads on weft: one {@link Weft} with as many workers as the suite's parallelism. The
+ * root is {@code runtime.spawn(...)}; inside it every task is spawned onto the spawning worker's
+ * own run queue and joined with {@link JoinHandle#join()}. Two implementations by task kind:
+ * <ul>
+ *   <li>{@code weft}: {@link TaskKind#POOLED} tasks, the default, spawned with {@link Task#spawn};
+ *       a task that never parks costs no thread of its own and a joiner may run its child inline.
+ *       Its like-for-like peer is a ForkJoinPool ({@code fjp}).</li>
+ *   <li>{@code weft-dedicated}: {@link TaskKind#DEDICATED} tasks, spawned with
+ *       {@code runtime.task().kind(DEDICATED)}: each a fresh virtual thread of its own on weft's
+ *       workers. Its like-for-like peer is JDK virtual threads ({@code jdk-vt}).</li>
+ * </ul>
  *
  * <ul>
  *   <li>skynet: each node spawns its 10 children, then joins them in spawn order.</li>
@@ -35,25 +44,51 @@ final class WeftSched implements SchedImpl {
 
     private static final Duration HOUR = Duration.ofHours(1);
 
+    /** The impl name of POOLED tasks. */
+    static final String POOLED = "weft";
+    /** The impl name of DEDICATED tasks. */
+    static final String DEDICATED = "weft-dedicated";
+
     private final int workers;
+    private final TaskKind kind;
     private Weft runtime; // guarded by this
+    /** Spawns DEDICATED tasks on the current runtime; set with it. */
+    private volatile TaskBuilder dedicated;
     private volatile JoinHandle<?> root;
 
+    /** POOLED tasks ({@code weft}). */
     WeftSched(int workers) {
+        this(workers, TaskKind.POOLED);
+    }
+
+    /** Tasks of {@code kind}: {@code weft} for POOLED, {@code weft-dedicated} for DEDICATED. */
+    WeftSched(int workers, TaskKind kind) {
         this.workers = workers;
+        this.kind = kind;
     }
 
     @Override
     public String name() {
-        return "weft";
+        return kind == TaskKind.POOLED ? POOLED : DEDICATED;
     }
 
     /** The runtime, started on first use (and again after {@link #abandon()}). */
     synchronized Weft runtime() {
         if (runtime == null) {
             runtime = Weft.start(Config.builder().workers(workers).threadNamePrefix("weft-bench-sched").build());
+            dedicated = runtime.task().kind(TaskKind.DEDICATED);
         }
         return runtime;
+    }
+
+    /** Spawns a task of this implementation's kind from inside a task. */
+    private <T> JoinHandle<T> spawn(Callable<T> body) {
+        return kind == TaskKind.POOLED ? Task.spawn(body) : dedicated.spawn(body);
+    }
+
+    /** Like {@link #spawn(Callable)}, for a body without a result. */
+    private JoinHandle<Void> spawn(Runnable body) {
+        return kind == TaskKind.POOLED ? Task.spawn(body) : dedicated.spawn(body);
     }
 
     /** Spawns {@code body} as the root task and waits for its value. */
@@ -72,7 +107,7 @@ final class WeftSched implements SchedImpl {
         return inRoot(() -> skynet(0, leaves, fanOut));
     }
 
-    private static long skynet(long first, long size, int fanOut) throws InterruptedException {
+    private long skynet(long first, long size, int fanOut) throws InterruptedException {
         if (size == 1) {
             return first;
         }
@@ -81,7 +116,7 @@ final class WeftSched implements SchedImpl {
         JoinHandle<Long>[] children = (JoinHandle<Long>[]) new JoinHandle<?>[fanOut];
         for (int i = 0; i < fanOut; i++) {
             long childFirst = first + i * childSize;
-            children[i] = Task.spawn(() -> skynet(childFirst, childSize, fanOut));
+            children[i] = spawn(() -> skynet(childFirst, childSize, fanOut));
         }
         long sum = 0;
         for (JoinHandle<Long> child : children) {
@@ -94,17 +129,17 @@ final class WeftSched implements SchedImpl {
     public long chainedSpawn(int links) throws Exception {
         return inRoot(() -> {
             ChainEnd end = new ChainEnd();
-            Task.spawn(() -> link(links, 0, end));
+            spawn(() -> link(links, 0, end));
             return end.await();
         });
     }
 
-    private static void link(int k, long sum, ChainEnd end) {
+    private void link(int k, long sum, ChainEnd end) {
         long next = sum + k;
         if (k == 1) {
             end.finish(next);
         } else {
-            Task.spawn(() -> link(k - 1, next, end));
+            spawn(() -> link(k - 1, next, end));
         }
     }
 
@@ -115,7 +150,7 @@ final class WeftSched implements SchedImpl {
             JoinHandle<?>[] handles = new JoinHandle<?>[tasks];
             for (int i = 0; i < tasks; i++) {
                 int k = i;
-                handles[i] = Task.spawn(() -> {
+                handles[i] = spawn(() -> {
                     slots[k] = k + 1;
                 });
             }
@@ -133,7 +168,7 @@ final class WeftSched implements SchedImpl {
             JoinHandle<?>[] handles = new JoinHandle<?>[tasks];
             for (int i = 0; i < tasks; i++) {
                 int k = i;
-                handles[i] = Task.spawn(() -> {
+                handles[i] = spawn(() -> {
                     long done = 0;
                     for (int y = 0; y < yields; y++) {
                         Task.yieldNow();
@@ -154,8 +189,8 @@ final class WeftSched implements SchedImpl {
         return inRoot(() -> {
             HandOff toPong = new HandOff();
             HandOff toPing = new HandOff();
-            JoinHandle<Long> ping = Task.spawn(() -> PingPong.ping(toPong, toPing, roundTrips));
-            JoinHandle<Long> pong = Task.spawn(() -> PingPong.pong(toPong, toPing, roundTrips));
+            JoinHandle<Long> ping = spawn(() -> PingPong.ping(toPong, toPing, roundTrips));
+            JoinHandle<Long> pong = spawn(() -> PingPong.pong(toPong, toPing, roundTrips));
             return ping.join() + pong.join();
         });
     }
@@ -167,7 +202,7 @@ final class WeftSched implements SchedImpl {
             JoinHandle<Long>[] handles = (JoinHandle<Long>[]) new JoinHandle<?>[tasks];
             for (int i = 0; i < tasks; i++) {
                 long index = i;
-                handles[i] = Task.spawn(() -> FanOutWork.chunk(index, work));
+                handles[i] = spawn(() -> FanOutWork.chunk(index, work));
             }
             long sum = 0;
             for (JoinHandle<Long> h : handles) {
@@ -185,7 +220,7 @@ final class WeftSched implements SchedImpl {
             JoinHandle<Long>[] handles = (JoinHandle<Long>[]) new JoinHandle<?>[sleepers];
             for (int i = 0; i < sleepers; i++) {
                 long mySeed = seed + i;
-                handles[i] = Task.spawn(() -> lateness.sleeper(mySeed, sleepsEach,
+                handles[i] = spawn(() -> lateness.sleeper(mySeed, sleepsEach,
                         nanos -> Task.sleep(Duration.ofNanos(nanos))));
             }
             long sleeps = 0;
@@ -237,7 +272,7 @@ final class WeftSched implements SchedImpl {
             Weft rt = runtime();
             holder = rt.spawn(() -> {
                 for (int i = 0; i < tasks; i++) {
-                    handles[i] = Task.spawn(body);
+                    handles[i] = spawn(body);
                 }
                 spawned.countDown();
                 long ended = 0;
@@ -312,7 +347,7 @@ final class WeftSched implements SchedImpl {
             runtime = null;
         }
         if (rt != null) {
-            rt.close();
+            rt.shutdownNow(); // cancels what is left and does not wait (close() would)
         }
     }
 
@@ -324,9 +359,8 @@ final class WeftSched implements SchedImpl {
             runtime = null;
         }
         if (rt != null) {
-            rt.close();
             try {
-                rt.awaitTermination(Duration.ofSeconds(5));
+                rt.shutdown(Duration.ofSeconds(5)); // bounded, where close() waits for every task
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

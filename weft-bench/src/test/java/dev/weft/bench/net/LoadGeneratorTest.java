@@ -37,6 +37,25 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void measuredPeriodLastsUntilTheFirstEchoWhenNoneCameInIt() throws Exception {
+        EchoServer slowFirst = new ScriptedEcho("slow-first", () -> (echoed, available) -> {
+            if (echoed == 0) {
+                try {
+                    Thread.sleep(BRIEF.toMillis() * 2); // the first echo comes after the measured period
+                } catch (InterruptedException e) {
+                    return -1;
+                }
+            }
+            return available;
+        });
+
+        LoadGenerator.Outcome o = drive(slowFirst, new LoadGenerator.Load(1, 64, 1));
+
+        assertTrue(o.messages() > 0, "no message measured: " + o);
+        assertTrue(o.nanos() >= 2 * BRIEF.toNanos(), "the period ends with the first echo: " + o.nanos() + " ns");
+    }
+
+    @Test
     void reassemblesSmallMessagesEchoedByteByByteThenMergedAcrossBoundaries() throws Exception {
         // one byte per write for two messages and a bit, then writes of 3, 61, 67, 130 and 190
         // bytes: none of them a message or a multiple of one

@@ -12,8 +12,9 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +22,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-@Timeout(value = 30, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class NetSuiteTest {
 
     /** No warm-up, 100 ms per measurement, one round. */
@@ -85,7 +86,10 @@ class NetSuiteTest {
                 idle.metrics().toString());
         assertThrows(IllegalStateException.class, idle::load);
         for (NetCase echo : NetCase.of(NetCase.Kind.ECHO)) {
-            assertEquals(List.of("throughput", "p50", "p99"), echo.metrics().stream().map(m -> m.name()).toList());
+            assertEquals(List.of("throughput", "p50", "p99", "cpu-per-op"), echo.metrics().stream()
+                    .map(m -> m.name()).toList());
+            assertEquals("µs", echo.metrics().get(3).unit());
+            assertFalse(echo.metrics().get(3).higherIsBetter());
         }
     }
 
@@ -98,9 +102,10 @@ class NetSuiteTest {
     }
 
     @Test
-    void plansSettleHalfASecondAndMeasureIdleCpuOverOneAndAHalfSecondsQuickAndThreeFull() {
-        assertEquals(Duration.ofMillis(500), NetPlan.QUICK.idleSettle());
-        assertEquals(Duration.ofMillis(1500), NetPlan.QUICK.idleWindow());
+    void plansMeasureIdleCpuOverOneSecondQuickAndThreeFullAndQuickHasThreeRounds() {
+        assertEquals(Duration.ofSeconds(1), NetPlan.QUICK.idleWindow());
+        assertTrue(NetPlan.QUICK.rounds() >= 3, "quick mode: at least 3 samples per figure");
+        assertEquals(EchoServers.IMPLS.size(), NetPlan.FULL.rounds(), "full mode: one round per row of the square");
         assertEquals(Duration.ofMillis(500), NetPlan.FULL.idleSettle());
         assertEquals(Duration.ofSeconds(3), NetPlan.FULL.idleWindow());
         assertEquals(Duration.ofMillis(100), TINY.idleWindow(), "the short form measures idle as long as echo");
@@ -111,34 +116,10 @@ class NetSuiteTest {
     }
 
     @Test
-    void idleCaseReportsTheJvmsAndTheServersCpuAsShareOfACore() {
-        StringWriter table = new StringWriter();
-
-        SuiteReport report = run(new NetSuite(List.of("weft", "plain"), ScriptedEcho::plain, TINY, TINY), table);
-
-        for (String impl : List.of("weft", "plain")) {
-            List<Result> idle = of(report, "idle-100c", impl);
-            assertEquals(List.of("cpu", "cpu-threads"), idle.stream().map(Result::metric).toList(), idle.toString());
-            assertTrue(idle.stream().allMatch(r -> r.unit().equals("%core") && r.value() >= 0 && r.runs() == 1),
-                    idle.toString());
-        }
-        String text = table.toString();
-        assertTrue(text.contains("idle-100c: 100 connections"), text);
-        assertTrue(text.contains("idle-100c cpu: weft < 1% of a core"), text);
-        assertTrue(text.contains("idle-100c cpu: weft-nio < 1% of a core"), text);
-    }
-
-    @Test
     void serverThatClosesIdleConnectionsIsSkippedInTheIdleCaseWithTheReason() {
         NetPlan settleLonger = new NetPlan(Duration.ZERO, Duration.ofMillis(100), 1, Duration.ZERO,
                 Duration.ofSeconds(60), Duration.ofMillis(400), Duration.ofMillis(100));
-        NetSuite suite = new NetSuite(List.of("weft", "hangs-up"), impl -> !impl.equals("hangs-up")
-                ? ScriptedEcho.plain(impl) : new ScriptedEcho(impl, () -> (echoed, available) -> available) {
-                    @Override
-                    int hangUpAfterIdleMillis() {
-                        return 150;
-                    }
-                }, settleLonger, settleLonger);
+        NetSuite suite = new NetSuite(List.of("weft", "hangs-up"), ScriptedServers.class, settleLonger, settleLonger);
 
         SuiteReport report = run(suite, new StringWriter());
 
@@ -153,7 +134,7 @@ class NetSuiteTest {
     void realServersReportEveryCaseAndMetric() {
         StringWriter table = new StringWriter();
 
-        SuiteReport report = run(new NetSuite(EchoServers.IMPLS, EchoServers::create, TINY, TINY), table);
+        SuiteReport report = run(new NetSuite(EchoServers.IMPLS, EchoServers.Registry.class, TINY, TINY), table);
 
         String json = JsonReport.of(report);
         assertTrue(json.contains("\"suite\": \"net\""), json);
@@ -174,26 +155,8 @@ class NetSuiteTest {
     }
 
     @Test
-    void implementationsAlternateAndRoundsGiveMedianAndSpread() {
-        NetPlan twoRounds = new NetPlan(Duration.ZERO, Duration.ofMillis(50), 2, Duration.ZERO, Duration.ofSeconds(60));
-
-        SuiteReport report = run(new NetSuite(List.of("weft", "plain"), ScriptedEcho::plain, twoRounds, twoRounds),
-                new StringWriter());
-
-        Result weft = report.results().stream().filter(r -> r.impl().equals("weft")
-                && r.caseName().equals("echo-4k-100c") && r.metric().equals("p99")).findFirst().orElseThrow();
-        assertEquals(2, weft.runs());
-        assertEquals("ns", weft.unit());
-        Result idle = report.results().stream().filter(r -> r.impl().equals("weft")
-                && r.caseName().equals("idle-100c") && r.metric().equals("cpu")).findFirst().orElseThrow();
-        assertEquals(2, idle.runs());
-        assertTrue(report.results().stream().noneMatch(Result::isSkipped), report.results().toString());
-    }
-
-    @Test
     void corruptEchoFailsTheWholeRunLoudlyAfterTheTable() {
-        NetSuite suite = new NetSuite(List.of("weft", "flip"), impl -> impl.equals("flip")
-                ? ScriptedEcho.corrupting(impl, 100) : ScriptedEcho.plain(impl), TINY, TINY);
+        NetSuite suite = new NetSuite(List.of("weft", "flip"), ScriptedServers.class, TINY, TINY);
         StringWriter table = new StringWriter();
 
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> run(suite, table));
@@ -206,11 +169,7 @@ class NetSuiteTest {
 
     @Test
     void serverThatCannotBeCreatedOrStartedIsSkippedInEveryCaseWithTheReason() {
-        NetSuite suite = new NetSuite(List.of("weft", "broken", "absent"), impl -> switch (impl) {
-            case "broken" -> throw new IllegalStateException("no such transport here");
-            case "absent" -> EchoServers.unavailable("absent", "not installed");
-            default -> ScriptedEcho.plain(impl);
-        }, TINY, TINY);
+        NetSuite suite = new NetSuite(List.of("weft", "broken", "absent"), ScriptedServers.class, TINY, TINY);
 
         SuiteReport report = run(suite, new StringWriter());
 
@@ -222,31 +181,76 @@ class NetSuiteTest {
     }
 
     @Test
-    void serverThatLeavesAThreadRunningAfterCloseIsReported() throws Exception {
-        CountDownLatch release = new CountDownLatch(1);
-        try {
-            NetSuite suite = new NetSuite(List.of("weft", "leaky"), impl -> !impl.equals("leaky")
-                    ? ScriptedEcho.plain(impl) : new ScriptedEcho(impl, () -> (echoed, available) -> available) {
-                        @Override
-                        public synchronized void close() {
-                            super.close();
-                            Thread.ofPlatform().name(THREAD_PREFIX + "leaky-left-behind").daemon().start(() -> {
-                                try {
-                                    release.await();
-                                } catch (InterruptedException e) {
-                                    // ends
-                                }
-                            });
-                        }
-                    }, TINY, TINY);
+    void serverThatLeavesAThreadRunningAfterCloseIsReported() {
+        NetSuite suite = new NetSuite(List.of("weft", "leaky"), ScriptedServers.class, TINY, TINY);
 
-            SuiteReport report = run(suite, new StringWriter());
+        SuiteReport report = run(suite, new StringWriter());
 
-            assertTrue(of(report, "leaky").stream().allMatch(r -> r.isSkipped()
-                    && r.skipped().contains("left threads running after close(): weft-bench-echo-leaky-left-behind")),
-                    of(report, "leaky").toString());
-        } finally {
-            release.countDown();
+        assertTrue(of(report, "leaky").stream().allMatch(r -> r.isSkipped()
+                && r.skipped().contains("left threads running after close(): weft-bench-echo-leaky-left-behind")),
+                of(report, "leaky").toString());
+    }
+
+    @Test
+    void generatorAndEveryServerRunInProcessesOfTheirOwnWithTheirFlags() {
+        StringWriter table = new StringWriter();
+
+        SuiteReport report = run(new NetSuite(List.of("weft", "flagged"), ScriptedServers.class, TINY, TINY), table);
+
+        String text = table.toString();
+        long self = ProcessHandle.current().pid();
+        Matcher generator = Pattern.compile("load generator in a JVM of its own \\(pid (\\d+)\\)").matcher(text);
+        assertTrue(generator.find(), text);
+        long generatorPid = Long.parseLong(generator.group(1));
+        Matcher weft = Pattern.compile("\nweft: pid (\\d+) flag unset").matcher(text);
+        Matcher flagged = Pattern.compile("\nflagged: JVM flags " + Pattern.quote(ScriptedServers.FLAG)
+                + "; pid (\\d+) flag set").matcher(text);
+        assertTrue(weft.find() && flagged.find(), text);
+        Set<Long> pids = Set.of(self, generatorPid, Long.parseLong(weft.group(1)), Long.parseLong(flagged.group(1)));
+        assertEquals(4, pids.size(), "this JVM, the generator and each server: four processes, " + text);
+        assertTrue(of(report, "echo-64b-100c", "flagged").stream().anyMatch(r -> r.metric().equals("cpu-per-op")
+                && r.unit().equals("µs") && !r.higherIsBetter() && r.value() >= 0), report.results().toString());
+        for (String impl : List.of("weft", "flagged")) {
+            List<Result> idle = of(report, "idle-100c", impl);
+            assertEquals(List.of("cpu", "cpu-threads"), idle.stream().map(Result::metric).toList(), idle.toString());
+            assertTrue(idle.stream().allMatch(r -> r.unit().equals("%core") && r.value() >= 0 && r.runs() == 1),
+                    idle.toString());
         }
+        assertTrue(text.contains("idle-100c: 100 connections"), text);
+        assertTrue(text.contains("idle-100c cpu: weft < 1% of a core"), text);
+        assertTrue(text.contains("idle-100c cpu: weft-nio < 1% of a core"), text);
+    }
+
+    @Test
+    void quickModeRunsThreeRoundsEvenWhenTheBudgetIsSpent() {
+        NetPlan spent = new NetPlan(Duration.ZERO, Duration.ofMillis(50), 3, Duration.ZERO, Duration.ofMillis(1),
+                Duration.ZERO, Duration.ofMillis(50));
+
+        SuiteReport report = run(new NetSuite(List.of("weft"), ScriptedServers.class, spent, spent),
+                new StringWriter());
+
+        assertTrue(report.results().stream().noneMatch(Result::isSkipped), report.results().toString());
+        assertTrue(report.results().stream().allMatch(r -> r.runs() == NetPlan.MIN_ROUNDS), report.results().toString());
+        Result p99 = report.results().stream().filter(r -> r.caseName().equals("echo-4k-100c")
+                && r.metric().equals("p99")).findFirst().orElseThrow();
+        assertEquals("ns", p99.unit());
+        assertTrue(p99.min() <= p99.value() && p99.value() <= p99.max(), p99.toString());
+    }
+
+    @Test
+    void everyImplementationStandsAtEveryPositionOnceInEveryCaseOverAsManyRounds() {
+        List<String> impls = EchoServers.IMPLS;
+        for (int c = 0; c < NetCase.values().length; c++) {
+            for (int position = 0; position < impls.size(); position++) {
+                Set<String> seen = new java.util.HashSet<>();
+                for (int round = 0; round < impls.size(); round++) {
+                    List<String> order = NetSuite.order(impls, round, c);
+                    assertEquals(Set.copyOf(impls), Set.copyOf(order), "a row orders every implementation");
+                    seen.add(order.get(position));
+                }
+                assertEquals(Set.copyOf(impls), seen, "case " + c + ", position " + position);
+            }
+        }
+        assertFalse(NetSuite.order(impls, 0, 0).equals(NetSuite.order(impls, 1, 0)));
     }
 }

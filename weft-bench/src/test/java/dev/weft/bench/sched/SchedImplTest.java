@@ -38,7 +38,7 @@ class SchedImplTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"weft", "jdk-vt", "fjp"})
+    @ValueSource(strings = {"weft", "weft-dedicated", "jdk-vt", "fjp"})
     void everyThroughputCaseComputesItsExpectedValue(String name) throws Exception {
         SchedImpl impl = IMPLS.get(name);
         for (SchedCase c : SchedCase.of(SchedCase.Kind.THROUGHPUT)) {
@@ -55,7 +55,7 @@ class SchedImplTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"weft", "jdk-vt"})
+    @ValueSource(strings = {"weft", "weft-dedicated", "jdk-vt"})
     void everySleepIsRecordedAndNoneWakesEarly(String name) throws Exception {
         TimerLateness lateness = new TimerLateness();
 
@@ -70,6 +70,12 @@ class SchedImplTest {
     @EnumSource(SchedImpl.Hold.class)
     void heldWeftTasksAllEndOnceReleased(SchedImpl.Hold how) throws Exception {
         assertAllEnd(IMPLS.get("weft"), how);
+    }
+
+    @ParameterizedTest
+    @EnumSource(SchedImpl.Hold.class)
+    void heldDedicatedWeftTasksAllEndOnceReleased(SchedImpl.Hold how) throws Exception {
+        assertAllEnd(IMPLS.get("weft-dedicated"), how);
     }
 
     @ParameterizedTest

@@ -20,13 +20,20 @@ class SchedPlanTest {
     void planHasEveryCaseForEveryImplementation() {
         List<SchedSuite.Planned> plan = SchedSuite.plan(standardImpls());
 
-        assertEquals(SchedCase.values().length * 3, plan.size());
+        assertEquals(SchedCase.values().length * 4, plan.size());
         Set<String> cells = plan.stream().map(p -> p.sched().id() + "/" + p.impl()).collect(Collectors.toSet());
         for (SchedCase c : SchedCase.values()) {
-            for (String impl : List.of("weft", "jdk-vt", "fjp")) {
+            for (String impl : List.of("weft", "weft-dedicated", "jdk-vt", "fjp")) {
                 assertTrue(cells.contains(c.id() + "/" + impl), c.id() + "/" + impl);
             }
         }
+    }
+
+    @Test
+    void quickModeMeasuresEveryKindOfCaseAtLeastThreeTimes() {
+        assertTrue(SchedPlan.QUICK.rounds() >= SchedPlan.MIN_ROUNDS);
+        assertTrue(SchedPlan.QUICK.timerRounds() >= SchedPlan.MIN_ROUNDS);
+        assertTrue(SchedPlan.QUICK.memoryRounds() >= SchedPlan.MIN_ROUNDS);
     }
 
     @Test
