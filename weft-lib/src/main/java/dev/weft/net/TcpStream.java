@@ -4,11 +4,15 @@ import dev.weft.io.IoDriver;
 import dev.weft.io.SocketConfig;
 import dev.weft.io.SocketHandle;
 import dev.weft.runtime.RegionId;
+import dev.weft.task.Task;
 import dev.weft.uring.ErrnoException;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Objects;
@@ -45,7 +49,9 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /**
-     * Connects to {@code address}, waiting at most {@code timeout}.
+     * Connects to {@code address}, waiting at most {@code timeout}. An
+     * {@linkplain InetSocketAddress#isUnresolved() unresolved} address is connected to by its
+     * host name, as {@link #connect(String, int, Duration, SocketOptions)} does.
      *
      * @throws ConnectionRefusedException when nothing listens there
      * @throws IoTimeoutException         when the connection was not made in time
@@ -55,6 +61,9 @@ public final class TcpStream implements AutoCloseable {
             throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(options, "options");
+        if (address.isUnresolved()) {
+            return connect(address.getHostString(), address.getPort(), timeout, options);
+        }
         SocketConfig config = options.toConfig();
         long nanos = nanos(timeout, "connect timeout");
         IoDriver io = IoDriver.current("TcpStream.connect");
@@ -63,6 +72,100 @@ public final class TcpStream implements AutoCloseable {
         } catch (ErrnoException e) {
             throw NetException.of("connect to " + address, e.errno());
         }
+    }
+
+    /** Connects to {@code host} with {@link SocketOptions#DEFAULTS}: see {@link #connect(String, int, Duration, SocketOptions)}. */
+    public static TcpStream connect(String host, int port, Duration timeout) throws IOException {
+        return connect(host, port, timeout, SocketOptions.DEFAULTS);
+    }
+
+    /**
+     * Connects to {@code port} on {@code host}, a name or an address literal. A name is resolved
+     * with {@link InetAddress#getAllByName} inside {@link Task#blocking} (a lookup blocks the
+     * thread it runs on, and would otherwise hold the worker); a literal is used as it is. The
+     * addresses are tried in the order the resolver gave them, each for up to {@code timeout},
+     * until one connects. The resolver's own time limits bound the lookup.
+     *
+     * @throws UnknownHostException    when {@code host} does not resolve (the message names it)
+     * @throws NetException            when no address connects: the first address's failure
+     *                                 ({@link ConnectionRefusedException}, {@link IoTimeoutException},
+     *                                 ...), the others' {@linkplain Throwable#getSuppressed()
+     *                                 suppressed} in it
+     * @throws java.io.InterruptedIOException when the task is cancelled meanwhile (no further
+     *                                 address is tried; the interrupt stays set)
+     * @throws IllegalStateException   when not called from a weft task
+     * @throws IllegalArgumentException for a blank host or a port outside 0..65535
+     */
+    public static TcpStream connect(String host, int port, Duration timeout, SocketOptions options)
+            throws IOException {
+        return connect(host, port, timeout, options, InetAddress::getAllByName);
+    }
+
+    /** How {@link #connect(String, int, Duration, SocketOptions)} resolves a name; a seam for tests. */
+    @FunctionalInterface
+    interface Resolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    static TcpStream connect(String host, int port, Duration timeout, SocketOptions options, Resolver resolver)
+            throws IOException {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(options, "options");
+        if (host.isBlank()) {
+            throw new IllegalArgumentException("host must not be blank; pass a name such as \"localhost\" or an address");
+        }
+        if (port < 0 || port > 0xFFFF) {
+            throw new IllegalArgumentException("port " + port + " is outside 0..65535");
+        }
+        nanos(timeout, "connect timeout");
+        IoDriver.current("TcpStream.connect"); // fail before a lookup when not in a task
+        IOException failure = null;
+        for (InetAddress address : resolve(host, resolver)) {
+            try {
+                return connect(new InetSocketAddress(address, port), timeout, options);
+            } catch (InterruptedIOException e) {
+                throw e; // cancelled: try no further
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        throw failure;
+    }
+
+    private static InetAddress[] resolve(String host, Resolver resolver) throws IOException {
+        try {
+            return new InetAddress[] {InetAddress.ofLiteral(host)};
+        } catch (IllegalArgumentException notALiteral) {
+            // a name: look it up below
+        }
+        InetAddress[] all;
+        try {
+            all = Task.blocking(() -> resolver.resolve(host));
+        } catch (UnknownHostException e) {
+            UnknownHostException named = new UnknownHostException("cannot resolve host '" + host
+                    + "' for TcpStream.connect (" + e.getMessage() + "); check the name, or connect to an address");
+            named.initCause(e);
+            throw named;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException x = new InterruptedIOException("the task was cancelled while TcpStream.connect"
+                    + " resolved host '" + host + "'");
+            x.initCause(e);
+            throw x;
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("resolving host '" + host + "' failed: " + e, e);
+        }
+        if (all == null || all.length == 0) {
+            throw new UnknownHostException("cannot resolve host '" + host + "' for TcpStream.connect: the resolver"
+                    + " returned no address");
+        }
+        return all;
     }
 
     static long nanos(Duration timeout, String what) {

@@ -32,6 +32,10 @@
  * {@link dev.weft.net.NetException}. Cancelling a task cancels its pending operation; the call
  * throws {@link java.io.InterruptedIOException}.
  *
+ * <p>{@link dev.weft.net.TcpStream#connect(String, int, java.time.Duration)} takes a host name:
+ * the lookup runs in {@link dev.weft.task.Task#blocking} (off the worker) and each address is
+ * tried in order.
+ *
  * <p>A task blocked in a call must be able to unmount from its worker: a call made while the
  * virtual thread is pinned (inside a native frame or a class initializer) holds the worker,
  * which then cannot reap the completion it waits for.
