@@ -360,6 +360,12 @@ public final class UringDriver implements IoDriver {
             long t = sqe();
             ring.prepare(t, Abi.OP_LINK_TIMEOUT, -1, ts, 1, 0, OperationTable.IGNORED_TOKEN);
         }
+        if (group != null && group.isCancelling()) {
+            // cancelAll has run, or runs now, and may not have seen this operation: cancel it here,
+            // so that a task retrying after its InterruptedIOException does not wait for good.
+            // Its CQE is still awaited below (the kernel may write into the buffer until then).
+            requestCancel(token);
+        }
         boolean cancelled = false;
         while (!op.done) {
             LockSupport.park(op);

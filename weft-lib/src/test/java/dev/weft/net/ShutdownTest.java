@@ -238,4 +238,43 @@ class ShutdownTest {
         NetException ne = assertInstanceOf(NetException.class, e, "bind during shutdown threw " + e);
         assertTrue(ne.getMessage().contains("shutting down"), ne.getMessage());
     }
+
+    /**
+     * A task that catches the InterruptedIOException of its cancelled read and reads again after
+     * cancelAll has run: the second read is cancelled too, so the runtime terminates.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    @Timeout(30)
+    void aReadRetriedAfterTheCancelIsCancelledToo(IoMode mode) throws Exception {
+        rt = NetTesting.start(mode);
+        CompletableFuture<InetSocketAddress> address = new CompletableFuture<>();
+        CountDownLatch reading = new CountDownLatch(1);
+        JoinHandle<Integer> retrier = rt.spawn(() -> {
+            try (TcpListener l = TcpListener.bind(LOOPBACK_ANY_PORT, 4)) {
+                address.complete(l.localAddress());
+                try (TcpStream conn = l.accept()) {
+                    ByteBuffer buf = ByteBuffer.allocateDirect(64);
+                    int cancelled = 0;
+                    while (cancelled < 2) {
+                        reading.countDown();
+                        try {
+                            if (conn.read(buf) < 0) {
+                                return -1;
+                            }
+                        } catch (InterruptedIOException e) {
+                            cancelled++; // and read again, as a careless retry loop would
+                        }
+                    }
+                    return cancelled;
+                }
+            }
+        });
+        try (Socket client = new Socket()) {
+            client.connect(get(address), (int) CONNECT.toMillis());
+            assertTrue(reading.await(20, TimeUnit.SECONDS));
+            assertTrue(rt.shutdown(Duration.ofMillis(200)), "the runtime did not terminate: the retried read still waits");
+            assertEquals(2, NetTesting.join(retrier));
+        }
+    }
 }
