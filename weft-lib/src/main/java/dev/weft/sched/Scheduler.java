@@ -110,6 +110,12 @@ public final class Scheduler implements Executor {
     private volatile boolean shuttingDown;
     /** Set by {@link #shutdownNow()}: a task claimed from now on is cancelled instead of run. */
     private volatile boolean stopping;
+    /**
+     * A test seam: when set, every worker calls it as it starts to go to sleep, on its own thread,
+     * before it registers as a sleeper (so a test can hold a worker that still counts as
+     * searching). Null outside tests.
+     */
+    volatile java.util.function.Consumer<Worker> beforeSleep;
     /** Every runner thread made and not yet ended: what {@link #shutdownNow()} looks through. */
     private final Set<Runner> runners = ConcurrentHashMap.newKeySet();
     /** Run by the last worker to exit, before {@link #awaitTermination} returns. */

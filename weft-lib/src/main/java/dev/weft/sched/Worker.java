@@ -42,8 +42,8 @@ import java.util.concurrent.locks.LockSupport;
  *   <li><b>A worker goes to sleep</b>: store {@code state = SLEEPING}, increment {@code sleepers},
  *       stop counting itself as searching, then look at the injector and every run queue once
  *       more. If there is work, it takes itself back (CAS to RUNNING; if that fails, a notifier
- *       already did) and searches again. Otherwise it waits for its state to change: a short
- *       spin, then park.</li>
+ *       already did) and searches again, counted as searching. Otherwise it waits for its state
+ *       to change: a short spin, then park.</li>
  *   <li><b>A searcher finds work</b>: it stops counting itself; if it was the last searcher it
  *       runs the notifier's check, so more workers wake while there is more work (Go's rule).</li>
  * </ul>
@@ -66,6 +66,20 @@ import java.util.concurrent.locks.LockSupport;
  * a task pushed just as the last worker goes to sleep still runs. {@code WorkerWakeStressTest}
  * checks this with spawns and unparks, from outside and from tasks that keep their worker busy,
  * timed against workers falling asleep.
+ *
+ * <p><b>Taking itself back.</b> A worker whose last look (or a look while it spins before
+ * parking) finds work counts itself as searching again before it looks for that work, as one
+ * that a notifier woke does. The notifiers that pushed the work may have returned because this
+ * worker was the searcher, so the duty to wake others for it is this worker's: when it finds a
+ * task it stops searching and, as the last searcher, runs the notifier's check. Without the
+ * count it would search uncounted, and this interleaving stranded a task (three workers: P busy
+ * in a task, S the last searcher, Z asleep): S's steal rounds find nothing; P spawns two tasks
+ * into its own queue, and each spawn's notifier sees S searching and returns; S registers as a
+ * sleeper, stops searching (0 left) and in its last look sees P's queue; it takes itself back,
+ * steals one task of the two uncounted (a steal of one wakes nobody) and runs it. The other task
+ * waits in P's queue with nobody searching while Z sleeps, until P's task ends.
+ * {@code WorkerLastLookTest} forces that interleaving through the scheduler's
+ * {@code beforeSleep} seam.
  *
  * <p><b>Local pushes.</b> A worker pushing to its own queue (a spawn or wake-up from a task
  * running on it) does not fence before reading the counters: a fence per spawn costs about a
@@ -405,8 +419,7 @@ public final class Worker extends Thread {
             return r; // found before counting as searching (see "Stealing before searching")
         }
         if (!searching) {
-            searching = true;
-            scheduler.searching.incrementAndGet();
+            startSearching();
         }
         long step = 0;
         for (int round = 0; round < STEAL_ROUNDS; round++) {
@@ -467,6 +480,17 @@ public final class Worker extends Thread {
         return null;
     }
 
+    /** Whether this worker counts itself as searching now. Owner only (and tests, on its thread). */
+    boolean isSearching() {
+        return searching;
+    }
+
+    /** Counts this worker as searching: a notifier that sees the count relies on it. */
+    private void startSearching() {
+        searching = true;
+        scheduler.searching.incrementAndGet();
+    }
+
     /** Found work: stop counting as searching; the last searcher wakes another if work waits. */
     private void stopSearching() {
         searching = false;
@@ -481,6 +505,10 @@ public final class Worker extends Thread {
      * @return false if the runtime has terminated
      */
     private boolean sleep() {
+        java.util.function.Consumer<Worker> hook = scheduler.beforeSleep;
+        if (hook != null) {
+            hook.accept(this);
+        }
         state = SLEEPING;
         scheduler.sleepers.incrementAndGet();
         if (searching) {
@@ -490,6 +518,7 @@ public final class Worker extends Thread {
         if (scheduler.hasWork() || scheduler.tryTerminate()) {
             if (STATE.compareAndSet(this, SLEEPING, RUNNING)) {
                 scheduler.sleepers.decrementAndGet();
+                startSearching(); // the searcher it just stopped being: see "Taking itself back"
             } else {
                 searching = true; // a notifier woke us and counted us as searching
             }
@@ -516,6 +545,7 @@ public final class Worker extends Thread {
                     }
                     if (scheduler.hasWork() && STATE.compareAndSet(this, SLEEPING, RUNNING)) {
                         scheduler.sleepers.decrementAndGet(); // work arrived unannounced (a local push, I/O)
+                        startSearching(); // see "Taking itself back"
                         return true;
                     }
                 }

@@ -74,11 +74,8 @@ class WorkerWakeStressTest {
                 kinds.add(Kind.TASK_SPAWNS); // the spawner's worker is busy: others must wake
                 kinds.add(Kind.TASK_UNPARK);
             }
-            // Off in the suite until what it found is understood: in one clean-clone run, 4 workers on
-            // 2 CPUs, round 1919 ended with "2 of 3 children started" (a worker that never woke).
-            // Run it with -Dweft.test.rendezvous=true; see issue 10's closing note.
-            if (workers >= 3 && Boolean.getBoolean("weft.test.rendezvous")) {
-                kinds.add(Kind.RENDEZVOUS);
+            if (workers >= 3) {
+                kinds.add(Kind.RENDEZVOUS); // every other worker must wake for the children
             }
             ThreadLocalRandom random = ThreadLocalRandom.current();
             int[] perKind = new int[Kind.values().length];
@@ -189,7 +186,7 @@ class WorkerWakeStressTest {
                     }
                 });
             }
-            return busyUntil(() -> met.get() == n) ? "met" : started.get() + " of " + n + " children started";
+            return busyUntil(() -> met.get() == n) ? "met" : started.get() + " of " + n + " children started; " + wakeState();
         });
         assertEquals("met", await(round, parent), round + ": children that need every worker");
     }
@@ -230,6 +227,18 @@ class WorkerWakeStressTest {
             released = true;
             LockSupport.unpark(thread);
         }
+    }
+
+    /** The wake protocol's shared state, for a failure message. */
+    private String wakeState() {
+        StringBuilder b = new StringBuilder("searching=").append(scheduler.searching.get())
+                .append(" sleepers=").append(scheduler.sleepers.get())
+                .append(" injector empty=").append(scheduler.injector.isEmpty());
+        for (Worker w : scheduler.workers) {
+            b.append(" [").append(w.getName()).append(w.state == Worker.SLEEPING ? " SLEEPING" : " RUNNING")
+                    .append(w.parked ? " parked" : "").append(" queue=").append(w.queue.size()).append(']');
+        }
+        return b.toString();
     }
 
     /** Spawns from this thread a body that is counted when it runs. */
