@@ -1,6 +1,5 @@
 package dev.weft.net;
 
-import dev.weft.runtime.Config;
 import dev.weft.runtime.IoMode;
 import dev.weft.runtime.WorkerStats;
 import dev.weft.runtime.Weft;
@@ -52,7 +51,7 @@ class HeapBufferMemoryTest {
     @Test
     @Timeout(120)
     void burstsOfHeapSendsAndReceivesLeaveNativeMemoryWhereItWas() throws Exception {
-        rt = Weft.start(Config.builder().workers(2).io(IoMode.URING).build());
+        rt = NetTesting.start(IoMode.URING, 2);
         for (int i = 0; i < PAIRS; i++) {
             inputs.add(ByteBuffer.allocate(MESSAGE));
             outputs.add(ByteBuffer.allocate(MESSAGE));
@@ -114,7 +113,7 @@ class HeapBufferMemoryTest {
     void idleHeapReadsHoldNoStagingMemory() throws Exception {
         System.setProperty("weft.io.noProvidedBuffers", "true");
         try {
-            rt = Weft.start(Config.builder().workers(2).io(IoMode.URING).build());
+            rt = NetTesting.start(IoMode.URING, 2);
         } finally {
             System.clearProperty("weft.io.noProvidedBuffers");
         }
