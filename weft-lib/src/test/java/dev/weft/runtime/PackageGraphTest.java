@@ -39,8 +39,6 @@ class PackageGraphTest {
      * no longer exists (remove it).
      */
     static final Map<String, String> ALLOWED = Map.of(
-            "dev.weft.time -> dev.weft.sched",
-            "Sleeps (Task.sleep and Task.timeout) parks TaskCells: it belongs in sched",
             "dev.weft.sched -> dev.weft.runtime",
             "Scheduler is built from runtime.Config and fills runtime.RuntimeStats and WorkerStats (public"
                     + " API records, which Worker fills too): moving them below sched changes the public API",
