@@ -36,17 +36,7 @@ class LinkedTimeoutTest {
 
     @Test
     void aReadWithATimeoutThatFillsTheQueueStillTimesOut() throws Exception {
-        IoBackends.useKernel(new UringKernel() { // rings of 2 SQ entries
-            @Override
-            public KernelFeatures probe() throws ErrnoException {
-                return UringKernel.REAL.probe();
-            }
-
-            @Override
-            public Ring open(int entries, KernelFeatures features) throws ErrnoException {
-                return UringKernel.REAL.open(2, features);
-            }
-        });
+        IoBackends.useKernel(TestKernels.realProbe((entries, features) -> UringKernel.REAL.open(2, features))); // rings of 2 SQ entries
         try (Weft rt = Weft.start(Config.builder().workers(1).io(IoMode.URING).build())) {
             JoinHandle<String> test = rt.spawn(() -> {
                 try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0), 4);
