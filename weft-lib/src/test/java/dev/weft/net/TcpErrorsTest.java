@@ -15,6 +15,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +28,7 @@ import static dev.weft.net.NetTesting.join;
 import static dev.weft.net.NetTesting.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -357,16 +359,17 @@ class TcpErrorsTest {
                 c.close();
                 c.close(); // idempotent
                 assertTrue(c.isClosed());
-                assertClosed(() -> c.read(ByteBuffer.allocate(4)));
-                assertClosed(() -> c.read(ByteBuffer.allocateDirect(4)));
-                assertClosed(() -> c.readFully(ByteBuffer.allocate(4)));
-                assertClosed(() -> c.write(ascii("x")));
-                assertClosed(() -> c.writeAll(ascii("x")));
-                assertClosed(() -> c.write(ascii("x"), ascii("y")));
-                assertClosed(() -> c.writeAll(ascii("x"), ascii("y")));
+                assertFalse(c.isOpen());
+                assertStreamClosed(() -> c.read(ByteBuffer.allocate(4)));
+                assertStreamClosed(() -> c.read(ByteBuffer.allocateDirect(4)));
+                assertStreamClosed(() -> c.readFully(ByteBuffer.allocate(4)));
+                assertStreamClosed(() -> c.write(ascii("x")));
+                assertStreamClosed(() -> c.writeAll(ascii("x")));
+                assertStreamClosed(() -> c.write(ascii("x"), ascii("y")));
+                assertStreamClosed(() -> c.writeAll(ascii("x"), ascii("y")));
                 try (Arena a = Arena.ofConfined()) {
-                    assertClosed(() -> c.read(a.allocate(4)));
-                    assertClosed(() -> c.write(a.allocate(4)));
+                    assertStreamClosed(() -> c.read(a.allocate(4)));
+                    assertStreamClosed(() -> c.write(a.allocate(4)));
                 }
                 assertEquals(-1, s.read(ByteBuffer.allocate(4)), "the peer of the closed stream sees its end");
             }
@@ -398,10 +401,10 @@ class TcpErrorsTest {
                     JoinHandle<TcpStream> acceptedB = Task.spawn(() -> l.accept());
                     try (TcpStream b = TcpStream.connect(l.localAddress(), CONNECT); TcpStream b2 = join(acceptedB)) {
                         String why = "A: " + a + ", B: " + b;
-                        assertClosed(a::shutdownOutput, why);
-                        assertClosed(() -> a.setNoDelay(false), why);
-                        assertClosed(a::localAddress, why);
-                        assertClosed(a::remoteAddress, why);
+                        assertStreamClosed(a::shutdownOutput, why);
+                        assertStreamClosed(() -> a.setNoDelay(false), why);
+                        assertStreamClosed(a::localAddress, why);
+                        assertStreamClosed(a::remoteAddress, why);
                         // B is untouched: it still sends (no shutdown hit it) and receives
                         b.writeAll(ascii("ok"));
                         ByteBuffer in = ByteBuffer.allocate(2);
@@ -426,9 +429,24 @@ class TcpErrorsTest {
         assertClosed(op, "");
     }
 
+    /** A call on a closed listener throws a {@link NetException} saying so. */
     private static void assertClosed(Op op, String context) {
         NetException e = assertThrows(NetException.class, op::run, context);
         assertTrue(e.getMessage().contains("closed"), e.getMessage() + " " + context);
+    }
+
+    /**
+     * A call on a closed stream throws {@link ClosedChannelException}, as the
+     * {@link java.nio.channels.Channel} contract asks (a {@link TcpStream} is a
+     * {@link java.nio.channels.ByteChannel}), with a message that says so.
+     */
+    private static void assertStreamClosed(Op op, String context) {
+        ClosedChannelException e = assertThrows(ClosedChannelException.class, op::run, context);
+        assertTrue(e.getMessage() != null && e.getMessage().contains("the stream is closed"), e + " " + context);
+    }
+
+    private static void assertStreamClosed(Op op) {
+        assertStreamClosed(op, "");
     }
 
     @ParameterizedTest(name = "{0}")
