@@ -18,7 +18,9 @@ import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.channels.ByteChannel;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -34,7 +36,7 @@ import java.util.Objects;
  * operation ({@code IORING_OP_ASYNC_CANCEL}) and the call throws
  * {@link java.io.InterruptedIOException}.
  *
- * <p>A stream is a {@link ByteChannel} and has {@link InputStream} and {@link OutputStream}
+ * <p>A stream is a {@link ByteChannel} (and a {@link GatheringByteChannel}) and has {@link InputStream} and {@link OutputStream}
  * views ({@link #inputStream()}, {@link #outputStream()}), so that code written against the JDK's
  * interfaces (codecs, {@code DataInputStream}, a {@code BufferedReader}, an
  * {@link javax.net.ssl.SSLEngine} driven over a channel) runs on it unchanged. As a channel it is
@@ -52,7 +54,7 @@ import java.util.Objects;
  * <p>One task may read while another writes; two concurrent reads (or writes) on one stream
  * interleave in an unspecified order.
  */
-public final class TcpStream implements ByteChannel {
+public final class TcpStream implements ByteChannel, GatheringByteChannel {
 
     private final SocketHandle socket;
     private volatile long readTimeoutNanos = IoDriver.NO_TIMEOUT;
@@ -328,12 +330,25 @@ public final class TcpStream implements ByteChannel {
     }
 
     /** Writes some of the buffers, in order (a gathering write): the number written. */
+    @Override
     public long write(ByteBuffer... srcs) throws IOException {
         long r = io("write").write(socket, srcs, writeTimeoutNanos);
         if (r < 0) {
             throw failure("write", (int) -r);
         }
         return r;
+    }
+
+    /**
+     * Writes some of {@code srcs[offset]} to {@code srcs[offset + length - 1]}, in order: the
+     * number written, 0 when they hold nothing.
+     *
+     * @throws IndexOutOfBoundsException when the range is not within {@code srcs}
+     */
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return write(offset == 0 && length == srcs.length ? srcs : Arrays.copyOfRange(srcs, offset, offset + length));
     }
 
     /**

@@ -29,6 +29,7 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -385,6 +386,40 @@ class StreamViewsTest {
                 }
             });
         }
+    }
+
+    /** As a {@link GatheringByteChannel}, a stream writes the buffers in the range given, in order, and only those. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    @Timeout(30)
+    void aGatheringWriteSendsOnlyItsRange(IoMode mode) throws Exception {
+        rt = NetTesting.start(mode);
+        try (EchoServer server = EchoServer.start(rt)) {
+            InetSocketAddress addr = server.address();
+            run(rt, () -> {
+                try (TcpStream c = TcpStream.connect(addr, CONNECT)) {
+                    GatheringByteChannel ch = c;
+                    ByteBuffer[] srcs = {ascii("skip"), ascii("one,"), ascii("two"), ascii("skip")};
+                    assertThrows(IndexOutOfBoundsException.class, () -> ch.write(srcs, 3, 2));
+                    assertThrows(IndexOutOfBoundsException.class, () -> ch.write(srcs, -1, 1));
+                    assertEquals(0, ch.write(srcs, 2, 0));
+                    long sent = 0;
+                    while (srcs[1].hasRemaining() || srcs[2].hasRemaining()) {
+                        sent += ch.write(srcs, 1, 2);
+                    }
+                    assertEquals(7, sent);
+                    assertEquals(4, srcs[0].remaining(), "outside the range: untouched");
+                    assertEquals(4, srcs[3].remaining(), "outside the range: untouched");
+                    ByteBuffer back = ByteBuffer.allocate(7);
+                    c.readFully(back);
+                    assertEquals("one,two", new String(back.array(), StandardCharsets.US_ASCII));
+                }
+            });
+        }
+    }
+
+    private static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The views are the stream's own: the same each time, and usable from weft tasks only, saying so. */
