@@ -312,8 +312,25 @@ public final class UringDriver implements IoDriver {
 
     /** A fresh SQE; submits the queued ones first if the SQ is full. */
     private long sqe() {
-        long sqe = ring.nextSqe();
-        while (sqe < 0) {
+        return sqe(1);
+    }
+
+    /**
+     * The SQE for an operation that {@link #await} links a timeout to when {@code timeoutNanos >= 0}:
+     * room for both is made first, so that a full SQ cannot submit the operation without its
+     * timeout (the kernel would then run it with none, and refuse the lone timeout).
+     */
+    private long sqeFor(long timeoutNanos) {
+        return sqe(timeoutNanos >= 0 ? 2 : 1);
+    }
+
+    /** A fresh SQE with at least {@code needed - 1} more free behind it; submits the queued ones first if there is no room. */
+    private long sqe(int needed) {
+        if (needed > ring.sqEntries()) {
+            throw new IllegalStateException("an operation needs " + needed + " SQEs and the ring has "
+                    + ring.sqEntries());
+        }
+        while (ring.sqSpace() < needed) {
             int r = ring.submit();
             if (r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
                 throw new IllegalStateException("io_uring_enter failed while submitting: " + Errno.name(r));
@@ -322,9 +339,8 @@ public final class UringDriver implements IoDriver {
                 ring.submitAndGetEvents(); // make room: run deferred completions
                 ring.reap(completions);
             }
-            sqe = ring.nextSqe();
         }
-        return sqe;
+        return ring.nextSqe();
     }
 
     /** Owner thread: cancels the operation with {@code token} if it is still in flight. */
@@ -357,7 +373,10 @@ public final class UringDriver implements IoDriver {
         if (timeoutNanos >= 0) {
             ring.addFlags(sqe, Abi.SQE_IO_LINK); // keep BUFFER_SELECT
             long ts = table.timespec(op, timeoutNanos);
-            long t = sqe();
+            long t = ring.nextSqe(); // reserved with the operation's (sqeFor): never a submit between them
+            if (t < 0) {
+                throw new IllegalStateException("no SQE was reserved for the linked timeout (take the operation's with sqeFor)");
+            }
             ring.prepare(t, Abi.OP_LINK_TIMEOUT, -1, ts, 1, 0, OperationTable.IGNORED_TOKEN);
         }
         if (group != null && group.isCancelling()) {
@@ -473,7 +492,7 @@ public final class UringDriver implements IoDriver {
             r = (int) holding(l, held -> {
                 UringOp op = new UringOp();
                 long token = table.track(op);
-                long sqe = sqe();
+                long sqe = sqeFor(timeoutNanos);
                 ring.prepare(sqe, Abi.OP_ACCEPT, held.fd, 0, 0, 0, token);
                 ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
                 return await(op, sqe, token, timeoutNanos);
@@ -514,7 +533,7 @@ public final class UringDriver implements IoDriver {
             op.staging = staging.acquire(SockAddr.MAX_SIZE);
             int len = SockAddr.write(address, op.staging);
             long token = table.track(op);
-            long sqe = sqe();
+            long sqe = sqeFor(timeoutNanos);
             ring.prepare(sqe, Abi.OP_CONNECT, s.fd, op.staging.address(), 0, len, token);
             int r = await(op, sqe, token, timeoutNanos);
             if (r < 0) {
@@ -546,7 +565,7 @@ public final class UringDriver implements IoDriver {
         }
         UringOp op = new UringOp();
         long token = table.track(op);
-        long sqe = sqe();
+        long sqe = sqeFor(timeoutNanos);
         if (dst.isDirect()) {
             op.keepAlive = dst;
             ring.prepare(sqe, Abi.OP_RECV, fd, MemorySegment.ofBuffer(dst).address(), want, 0, token);
@@ -579,11 +598,11 @@ public final class UringDriver implements IoDriver {
         while (true) {
             UringDriver d = current(); // the task may resume on another worker after each wait
             UringOp ready = new UringOp();
+            long left = timeoutNanos < 0 ? NO_TIMEOUT : Math.max(0, deadline - System.nanoTime());
             long token = d.table.track(ready);
-            long sqe = d.sqe();
+            long sqe = d.sqeFor(left);
             d.ring.prepare(sqe, Abi.OP_POLL_ADD, fd, 0, 0, 0, token);
             d.ring.setOpFlags(sqe, POLLIN);
-            long left = timeoutNanos < 0 ? NO_TIMEOUT : Math.max(0, deadline - System.nanoTime());
             int r = d.await(ready, sqe, token, left);
             if (r < 0) {
                 return r; // -ETIMEDOUT, or the socket's error
@@ -624,7 +643,7 @@ public final class UringDriver implements IoDriver {
         UringOp op = new UringOp();
         op.keepAlive = dst;
         long token = table.track(op);
-        long sqe = sqe();
+        long sqe = sqeFor(timeoutNanos);
         ring.prepare(sqe, Abi.OP_RECV, fd, dst.address(), want, 0, token);
         return await(op, sqe, token, timeoutNanos);
     }
@@ -652,7 +671,7 @@ public final class UringDriver implements IoDriver {
             address = op.staging.address();
         }
         long token = table.track(op);
-        long sqe = sqe();
+        long sqe = sqeFor(timeoutNanos);
         ring.prepare(sqe, Abi.OP_SEND, fd, address, n, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         int r = await(op, sqe, token, timeoutNanos);
@@ -679,7 +698,7 @@ public final class UringDriver implements IoDriver {
         UringOp op = new UringOp();
         op.keepAlive = src;
         long token = table.track(op);
-        long sqe = sqe();
+        long sqe = sqeFor(timeoutNanos);
         ring.prepare(sqe, Abi.OP_SEND, fd, src.address(), n, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         return await(op, sqe, token, timeoutNanos);
@@ -716,7 +735,7 @@ public final class UringDriver implements IoDriver {
             return 0;
         }
         long token = table.track(op);
-        long sqe = sqe();
+        long sqe = sqeFor(timeoutNanos);
         ring.prepare(sqe, Abi.OP_SEND, fd, op.staging.address(), n, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         int r = await(op, sqe, token, timeoutNanos);
@@ -765,7 +784,7 @@ public final class UringDriver implements IoDriver {
         UringOp op = new UringOp();
         op.keepAlive = region;
         long token = table.track(op);
-        long sqe = sqe();
+        long sqe = sqeFor(timeoutNanos);
         ring.prepare(sqe, Abi.OP_SEND, s.fd, region.address() + offset, length, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         return await(op, sqe, token, timeoutNanos);
@@ -800,7 +819,7 @@ public final class UringDriver implements IoDriver {
         UringOp op = new UringOp();
         op.keepAlive = region;
         long token = table.track(op);
-        long sqe = sqe();
+        long sqe = sqeFor(timeoutNanos);
         ring.prepare(sqe, Abi.OP_SEND, fd, region.address() + offset, length, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         ring.setIoprio(sqe, Abi.RECVSEND_FIXED_BUF);

@@ -294,6 +294,11 @@ public final class Ring implements AutoCloseable {
         return off;
     }
 
+    /** SQEs {@link #nextSqe()} can hand out before the kernel consumes more. */
+    public int sqSpace() {
+        return sqEntries - (sqTail - (int) INT.getAcquire(rings, sqHeadOff));
+    }
+
     /** The mapped SQE array; write an entry at an offset {@link #nextSqe()} returned. */
     public MemorySegment sqes() {
         return sqes;
