@@ -41,6 +41,9 @@ import java.util.TreeMap;
 import static dev.weft.net.NetTesting.CONNECT;
 import static dev.weft.net.NetTesting.EchoServer;
 import static dev.weft.net.NetTesting.LOOPBACK_ANY_PORT;
+import static dev.weft.net.NetTesting.addressOf;
+import static dev.weft.net.NetTesting.ascii;
+import static dev.weft.net.NetTesting.jdkListener;
 import static dev.weft.net.NetTesting.call;
 import static dev.weft.net.NetTesting.join;
 import static dev.weft.net.NetTesting.pattern;
@@ -166,9 +169,9 @@ class StreamViewsTest {
     @Timeout(30)
     void readsReturnUnsignedBytesThenMinusOneAtEndOfStream(IoMode mode) throws Exception {
         rt = NetTesting.start(mode);
-        try (ServerSocket peer = new ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket peer = jdkListener()) {
             JoinHandle<List<Integer>> client = rt.spawn(() -> {
-                try (TcpStream c = TcpStream.connect((InetSocketAddress) peer.getLocalSocketAddress(), CONNECT)) {
+                try (TcpStream c = TcpStream.connect(addressOf(peer), CONNECT)) {
                     InputStream in = c.inputStream();
                     List<Integer> got = new ArrayList<>();
                     for (int i = 0; i < 4; i++) {
@@ -198,9 +201,9 @@ class StreamViewsTest {
     @Timeout(30)
     void zeroLengthReadsReturnZeroAndBadRangesThrow(IoMode mode) throws Exception {
         rt = NetTesting.start(mode);
-        try (ServerSocket peer = new ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket peer = jdkListener()) {
             JoinHandle<Integer> client = rt.spawn(() -> {
-                try (TcpStream c = TcpStream.connect((InetSocketAddress) peer.getLocalSocketAddress(), CONNECT)) {
+                try (TcpStream c = TcpStream.connect(addressOf(peer), CONNECT)) {
                     InputStream in = c.inputStream();
                     OutputStream out = c.outputStream();
                     byte[] b = new byte[4];
@@ -245,8 +248,8 @@ class StreamViewsTest {
     /** Closing one view closes the stream: the peer reads end of stream, and both views throw ClosedChannelException. */
     private void closingAViewClosesTheConnection(IoMode mode, boolean input) throws Exception {
         rt = NetTesting.start(mode);
-        try (ServerSocket peer = new ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
-            TcpStream c = call(rt, () -> TcpStream.connect((InetSocketAddress) peer.getLocalSocketAddress(), CONNECT));
+        try (ServerSocket peer = jdkListener()) {
+            TcpStream c = call(rt, () -> TcpStream.connect(addressOf(peer), CONNECT));
             try (Socket s = peer.accept()) {
                 s.setSoTimeout(20_000);
                 run(rt, () -> {
@@ -291,10 +294,10 @@ class StreamViewsTest {
     @Timeout(30)
     void aReadPastItsTimeoutThrowsAndTheStreamStaysUsable(IoMode mode) throws Exception {
         rt = NetTesting.start(mode);
-        try (ServerSocket peer = new ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket peer = jdkListener()) {
             java.util.concurrent.CountDownLatch timedOut = new java.util.concurrent.CountDownLatch(1);
             JoinHandle<Integer> client = rt.spawn(() -> {
-                try (TcpStream c = TcpStream.connect((InetSocketAddress) peer.getLocalSocketAddress(), CONNECT)) {
+                try (TcpStream c = TcpStream.connect(addressOf(peer), CONNECT)) {
                     c.readTimeout(Duration.ofMillis(100));
                     InputStream in = new BufferedInputStream(c.inputStream());
                     IoTimeoutException e = assertThrows(IoTimeoutException.class, in::read);
@@ -318,9 +321,9 @@ class StreamViewsTest {
     @Timeout(30)
     void aWritePastItsTimeoutThrows(IoMode mode) throws Exception {
         rt = NetTesting.start(mode);
-        try (ServerSocket peer = new ServerSocket(0, 4, java.net.InetAddress.getLoopbackAddress())) {
+        try (ServerSocket peer = jdkListener()) {
             JoinHandle<IoTimeoutException> client = rt.spawn(() -> {
-                try (TcpStream c = TcpStream.connect((InetSocketAddress) peer.getLocalSocketAddress(), CONNECT)) {
+                try (TcpStream c = TcpStream.connect(addressOf(peer), CONNECT)) {
                     c.writeTimeout(Duration.ofMillis(100));
                     OutputStream out = c.outputStream();
                     byte[] chunk = new byte[1 << 20];
@@ -416,10 +419,6 @@ class StreamViewsTest {
                 }
             });
         }
-    }
-
-    private static ByteBuffer ascii(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The views are the stream's own: the same each time, and usable from weft tasks only, saying so. */

@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.Arena;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -23,6 +22,9 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.weft.net.NetTesting.CONNECT;
 import static dev.weft.net.NetTesting.LOOPBACK_ANY_PORT;
+import static dev.weft.net.NetTesting.addressOf;
+import static dev.weft.net.NetTesting.ascii;
+import static dev.weft.net.NetTesting.jdkListener;
 import static dev.weft.net.NetTesting.call;
 import static dev.weft.net.NetTesting.join;
 import static dev.weft.net.NetTesting.run;
@@ -45,25 +47,11 @@ class TcpErrorsTest {
         NetTesting.stop(rt);
     }
 
-    private static ServerSocket jdkListener() throws Exception {
-        ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-        s.setSoTimeout(15_000);
-        return s;
-    }
-
-    private static InetSocketAddress addressOf(ServerSocket s) {
-        return (InetSocketAddress) s.getLocalSocketAddress();
-    }
-
     /** A loopback port that nothing listens on (bound once, then released). */
     private static InetSocketAddress unusedPort() throws Exception {
         try (ServerSocket s = jdkListener()) {
             return addressOf(s);
         }
-    }
-
-    private static ByteBuffer ascii(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
     @ParameterizedTest(name = "{0}")

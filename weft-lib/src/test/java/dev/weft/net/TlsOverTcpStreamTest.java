@@ -149,6 +149,24 @@ class TlsOverTcpStreamTest {
         });
     }
 
+    /**
+     * In a weft task: connects to an echo server at {@code addr}, handshakes (checking the
+     * server's certificate), sends {@link #TOTAL} bytes through it, then closes the session as
+     * TLS 1.3 does (close_notify each way). Returns the protocol used.
+     */
+    private static String echoAsTlsClient(InetSocketAddress addr) throws IOException {
+        try (TcpStream c = TcpStream.connect(addr, CONNECT)) {
+            TlsSession tls = new TlsSession(clientEngine(trusted, addr), c);
+            tls.handshake();
+            X509Certificate cert = (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
+            assertEquals("CN=localhost", cert.getSubjectX500Principal().getName());
+            echoThrough(tls);
+            tls.closeOutbound();
+            assertEquals(-1, tls.read(ByteBuffer.allocate(1)), "the server's close_notify ends the stream");
+            return tls.engine().getSession().getProtocol();
+        }
+    }
+
     /** Sends {@link #TOTAL} bytes in chunks through {@code tls}, each echoed back before the next. */
     private static void echoThrough(TlsSession tls) throws IOException {
         byte[] msg = pattern(TOTAL, 11);
@@ -171,18 +189,7 @@ class TlsOverTcpStreamTest {
         try (TcpListener l = call(rt, () -> TcpListener.bind(LOOPBACK_ANY_PORT, 4))) {
             InetSocketAddress addr = l.localAddress();
             JoinHandle<String> server = serveOneTlsEcho(l);
-            String client = call(rt, () -> {
-                try (TcpStream c = TcpStream.connect(addr, CONNECT)) {
-                    TlsSession tls = new TlsSession(clientEngine(trusted, addr), c);
-                    tls.handshake();
-                    X509Certificate cert = (X509Certificate) tls.engine().getSession().getPeerCertificates()[0];
-                    assertEquals("CN=localhost", cert.getSubjectX500Principal().getName());
-                    echoThrough(tls);
-                    tls.closeOutbound();
-                    assertEquals(-1, tls.read(ByteBuffer.allocate(1)), "the server's close_notify ends the stream");
-                    return tls.engine().getSession().getProtocol();
-                }
-            });
+            String client = call(rt, () -> echoAsTlsClient(addr));
             assertEquals(PROTOCOL, client);
             assertEquals(PROTOCOL + " " + TOTAL, join(server));
         }
@@ -231,16 +238,7 @@ class TlsOverTcpStreamTest {
                 .createServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
             ss.setEnabledProtocols(new String[] {PROTOCOL});
             InetSocketAddress addr = new InetSocketAddress("127.0.0.1", ss.getLocalPort());
-            JoinHandle<String> client = rt.spawn(() -> {
-                try (TcpStream c = TcpStream.connect(addr, CONNECT)) {
-                    TlsSession tls = new TlsSession(clientEngine(trusted, addr), c);
-                    tls.handshake();
-                    echoThrough(tls);
-                    tls.closeOutbound();
-                    assertEquals(-1, tls.read(ByteBuffer.allocate(1)), "the server's close_notify ends the stream");
-                    return tls.engine().getSession().getProtocol();
-                }
-            });
+            JoinHandle<String> client = rt.spawn(() -> echoAsTlsClient(addr));
             try (SSLSocket s = (SSLSocket) ss.accept()) {
                 s.setSoTimeout(20_000);
                 InputStream in = s.getInputStream();
