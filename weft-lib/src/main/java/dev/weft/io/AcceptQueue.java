@@ -85,7 +85,26 @@ final class AcceptQueue extends UringOp {
                 drain();
             }
         }
-        wakeOne();
+        if (res < 0 && (flags & Abi.CQE_F_MORE) == 0) {
+            wakeAll(); // the accept ended (cancelled, failed): every acceptor re-arms or sees why
+        } else {
+            wakeOne();
+        }
+    }
+
+    /** The driver failed without this accept's last CQE: gives the listener back and wakes every acceptor with {@code res}. */
+    @Override
+    void fail(int res) {
+        abandoned();
+        ready.add(res);
+        wakeAll();
+    }
+
+    private void wakeAll() {
+        Thread t;
+        while ((t = waiters.poll()) != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     @Override
@@ -109,10 +128,7 @@ final class AcceptQueue extends UringOp {
             d.control(() -> d.cancelIfInFlight(token));
         }
         drain();
-        Thread t;
-        while ((t = waiters.poll()) != null) {
-            LockSupport.unpark(t);
-        }
+        wakeAll();
     }
 
     /** Where the multishot accept now in flight was submitted: for cancelling it. */

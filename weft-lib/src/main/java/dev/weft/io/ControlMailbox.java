@@ -79,10 +79,30 @@ final class ControlMailbox {
         return closed;
     }
 
+    /**
+     * Runs every queued message. One that throws does not stop the others: they all run, then
+     * the first failure is thrown (later ones suppressed in it), for the owner's driver to fail
+     * on ({@code Driver.fail}).
+     */
     private void drain() {
+        Throwable first = null;
         Runnable m;
         while ((m = queue.poll()) != null) {
-            m.run();
+            try {
+                m.run();
+            } catch (RuntimeException | Error e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first instanceof RuntimeException r) {
+            throw r;
+        }
+        if (first instanceof Error e) {
+            throw e;
         }
     }
 }

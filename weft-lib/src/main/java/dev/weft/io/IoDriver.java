@@ -4,6 +4,7 @@ import dev.weft.sched.Driver;
 import dev.weft.sched.Scheduler;
 import dev.weft.uring.ErrnoException;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -19,7 +20,8 @@ import java.nio.ByteBuffer;
  * tasks meanwhile. Results follow the kernel's convention: a count {@code >= 0}, or
  * {@code -errno}; a timeout is {@code -ETIMEDOUT}. A task that is cancelled (interrupted) while it
  * waits has its operation cancelled and gets {@link InterruptedIOException}; the interrupt stays
- * set.
+ * set. Once a driver has failed ({@link #fail}), every operation of the runtime, waiting or new,
+ * throws an {@link IOException} caused by that failure ({@link #failure()}).
  *
  * <p>Reads and writes on a {@link ByteBuffer} start at its position and advance it, as channels do.
  */
@@ -54,26 +56,26 @@ public interface IoDriver extends Driver {
      * @throws ErrnoException with {@code ETIMEDOUT} when the timeout passed, or the kernel's errno
      */
     SocketHandle accept(SocketHandle listener, long timeoutNanos, SocketConfig config)
-            throws ErrnoException, InterruptedIOException;
+            throws IOException;
 
     /** Connects a new TCP socket to {@code address}. */
     SocketHandle connect(InetSocketAddress address, long timeoutNanos, SocketConfig config)
-            throws ErrnoException, InterruptedIOException;
+            throws IOException;
 
     /** Reads into {@code dst}: the bytes read, 0 at EOF, or {@code -errno}. */
-    int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException;
+    int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws IOException;
 
     /** Reads into native memory: the bytes read, 0 at EOF, or {@code -errno}. */
-    int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException;
+    int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws IOException;
 
     /** Writes some of {@code src}: the bytes written, or {@code -errno}. */
-    int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException;
+    int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws IOException;
 
     /** Writes some of native memory: the bytes written, or {@code -errno}. */
-    int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException;
+    int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws IOException;
 
     /** Writes some of the buffers, in order (a gathering write): the bytes written, or {@code -errno}. */
-    long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException;
+    long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws IOException;
 
     /**
      * Sends {@code length} bytes from {@code offset} of registered region {@code (slot,
@@ -83,11 +85,11 @@ public interface IoDriver extends Driver {
      * @throws IllegalArgumentException      for an id that is not registered, or a range outside it
      */
     int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length, long timeoutNanos)
-            throws InterruptedIOException;
+            throws IOException;
 
     /** Receives into registered region {@code (slot, generation)} at {@code offset}: as {@link #writeRegion}. */
     int readRegion(SocketHandle socket, int slot, int generation, long offset, int length, long timeoutNanos)
-            throws InterruptedIOException;
+            throws IOException;
 
     /** The runtime's shared I/O state; set by {@link #joinGroup} before the workers start. */
     IoGroup group();

@@ -22,6 +22,9 @@ public final class IoGroup {
     private final Set<SocketHandle> listeners = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
     private volatile boolean cancelling;
+    /** The first driver failure, or null; set once. */
+    private final java.util.concurrent.atomic.AtomicReference<java.io.IOException> failure =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     IoGroup(String backend, List<IoDriver> drivers, int regionSlots, dev.weft.uring.KernelFeatures kernel) {
         this.backend = backend;
@@ -85,6 +88,28 @@ public final class IoGroup {
         for (SocketHandle l : listeners) {
             l.close();
         }
+    }
+
+    /**
+     * A driver failed ({@code f} says why): the runtime's I/O is failed from now on. The first
+     * failure is logged once ({@code dev.weft.io}, ERROR) and kept; every driver cancels what it
+     * has in flight, and those operations, and every one that starts later, fail with an
+     * {@link java.io.IOException} caused by it. Later failures only add to nothing: the first stands.
+     */
+    public void failed(java.io.IOException f) {
+        if (!failure.compareAndSet(null, f)) {
+            return;
+        }
+        System.getLogger("dev.weft.io").log(System.Logger.Level.ERROR, f.getMessage()
+                + "; every I/O operation of this runtime fails from now on: shut it down", f);
+        for (IoDriver d : drivers) {
+            d.cancelAll();
+        }
+    }
+
+    /** The failure that ended this runtime's I/O ({@link #failed}), or null. */
+    public java.io.IOException failure() {
+        return failure.get();
     }
 
     /** Cancels every operation still in flight on every driver. */

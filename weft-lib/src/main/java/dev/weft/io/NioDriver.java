@@ -25,6 +25,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.channels.UnresolvedAddressException;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 /**
@@ -96,6 +97,8 @@ public final class NioDriver implements IoDriver {
     private final ControlMailbox mailbox;
     private volatile IoGroup group;
     private volatile Thread owner;
+    /** Why this driver failed, or null: written once by the owner ({@link #fail}), read by tasks and stats. */
+    private volatile IOException failure;
     /** Operations started on this driver: written by the owner only (opaque), read by stats. */
     @SuppressWarnings("unused") // through OPERATIONS
     private long operations;
@@ -134,6 +137,9 @@ public final class NioDriver implements IoDriver {
             if (mailbox.pending()) {
                 mailbox.runPending();
             }
+            if (failure != null) {
+                return; // no waiter is registered here any more (see fail)
+            }
             selector.selectNow(onReady);
         } catch (IOException e) {
             throw new UncheckedIOException("selectNow on " + this + " failed: " + e.getMessage(), e);
@@ -156,6 +162,10 @@ public final class NioDriver implements IoDriver {
             poll();
             return;
         }
+        if (failure != null) {
+            LockSupport.park(this); // see fail: wake() unparks a failed driver's owner
+            return;
+        }
         try {
             selector.select(onReady);
         } catch (IOException e) {
@@ -167,7 +177,52 @@ public final class NioDriver implements IoDriver {
     @Override
     public void wake() {
         wakeup.wake();
+        if (failure != null) {
+            // A failed driver's owner sleeps on its permit. A wake-up that read null here came
+            // before the failure was recorded, inside the park that failed, which returns anyway.
+            Thread t = owner;
+            if (t != null) {
+                LockSupport.unpark(t);
+            }
+        }
     }
+
+    /**
+     * On the owner's thread: {@link #poll()} or {@link #park()} threw {@code cause} (a select
+     * that failed, a throwing control message). Records the failure, so every operation that
+     * starts from now on fails at once with an {@link IOException} naming it; settles every
+     * waiter registered here, whose task throws likewise (the JDK's channels hold no memory of
+     * the task's, so nothing needs to drain); and marks the runtime failed
+     * ({@link IoGroup#failed}). From then on the worker sleeps on its thread's permit. Idempotent.
+     */
+    @Override
+    public void fail(Throwable cause) {
+        if (failure != null) {
+            return;
+        }
+        Thread t = owner;
+        IOException f = new IOException("the NIO driver of " + (t == null ? "an unattached worker" : t.getName())
+                + " failed: " + cause, cause);
+        failure = f;
+        try {
+            settleEveryWaiter();
+        } catch (RuntimeException | Error e) { // a closed selector has no keys to settle
+            f.addSuppressed(e);
+        }
+        IoGroup g = group;
+        if (g != null) {
+            g.failed(f);
+        }
+    }
+
+    /** Why this driver's I/O failed (its own failure, or the runtime's), or null; any thread. */
+    @Override
+    public IOException failure() {
+        IOException f = failure;
+        IoGroup g = group;
+        return f != null || g == null ? f : g.failure();
+    }
+
 
     /** Closes the mailbox first (what is pending runs, and sees the driver closed), then the selector. */
     @Override
@@ -277,6 +332,15 @@ public final class NioDriver implements IoDriver {
         }
     }
 
+    /** Counts an operation starting on this driver; throws if the runtime's I/O failed. */
+    private void started() throws IOException {
+        IOException f = failure();
+        if (f != null) {
+            throw new DriverFailedException(f);
+        }
+        countOperation();
+    }
+
     private void countOperation() {
         OPERATIONS.setOpaque(this, (long) OPERATIONS.getOpaque(this) + 1);
     }
@@ -342,11 +406,11 @@ public final class NioDriver implements IoDriver {
 
     @Override
     public SocketHandle accept(SocketHandle listener, long timeoutNanos, SocketConfig config)
-            throws ErrnoException, InterruptedIOException {
+            throws IOException {
         Objects.requireNonNull(config, "config");
         NioSocket l = nio(listener, "accept");
         ServerSocketChannel server = l.server("accept");
-        current("accept").countOperation();
+        current("accept").started();
         boolean timed = NioWaiter.timed(timeoutNanos);
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         CarrierPin.enter();
@@ -358,7 +422,7 @@ public final class NioDriver implements IoDriver {
     }
 
     private static SocketHandle acceptPinned(NioSocket l, ServerSocketChannel server, boolean timed, long deadline,
-                                             SocketConfig config) throws ErrnoException, InterruptedIOException {
+                                             SocketConfig config) throws IOException {
         for (;;) {
             SocketChannel c;
             try {
@@ -385,10 +449,10 @@ public final class NioDriver implements IoDriver {
 
     @Override
     public SocketHandle connect(InetSocketAddress address, long timeoutNanos, SocketConfig config)
-            throws ErrnoException, InterruptedIOException {
+            throws IOException {
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(config, "config");
-        current("connect").countOperation();
+        current("connect").started();
         boolean timed = NioWaiter.timed(timeoutNanos);
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         CarrierPin.enter();
@@ -400,7 +464,7 @@ public final class NioDriver implements IoDriver {
     }
 
     private static SocketHandle connectPinned(InetSocketAddress address, boolean timed, long deadline,
-                                              SocketConfig config) throws ErrnoException, InterruptedIOException {
+                                              SocketConfig config) throws IOException {
         SocketChannel c;
         try {
             c = SocketChannel.open(family(address, "connect"));
@@ -426,7 +490,13 @@ public final class NioDriver implements IoDriver {
         } catch (ErrnoException | InterruptedIOException e) {
             s.close();
             throw e;
-        } catch (IOException | UnresolvedAddressException e) {
+        } catch (DriverFailedException e) {
+            s.close();
+            throw e;
+        } catch (IOException e) {
+            s.close();
+            throw NioErrno.errnoException("connect to " + address, e);
+        } catch (UnresolvedAddressException e) {
             s.close();
             throw NioErrno.errnoException("connect to " + address, e);
         } catch (RuntimeException | Error e) {
@@ -436,11 +506,11 @@ public final class NioDriver implements IoDriver {
     }
 
     @Override
-    public int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
+    public int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws IOException {
         NioSocket s = nio(socket, "read");
         SocketChannel c = s.stream("read");
         Objects.requireNonNull(dst, "dst");
-        current("read").countOperation();
+        current("read").started();
         if (!dst.hasRemaining()) {
             return 0;
         }
@@ -451,16 +521,16 @@ public final class NioDriver implements IoDriver {
     }
 
     @Override
-    public int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException {
+    public int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws IOException {
         return read(socket, buffer(dst), timeoutNanos);
     }
 
     @Override
-    public int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException {
+    public int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws IOException {
         NioSocket s = nio(socket, "write");
         SocketChannel c = s.stream("write");
         Objects.requireNonNull(src, "src");
-        current("write").countOperation();
+        current("write").started();
         if (!src.hasRemaining()) {
             return 0;
         }
@@ -476,16 +546,16 @@ public final class NioDriver implements IoDriver {
     }
 
     @Override
-    public int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException {
+    public int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws IOException {
         return write(socket, buffer(src), timeoutNanos);
     }
 
     @Override
-    public long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException {
+    public long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws IOException {
         NioSocket s = nio(socket, "write");
         SocketChannel c = s.stream("write");
         Objects.requireNonNull(srcs, "srcs");
-        current("write").countOperation();
+        current("write").started();
         long total = 0;
         for (ByteBuffer b : srcs) {
             total += b.remaining();

@@ -96,7 +96,7 @@ final class NioWaiter {
      * @throws InterruptedIOException if the task is interrupted; its interrupt status stays set
      */
     static int await(NioSocket socket, int direction, int op, boolean timed, long deadline, String what)
-            throws InterruptedIOException {
+            throws IOException {
         Thread me = Thread.currentThread();
         if (me.isInterrupted()) {
             throw interrupted(what, socket);
@@ -121,9 +121,10 @@ final class NioWaiter {
             throw e;
         }
         IoGroup g = d.group();
-        if (g != null && g.isCancelling()) {
-            giveUp(socket, direction, w); // cancelAll may have run here already: do not wait for it
-            throw shutDown(what, socket);
+        if (g != null && (g.isCancelling() || d.failure() != null)) {
+            giveUp(socket, direction, w); // cancelAll or fail may have run here already: do not wait for them
+            IOException f = d.failure();
+            throw f != null ? new DriverFailedException(f) : shutDown(what, socket);
         }
         boolean interrupted = false;
         boolean timedOut = false;
@@ -158,7 +159,8 @@ final class NioWaiter {
         }
         Scheduler.resumed();
         if (w.cancelled) {
-            throw shutDown(what, socket);
+            IOException f = w.driver.failure();
+            throw f != null ? new DriverFailedException(f) : shutDown(what, socket);
         }
         return 0;
     }
@@ -187,7 +189,7 @@ final class NioWaiter {
 
     /** Attempts until done: a count, or {@code -errno}. Pinned but while it parks (see Threads). */
     static long transfer(NioSocket socket, int direction, int op, long timeoutNanos, String what,
-                                 Attempt attempt) throws InterruptedIOException {
+                                 Attempt attempt) throws IOException {
         boolean timed = timed(timeoutNanos);
         long deadline = timed ? System.nanoTime() + timeoutNanos : 0L;
         CarrierPin.enter();

@@ -134,6 +134,22 @@ final class OperationTable implements AutoCloseable {
         }
     }
 
+    /**
+     * The driver failed and cannot reap: empties every slot (nothing is in flight afterwards) and
+     * passes each operation to {@code action}, which keeps it (its memory may still be written).
+     */
+    void takeAll(java.util.function.Consumer<UringOp> action) {
+        for (int slot = 0; slot < ops.length; slot++) {
+            UringOp op = ops[slot];
+            if (op != null) {
+                ops[slot] = null;
+                generations[slot] = nextGeneration(generations[slot]);
+                action.accept(op);
+            }
+        }
+        inFlight = 0;
+    }
+
     /** The driver closed: empties every slot, telling each operation still there ({@link UringOp#abandoned}). */
     void abandonAll() {
         for (int slot = 0; slot < ops.length; slot++) {

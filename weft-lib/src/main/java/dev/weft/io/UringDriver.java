@@ -8,7 +8,9 @@ import dev.weft.uring.Libc;
 import dev.weft.uring.KernelFeatures;
 import dev.weft.uring.Ring;
 
+import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.InetSocketAddress;
@@ -66,6 +68,23 @@ public final class UringDriver implements IoDriver {
     private final ProvidedBuffers provided;
     private IoGroup group;
     private boolean closed;
+    /**
+     * Why this driver failed, or null: written once by the owner ({@link #fail}), read by tasks on
+     * any worker and by stats.
+     */
+    private volatile IOException failure;
+    /** Owner: the failure left operations in the kernel that could not be reaped (see {@link #fail}). */
+    private boolean undrained;
+    /** Owner: the operations an undrained failure left in the kernel, kept with the driver. */
+    private java.util.List<UringOp> kept = java.util.List.of();
+    /**
+     * Drivers that failed without draining: the memory their operations named (buffers, the
+     * timespecs, the staging and provided buffers) stays reachable from here and is never freed,
+     * since the kernel may still write into it.
+     */
+    private static final java.util.Queue<UringDriver> UNDRAINED = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    /** How long a failed driver waits for the CQEs of what it cancelled before it gives up on them. */
+    private static final long DRAIN_NANOS = 2_000_000_000L;
     /** Polls that found completions in the kernel's overflow backlog (the CQ was full); owner writes, stats read. */
     private long cqOverflows;
     /** The kernel's count of completions it dropped (CQ full, no memory for its backlog); owner writes, stats read. */
@@ -133,14 +152,29 @@ public final class UringDriver implements IoDriver {
         if (mailbox.pending()) {
             mailbox.runPending();
         }
+        if (failure != null) {
+            return; // nothing of ours is in the kernel any more (see fail)
+        }
         boolean needsEnter = ring.needsEnter();
         if (needsEnter && ring.cqOverflowed()) {
             countOverflow();
         }
         if (ring.queued() > 0 || needsEnter) {
-            ring.submitAndGetEvents(); // needsEnter: deferred completions wait for us (TASKRUN_FLAG)
+            // needsEnter: deferred completions wait for us (TASKRUN_FLAG)
+            if (failed(ring.submitAndGetEvents(), "submitting")) {
+                return;
+            }
         }
         ring.reap(completions);
+    }
+
+    /** Whether {@code r}, an {@code io_uring_enter} result, is an error that ends this driver (which then failed). */
+    private boolean failed(int r, String what) {
+        if (r >= 0 || r == -Errno.EINTR || r == -Errno.EAGAIN || r == -Errno.EBUSY || r == -Errno.ETIME) {
+            return false;
+        }
+        fail(new ErrnoException("io_uring_enter (" + what + ") on " + this, r));
+        return true;
     }
 
     @Override
@@ -154,16 +188,23 @@ public final class UringDriver implements IoDriver {
         if (mailbox.pending()) {
             mailbox.runPending();
         }
-        if (table.inFlight() == 0 && ring.queued() == 0 && !mailbox.pending()) {
+        if (failure != null || table.inFlight() == 0 && ring.queued() == 0 && !mailbox.pending()) {
             // Nothing of ours is in the kernel, so no completion can come: sleep on the thread's
             // park permit, which a wake-up costs less to hand over than an eventfd completion.
+            // (A failed driver has nothing in the kernel either, and sleeps so from then on.)
             wakeup.sleepOnPermit(this);
             return;
         }
         if (!wakeup.armed()) {
-            wakeup.arm(ring, sqe());
+            long sqe = sqe();
+            if (sqe < 0) {
+                return; // failed meanwhile
+            }
+            wakeup.arm(ring, sqe);
         }
-        wakeup.sleepInKernel(ring);
+        if (failed(wakeup.sleepInKernel(ring), "waiting")) {
+            return;
+        }
         ring.reap(completions);
         int dropped = ring.cqDropped();
         if (dropped != cqDropped) {
@@ -206,11 +247,133 @@ public final class UringDriver implements IoDriver {
         closed = true;
         mailbox.close(); // answer what waits (a region update fails with EBADF once closed)
         table.abandonAll();
+        if (undrained) {
+            // The kernel may still write into what the stuck operations named: close the ring (the
+            // kernel cancels what it holds) and keep every buffer, for good (see fail).
+            ring.close();
+            wakeup.closeKeepingBuffer();
+            UNDRAINED.add(this);
+            return;
+        }
         provided.close();
         ring.close(); // cancels what is still in flight
         wakeup.close();
         staging.close();
         table.close();
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Failure
+
+    /**
+     * On the owner's thread: this driver cannot go on ({@code cause}: an {@code io_uring_enter}
+     * error other than EINTR, EAGAIN, EBUSY; or anything {@link #poll()} or {@link #park()} threw,
+     * such as a throwing control message). In order:
+     * <ol>
+     *   <li>records the failure, so every operation that starts from now on fails at once with an
+     *       {@link IOException} naming it;</li>
+     *   <li>cancels everything in flight (one {@code ASYNC_CANCEL} with {@code CANCEL_ALL | CANCEL_ANY}
+     *       where the kernel has it, else one per operation) and reaps CQEs until none is in
+     *       flight, for at most {@link #DRAIN_NANOS}: each operation ends with its own CQE, so its
+     *       memory is given back only once the kernel is done with it, and its task throws an
+     *       {@link IOException} naming the failure (an operation that completed first keeps its
+     *       result);</li>
+     *   <li>if the kernel cannot be entered any more, the operations still in flight are failed
+     *       without their CQE, and the memory they named is never freed (the kernel may still
+     *       write into it): {@link #close()} keeps it;</li>
+     *   <li>marks the runtime failed ({@link IoGroup#failed}: one log line, every other driver
+     *       cancels what it has in flight, and later operations everywhere fail).</li>
+     * </ol>
+     * From then on {@link #poll()} only runs control messages and {@link #park()} sleeps on the
+     * thread's permit; the worker goes on running tasks. Idempotent.
+     */
+    @Override
+    public void fail(Throwable cause) {
+        if (failure != null || closed) {
+            return;
+        }
+        IOException f = new IOException("the io_uring driver of " + wakeup.ownerName() + " failed: " + cause, cause);
+        failure = f;
+        if (!drain()) {
+            undrained = true;
+            java.util.List<UringOp> stuck = new java.util.ArrayList<>();
+            table.takeAll(stuck::add);
+            kept = stuck;
+            for (UringOp op : stuck) {
+                op.fail(-Errno.ECANCELED);
+            }
+        }
+        if (group != null) {
+            group.failed(f);
+        }
+    }
+
+    /** Owner, failing: cancels everything in flight and reaps until none is; false if it could not. */
+    private boolean drain() {
+        long deadline = System.nanoTime() + DRAIN_NANOS;
+        boolean cancelled = false;
+        int errors = 0;
+        while (table.inFlight() > 0 || wakeup.armed()) {
+            if (!cancelled) {
+                cancelled = queueCancels();
+            }
+            int r = ring.submitAndWait(1, 10_000_000L);
+            if (r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY && r != -Errno.ETIME) {
+                if (++errors == 3) {
+                    return false; // the kernel cannot be entered: nothing will be reaped
+                }
+            } else {
+                errors = 0;
+            }
+            ring.reap(completions);
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Owner, failing: queues the cancels of everything in flight; false if the SQ had no room. */
+    private boolean queueCancels() {
+        if (kernel.cancelAll()) {
+            long sqe = ring.nextSqe();
+            if (sqe < 0) {
+                return false;
+            }
+            ring.prepare(sqe, Abi.OP_ASYNC_CANCEL, -1, 0, 0, 0, OperationTable.IGNORED_TOKEN);
+            ring.setOpFlags(sqe, Abi.ASYNC_CANCEL_ALL | Abi.ASYNC_CANCEL_ANY);
+            return true;
+        }
+        int needed = table.inFlight() + (wakeup.armed() ? 1 : 0);
+        if (ring.sqSpace() < needed) {
+            return false; // the next round's enter makes room
+        }
+        table.forEachInFlight(token -> ring.prepare(ring.nextSqe(), Abi.OP_ASYNC_CANCEL, -1, token, 0, 0,
+                OperationTable.IGNORED_TOKEN));
+        if (wakeup.armed()) {
+            ring.prepare(ring.nextSqe(), Abi.OP_ASYNC_CANCEL, -1, UringWakeup.TOKEN, 0, 0,
+                    OperationTable.IGNORED_TOKEN);
+        }
+        return true;
+    }
+
+    /** Why this driver's I/O failed (its own failure, or the runtime's), or null; any thread. */
+    @Override
+    public IOException failure() {
+        IOException f = failure;
+        IoGroup g = group;
+        return f != null || g == null ? f : g.failure();
+    }
+
+
+    /** Whether a failure that could not reap everything left memory behind for good (see {@link #fail}). */
+    boolean undrained() {
+        return undrained;
+    }
+
+    /** Operations an undrained failure left in the kernel, kept reachable with their memory. */
+    int keptOperations() {
+        return kept.size();
     }
 
     @Override
@@ -310,21 +473,49 @@ public final class UringDriver implements IoDriver {
         return staging;
     }
 
-    /** A fresh SQE; submits the queued ones first if the SQ is full. */
+    /** A fresh SQE, submitting the queued ones first if the SQ is full; -1 if that failed the driver. */
     private long sqe() {
-        long sqe = ring.nextSqe();
-        while (sqe < 0) {
-            int r = ring.submit();
-            if (r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY) {
-                throw new IllegalStateException("io_uring_enter failed while submitting: " + Errno.name(r));
+        return sqe(1);
+    }
+
+    /**
+     * The SQE for an operation that {@link #await} links a timeout to when {@code timeoutNanos >= 0}:
+     * room for both is made first, so that a full SQ cannot submit the operation without its
+     * timeout (the kernel would then run it with none, and refuse the lone timeout).
+     */
+    private long sqeFor(long timeoutNanos) throws IOException {
+        IOException f = failure();
+        if (f == null) {
+            long sqe = sqe(timeoutNanos >= 0 ? 2 : 1);
+            if (sqe >= 0) {
+                return sqe;
             }
-            if (r <= 0) {
-                ring.submitAndGetEvents(); // make room: run deferred completions
+            f = failure;
+        }
+        throw new DriverFailedException(f);
+    }
+
+    /**
+     * A fresh SQE with at least {@code needed - 1} more free behind it, submitting the queued ones
+     * first if there is no room; -1 if the driver has failed (or failed now, submitting).
+     */
+    private long sqe(int needed) {
+        if (needed > ring.sqEntries()) {
+            throw new IllegalStateException("an operation needs " + needed + " SQEs and the ring has "
+                    + ring.sqEntries());
+        }
+        while (ring.sqSpace() < needed) {
+            if (failure != null || failed(ring.submit(), "submitting")) {
+                return -1;
+            }
+            if (ring.sqSpace() < needed) {
+                if (failed(ring.submitAndGetEvents(), "making room")) { // run deferred completions
+                    return -1;
+                }
                 ring.reap(completions);
             }
-            sqe = ring.nextSqe();
         }
-        return sqe;
+        return failure != null ? -1 : ring.nextSqe();
     }
 
     /** Owner thread: cancels the operation with {@code token} if it is still in flight. */
@@ -340,6 +531,9 @@ public final class UringDriver implements IoDriver {
             return; // ended meanwhile
         }
         long sqe = sqe();
+        if (sqe < 0) {
+            return; // the driver failed: it cancelled everything
+        }
         ring.prepare(sqe, Abi.OP_ASYNC_CANCEL, -1, token, 0, 0, OperationTable.IGNORED_TOKEN);
     }
 
@@ -353,14 +547,17 @@ public final class UringDriver implements IoDriver {
      *
      * @return the CQE's result; {@code -ETIMEDOUT} if the timeout cancelled it
      */
-    private int await(UringOp op, long sqe, long token, long timeoutNanos) throws InterruptedIOException {
+    private int await(UringOp op, long sqe, long token, long timeoutNanos) throws IOException {
         if (timeoutNanos >= 0) {
             ring.addFlags(sqe, Abi.SQE_IO_LINK); // keep BUFFER_SELECT
             long ts = table.timespec(op, timeoutNanos);
-            long t = sqe();
+            long t = ring.nextSqe(); // reserved with the operation's (sqeFor): never a submit between them
+            if (t < 0) {
+                throw new IllegalStateException("no SQE was reserved for the linked timeout (take the operation's with sqeFor)");
+            }
             ring.prepare(t, Abi.OP_LINK_TIMEOUT, -1, ts, 1, 0, OperationTable.IGNORED_TOKEN);
         }
-        if (group != null && group.isCancelling()) {
+        if (group != null && (group.isCancelling() || group.failure() != null)) {
             // cancelAll has run, or runs now, and may not have seen this operation: cancel it here,
             // so that a task retrying after its InterruptedIOException does not wait for good.
             // Its CQE is still awaited below (the kernel may write into the buffer until then).
@@ -384,6 +581,10 @@ public final class UringDriver implements IoDriver {
         if (res == -Errno.ECANCELED) {
             if (cancelled) {
                 throw new InterruptedIOException("the task was cancelled while it waited for I/O");
+            }
+            IOException f = failure();
+            if (f != null) {
+                throw new DriverFailedException(f); // cancelled by the failure of this driver or another
             }
             if (group != null && group.isShuttingDown()) {
                 throw new InterruptedIOException("the runtime shut down while the task waited for I/O");
@@ -411,7 +612,7 @@ public final class UringDriver implements IoDriver {
 
     /** An operation on a socket, run while {@link #holding} keeps its descriptor open. */
     private interface SocketOp {
-        long run(UringSocket s) throws InterruptedIOException;
+        long run(UringSocket s) throws IOException;
     }
 
     /**
@@ -419,7 +620,7 @@ public final class UringDriver implements IoDriver {
      * {@link UringSocket}); -EBADF if it is closed: its descriptor number may belong to another
      * file now.
      */
-    private static long holding(SocketHandle socket, SocketOp op) throws InterruptedIOException {
+    private static long holding(SocketHandle socket, SocketOp op) throws IOException {
         UringSocket s = socket(socket);
         if (!s.acquire()) {
             return -Errno.EBADF;
@@ -464,16 +665,24 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public SocketHandle accept(SocketHandle listener, long timeoutNanos, SocketConfig config)
-            throws ErrnoException, InterruptedIOException {
+            throws IOException {
         UringSocket l = socket(listener);
         int r;
         if (multishotAccept) {
-            r = l.acceptQueue().take(timeoutNanos < 0 ? 0 : System.nanoTime() + Math.max(1, timeoutNanos));
+            try {
+                r = l.acceptQueue().take(timeoutNanos < 0 ? 0 : System.nanoTime() + Math.max(1, timeoutNanos));
+            } catch (UncheckedIOException e) { // arming on a failed driver
+                throw e.getCause();
+            }
+            IOException f = failure();
+            if (r == -Errno.ECANCELED && f != null) {
+                throw new DriverFailedException(f);
+            }
         } else {
             r = (int) holding(l, held -> {
                 UringOp op = new UringOp();
+                long sqe = sqeFor(timeoutNanos);
                 long token = table.track(op);
-                long sqe = sqe();
                 ring.prepare(sqe, Abi.OP_ACCEPT, held.fd, 0, 0, 0, token);
                 ring.setOpFlags(sqe, UringSocket.SOCK_CLOEXEC);
                 return await(op, sqe, token, timeoutNanos);
@@ -496,7 +705,12 @@ public final class UringDriver implements IoDriver {
     void armAccept(AcceptQueue queue, int listenerFd) {
         // The SQE first: if taking it throws, nothing is tracked; if tracking throws, the zeroed
         // SQE goes out as a NOP whose CQE (user_data 0) is ignored. Either way nothing was armed.
-        long sqe = sqe();
+        long sqe;
+        try {
+            sqe = sqeFor(NO_TIMEOUT);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // the driver failed: accept rethrows the cause
+        }
         long token = table.track(queue); // the queue holds a use of the listener until its last CQE
         queue.armed(this, token);
         ring.prepare(sqe, Abi.OP_ACCEPT, listenerFd, 0, 0, 0, token);
@@ -506,33 +720,33 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public SocketHandle connect(InetSocketAddress address, long timeoutNanos, SocketConfig config)
-            throws ErrnoException, InterruptedIOException {
+            throws IOException {
         UringSocket s = UringSocket.open(SockAddr.family(address));
         try {
             s.configureStream(config);
+            long sqe = sqeFor(timeoutNanos);
             UringOp op = new UringOp();
             op.staging = staging.acquire(SockAddr.MAX_SIZE);
             int len = SockAddr.write(address, op.staging);
             long token = table.track(op);
-            long sqe = sqe();
             ring.prepare(sqe, Abi.OP_CONNECT, s.fd, op.staging.address(), 0, len, token);
             int r = await(op, sqe, token, timeoutNanos);
             if (r < 0) {
                 throw new ErrnoException("connect to " + address, r);
             }
             return s;
-        } catch (ErrnoException | InterruptedIOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
         }
     }
 
     @Override
-    public int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
+    public int read(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws IOException {
         return (int) holding(socket, s -> readBuffer(socket, dst, timeoutNanos));
     }
 
-    private int readBuffer(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
+    private int readBuffer(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws IOException {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("cannot read into a read-only buffer");
         }
@@ -545,8 +759,8 @@ public final class UringDriver implements IoDriver {
             return readStaged(socket, dst, timeoutNanos); // no provided buffers (before Linux 5.19)
         }
         UringOp op = new UringOp();
+        long sqe = sqeFor(timeoutNanos);
         long token = table.track(op);
-        long sqe = sqe();
         if (dst.isDirect()) {
             op.keepAlive = dst;
             ring.prepare(sqe, Abi.OP_RECV, fd, MemorySegment.ofBuffer(dst).address(), want, 0, token);
@@ -573,27 +787,27 @@ public final class UringDriver implements IoDriver {
      * So a thousand idle heap reads hold no staging memory. (A receive into a provided buffer
      * needs none of this: the kernel picks the buffer when data arrives.)
      */
-    private int readStaged(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws InterruptedIOException {
+    private int readStaged(SocketHandle socket, ByteBuffer dst, long timeoutNanos) throws IOException {
         int fd = socket(socket).fd;
         long deadline = timeoutNanos < 0 ? 0 : System.nanoTime() + timeoutNanos;
         while (true) {
             UringDriver d = current(); // the task may resume on another worker after each wait
             UringOp ready = new UringOp();
+            long left = timeoutNanos < 0 ? NO_TIMEOUT : Math.max(0, deadline - System.nanoTime());
+            long sqe = d.sqeFor(left);
             long token = d.table.track(ready);
-            long sqe = d.sqe();
             d.ring.prepare(sqe, Abi.OP_POLL_ADD, fd, 0, 0, 0, token);
             d.ring.setOpFlags(sqe, POLLIN);
-            long left = timeoutNanos < 0 ? NO_TIMEOUT : Math.max(0, deadline - System.nanoTime());
             int r = d.await(ready, sqe, token, left);
             if (r < 0) {
                 return r; // -ETIMEDOUT, or the socket's error
             }
             d = current();
+            sqe = d.sqeFor(NO_TIMEOUT);
             UringOp op = new UringOp();
             op.heapDst = dst;
             op.staging = d.staging.acquire(dst.remaining());
             token = d.table.track(op);
-            sqe = d.sqe();
             d.ring.prepare(sqe, Abi.OP_RECV, fd, op.staging.address(),
                     Math.min(dst.remaining(), (int) op.staging.byteSize()), 0, token);
             d.ring.setOpFlags(sqe, MSG_DONTWAIT);
@@ -608,11 +822,11 @@ public final class UringDriver implements IoDriver {
     }
 
     @Override
-    public int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException {
+    public int read(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws IOException {
         return (int) holding(socket, s -> readSegment(socket, dst, timeoutNanos));
     }
 
-    private int readSegment(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws InterruptedIOException {
+    private int readSegment(SocketHandle socket, MemorySegment dst, long timeoutNanos) throws IOException {
         if (!dst.isNative()) {
             return readBuffer(socket, dst.asByteBuffer(), timeoutNanos); // copied from a provided buffer
         }
@@ -623,23 +837,24 @@ public final class UringDriver implements IoDriver {
         }
         UringOp op = new UringOp();
         op.keepAlive = dst;
+        long sqe = sqeFor(timeoutNanos);
         long token = table.track(op);
-        long sqe = sqe();
         ring.prepare(sqe, Abi.OP_RECV, fd, dst.address(), want, 0, token);
         return await(op, sqe, token, timeoutNanos);
     }
 
     @Override
-    public int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException {
+    public int write(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws IOException {
         return (int) holding(socket, s -> writeBuffer(socket, src, timeoutNanos));
     }
 
-    private int writeBuffer(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws InterruptedIOException {
+    private int writeBuffer(SocketHandle socket, ByteBuffer src, long timeoutNanos) throws IOException {
         int fd = socket(socket).fd;
         int n = src.remaining();
         if (n == 0) {
             return 0;
         }
+        long sqe = sqeFor(timeoutNanos);
         UringOp op = new UringOp();
         long address;
         if (src.isDirect()) {
@@ -652,7 +867,6 @@ public final class UringDriver implements IoDriver {
             address = op.staging.address();
         }
         long token = table.track(op);
-        long sqe = sqe();
         ring.prepare(sqe, Abi.OP_SEND, fd, address, n, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         int r = await(op, sqe, token, timeoutNanos);
@@ -663,11 +877,11 @@ public final class UringDriver implements IoDriver {
     }
 
     @Override
-    public int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException {
+    public int write(SocketHandle socket, MemorySegment src, long timeoutNanos) throws IOException {
         return (int) holding(socket, s -> writeSegment(socket, src, timeoutNanos));
     }
 
-    private int writeSegment(SocketHandle socket, MemorySegment src, long timeoutNanos) throws InterruptedIOException {
+    private int writeSegment(SocketHandle socket, MemorySegment src, long timeoutNanos) throws IOException {
         if (!src.isNative()) {
             return writeBuffer(socket, src.asByteBuffer(), timeoutNanos); // copied to a staging buffer
         }
@@ -678,19 +892,19 @@ public final class UringDriver implements IoDriver {
         }
         UringOp op = new UringOp();
         op.keepAlive = src;
+        long sqe = sqeFor(timeoutNanos);
         long token = table.track(op);
-        long sqe = sqe();
         ring.prepare(sqe, Abi.OP_SEND, fd, src.address(), n, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         return await(op, sqe, token, timeoutNanos);
     }
 
     @Override
-    public long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException {
+    public long write(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws IOException {
         return holding(socket, s -> writeGather(socket, srcs, timeoutNanos));
     }
 
-    private long writeGather(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws InterruptedIOException {
+    private long writeGather(SocketHandle socket, ByteBuffer[] srcs, long timeoutNanos) throws IOException {
         int fd = socket(socket).fd;
         // Gather into one staging buffer (a copy, bounded by its size), then one send. Direct
         // buffers could go as an iovec array with SENDMSG; one copy of a small gather costs less
@@ -699,6 +913,10 @@ public final class UringDriver implements IoDriver {
         for (ByteBuffer b : srcs) {
             total += b.remaining();
         }
+        if (total == 0) {
+            return 0;
+        }
+        long sqe = sqeFor(timeoutNanos);
         UringOp op = new UringOp();
         op.staging = staging.acquire((int) Math.min(total, StagingBuffers.MAX_LENGTH));
         int capacity = (int) op.staging.byteSize();
@@ -711,12 +929,7 @@ public final class UringDriver implements IoDriver {
                 break;
             }
         }
-        if (n == 0) {
-            staging.release(op.staging);
-            return 0;
-        }
         long token = table.track(op);
-        long sqe = sqe();
         ring.prepare(sqe, Abi.OP_SEND, fd, op.staging.address(), n, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         int r = await(op, sqe, token, timeoutNanos);
@@ -736,7 +949,7 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length,
-                           long timeoutNanos) throws InterruptedIOException {
+                           long timeoutNanos) throws IOException {
         RegionRegistry regions = regions();
         MemorySegment region = regions.acquire(slot, generation, offset, length);
         try { // the use lasts until the send's completion: unregister waits for it
@@ -761,11 +974,11 @@ public final class UringDriver implements IoDriver {
     private static volatile boolean fixedSend = true;
 
     private int sendFrom(UringSocket s, MemorySegment region, long offset, int length, long timeoutNanos)
-            throws InterruptedIOException {
+            throws IOException {
         UringOp op = new UringOp();
         op.keepAlive = region;
+        long sqe = sqeFor(timeoutNanos);
         long token = table.track(op);
-        long sqe = sqe();
         ring.prepare(sqe, Abi.OP_SEND, s.fd, region.address() + offset, length, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         return await(op, sqe, token, timeoutNanos);
@@ -773,7 +986,7 @@ public final class UringDriver implements IoDriver {
 
     @Override
     public int readRegion(SocketHandle socket, int slot, int generation, long offset, int length,
-                          long timeoutNanos) throws InterruptedIOException {
+                          long timeoutNanos) throws IOException {
         RegionRegistry regions = regions();
         MemorySegment region = regions.acquire(slot, generation, offset, length);
         try { // the use lasts until the receive's completion: unregister waits for it
@@ -795,12 +1008,12 @@ public final class UringDriver implements IoDriver {
      * ({@code SEND} with {@code IORING_RECVSEND_FIXED_BUF}).
      */
     int writeFixed(SocketHandle socket, int slot, MemorySegment region, long offset, int length, long timeoutNanos)
-            throws InterruptedIOException {
+            throws IOException {
         int fd = socket(socket).fd;
         UringOp op = new UringOp();
         op.keepAlive = region;
+        long sqe = sqeFor(timeoutNanos);
         long token = table.track(op);
-        long sqe = sqe();
         ring.prepare(sqe, Abi.OP_SEND, fd, region.address() + offset, length, 0, token);
         ring.setOpFlags(sqe, MSG_NOSIGNAL);
         ring.setIoprio(sqe, Abi.RECVSEND_FIXED_BUF);

@@ -64,7 +64,10 @@ class UringOp {
         LockSupport.unpark(waiter);
     }
 
-    /** A completion handler threw: the failure stays with the operation, whose task gets {@code res}. */
+    /**
+     * A completion handler threw, or the driver failed and cannot reap this operation's CQE: it
+     * ends with {@code res} and its task is woken.
+     */
     void fail(int res) {
         this.res = res;
         this.done = true;

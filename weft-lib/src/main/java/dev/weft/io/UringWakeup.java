@@ -80,6 +80,12 @@ final class UringWakeup implements Wakeup, AutoCloseable {
         }
     }
 
+    /** The owner thread's name, for messages; "an unattached worker" before {@link #attach}. */
+    String ownerName() {
+        Thread t = owner;
+        return t == null ? "an unattached worker" : t.getName();
+    }
+
     /** Owner: whether the eventfd read is in the kernel. */
     boolean armed() {
         return armed;
@@ -101,14 +107,20 @@ final class UringWakeup implements Wakeup, AutoCloseable {
         LockSupport.park(blocker);
     }
 
-    /** Owner, the eventfd read armed: submits and waits for one CQE, unless a wake-up came. */
-    void sleepInKernel(Ring ring) {
+    /**
+     * Owner, the eventfd read armed: submits and waits for one CQE, unless a wake-up came.
+     *
+     * @return {@code io_uring_enter}'s result ({@code -errno} on failure), or 0 if it did not wait
+     */
+    int sleepInKernel(Ring ring) {
         inKernel = true; // then read wakeRequested; wake() writes it, then reads inKernel
+        int r = 0;
         if (!wakeRequested) {
-            ring.submitAndWait(1, -1);
+            r = ring.submitAndWait(1, -1);
         }
         inKernel = false;
         wakeRequested = false;
+        return r;
     }
 
     /** Owner, after the ring closed (the kernel no longer writes the buffer). */
@@ -116,5 +128,13 @@ final class UringWakeup implements Wakeup, AutoCloseable {
     public void close() {
         handle.close();
         arena.close();
+    }
+
+    /**
+     * Owner, after the ring closed with the eventfd read perhaps still in the kernel (a driver
+     * that failed and could not drain): closes the eventfd, keeps the buffer the read names.
+     */
+    void closeKeepingBuffer() {
+        handle.close();
     }
 }

@@ -8,13 +8,19 @@ import dev.weft.task.Task;
 import dev.weft.uring.ErrnoException;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ByteChannel;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.GatheringByteChannel;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -30,14 +36,32 @@ import java.util.Objects;
  * operation ({@code IORING_OP_ASYNC_CANCEL}) and the call throws
  * {@link java.io.InterruptedIOException}.
  *
+ * <p>A stream is a {@link ByteChannel} (and a {@link GatheringByteChannel}) and has {@link InputStream} and {@link OutputStream}
+ * views ({@link #inputStream()}, {@link #outputStream()}), so that code written against the JDK's
+ * interfaces (codecs, {@code DataInputStream}, a {@code BufferedReader}, an
+ * {@link javax.net.ssl.SSLEngine} driven over a channel) runs on it unchanged. As a channel it is
+ * blocking: {@link #read(ByteBuffer)} waits for at least one byte, and
+ * {@link #write(ByteBuffer)} writes at least one (some, not necessarily all, as its javadoc says;
+ * {@link #writeAll(ByteBuffer)} writes all). Every call on a closed stream throws
+ * {@link ClosedChannelException}, and a read or write that was waiting when another task closed
+ * the stream throws {@link java.nio.channels.AsynchronousCloseException}. Unlike an
+ * {@link java.nio.channels.InterruptibleChannel}, cancelling (interrupting) a task does not close
+ * the stream: the pending operation is cancelled and the stream stays usable.
+ *
+ * <p>Every call, on the stream or its views, must come from a weft task (it runs on the current
+ * worker's driver); from any other thread it throws {@link IllegalStateException}.
+ *
  * <p>One task may read while another writes; two concurrent reads (or writes) on one stream
  * interleave in an unspecified order.
  */
-public final class TcpStream implements AutoCloseable {
+public final class TcpStream implements ByteChannel, GatheringByteChannel {
 
     private final SocketHandle socket;
     private volatile long readTimeoutNanos = IoDriver.NO_TIMEOUT;
     private volatile long writeTimeoutNanos = IoDriver.NO_TIMEOUT;
+    /** The views, made on first use; a race makes two equal views, of which one is kept. */
+    private TcpInputStream inputView;
+    private TcpOutputStream outputView;
 
     TcpStream(SocketHandle socket) {
         this.socket = socket;
@@ -196,25 +220,37 @@ public final class TcpStream implements AutoCloseable {
         return timeout.isZero() ? IoDriver.NO_TIMEOUT : nanos(timeout, what);
     }
 
-    private IoDriver io(String what) throws NetException {
+    private void checkOpen(String what) throws ClosedChannelException {
         if (socket.isClosed()) {
-            throw new NetException(what + " on " + this + " failed: the stream is closed", 9);
+            throw new StreamClosedException(what + " on " + this + " failed: the stream is closed");
         }
+    }
+
+    private IoDriver io(String what) throws ClosedChannelException {
+        checkOpen(what);
         return IoDriver.current("TcpStream." + what);
     }
 
-    private NetException failure(String what, int errno) {
+    /** The exception for an operation that ended with {@code errno}: closed meanwhile, or the typed one. */
+    private IOException failure(String what, int errno) {
         if (socket.isClosed()) {
-            return new NetException(what + " on " + this + " failed: the stream was closed meanwhile", errno);
+            return new StreamClosedMeanwhileException(what + " on " + this + " failed: the stream was closed"
+                    + " meanwhile (" + dev.weft.uring.Errno.name(Math.abs(errno)) + ")");
         }
         return NetException.of(what + " on " + this, errno);
     }
 
     /**
-     * Reads some bytes into {@code dst} from its position, advancing it.
+     * Reads some bytes into {@code dst} from its position, advancing it; waits until at least one
+     * byte is there, or the end of stream, unless {@code dst} has no room (then 0).
      *
      * @return the number read, or -1 at end of stream (the peer shut its side down)
+     * @throws ClosedChannelException   when the stream is closed
+     * @throws java.nio.channels.AsynchronousCloseException when another task closed it meanwhile
+     * @throws IoTimeoutException       when the {@linkplain #readTimeout read timeout} passed
+     * @throws IllegalArgumentException for a read-only buffer
      */
+    @Override
     public int read(ByteBuffer dst) throws IOException {
         if (dst.isReadOnly()) {
             throw new IllegalArgumentException("read into a read-only buffer: pass a writable one");
@@ -237,7 +273,7 @@ public final class TcpStream implements AutoCloseable {
         return readResult(io("read").read(socket, dst, readTimeoutNanos));
     }
 
-    private int readResult(int r) throws NetException {
+    private int readResult(int r) throws IOException {
         if (r > 0) {
             return r;
         }
@@ -261,7 +297,15 @@ public final class TcpStream implements AutoCloseable {
         }
     }
 
-    /** Writes some of {@code src} from its position, advancing it: the number written. */
+    /**
+     * Writes some of {@code src} from its position, advancing it: the number written, at least one
+     * unless {@code src} is empty (then 0). {@link #writeAll(ByteBuffer)} writes all of it.
+     *
+     * @throws ClosedChannelException when the stream is closed
+     * @throws java.nio.channels.AsynchronousCloseException when another task closed it meanwhile
+     * @throws IoTimeoutException     when the {@linkplain #writeTimeout write timeout} passed
+     */
+    @Override
     public int write(ByteBuffer src) throws IOException {
         if (!src.hasRemaining()) {
             return 0;
@@ -286,12 +330,25 @@ public final class TcpStream implements AutoCloseable {
     }
 
     /** Writes some of the buffers, in order (a gathering write): the number written. */
+    @Override
     public long write(ByteBuffer... srcs) throws IOException {
         long r = io("write").write(socket, srcs, writeTimeoutNanos);
         if (r < 0) {
             throw failure("write", (int) -r);
         }
         return r;
+    }
+
+    /**
+     * Writes some of {@code srcs[offset]} to {@code srcs[offset + length - 1]}, in order: the
+     * number written, 0 when they hold nothing.
+     *
+     * @throws IndexOutOfBoundsException when the range is not within {@code srcs}
+     */
+    @Override
+    public long write(ByteBuffer[] srcs, int offset, int length) throws IOException {
+        Objects.checkFromIndexSize(offset, length, srcs.length);
+        return write(offset == 0 && length == srcs.length ? srcs : Arrays.copyOfRange(srcs, offset, offset + length));
     }
 
     /**
@@ -353,6 +410,7 @@ public final class TcpStream implements AutoCloseable {
 
     /** Sends FIN: the peer reads end of stream; this side can still read. */
     public void shutdownOutput() throws IOException {
+        checkOpen("shutdownOutput");
         try {
             socket.shutdownOutput();
         } catch (ErrnoException e) {
@@ -362,6 +420,7 @@ public final class TcpStream implements AutoCloseable {
 
     /** TCP_NODELAY. */
     public void setNoDelay(boolean on) throws IOException {
+        checkOpen("setNoDelay");
         try {
             socket.setNoDelay(on);
         } catch (ErrnoException e) {
@@ -370,6 +429,7 @@ public final class TcpStream implements AutoCloseable {
     }
 
     public InetSocketAddress localAddress() throws IOException {
+        checkOpen("localAddress");
         try {
             return socket.localAddress();
         } catch (ErrnoException e) {
@@ -378,11 +438,46 @@ public final class TcpStream implements AutoCloseable {
     }
 
     public InetSocketAddress remoteAddress() throws IOException {
+        checkOpen("remoteAddress");
         try {
             return socket.remoteAddress();
         } catch (ErrnoException e) {
             throw failure("remoteAddress", e.errno());
         }
+    }
+
+    /**
+     * An {@link InputStream} over this stream's reads, unbuffered (wrap it in a
+     * {@link java.io.BufferedInputStream} or a reader for small reads): each {@code read} is one
+     * {@link #read(ByteBuffer)}, waits for at least one byte and returns -1 at end of stream;
+     * {@link InputStream#available()} is 0, as it cannot know without a system call; the
+     * {@linkplain #readTimeout read timeout} applies and throws {@link IoTimeoutException}, after
+     * which the stream is still usable. Closing it closes this stream (as a
+     * {@link java.net.Socket}'s does). Its calls too must come from a weft task. The same view is
+     * returned every time.
+     */
+    public InputStream inputStream() {
+        TcpInputStream in = inputView;
+        if (in == null) {
+            inputView = in = new TcpInputStream(this);
+        }
+        return in;
+    }
+
+    /**
+     * An {@link OutputStream} over this stream's writes, unbuffered (wrap it in a
+     * {@link java.io.BufferedOutputStream} for small writes): each {@code write} writes all its
+     * bytes ({@link #writeAll(ByteBuffer)}) before it returns, so {@code flush()} has nothing to
+     * do; the {@linkplain #writeTimeout write timeout} applies to each system call and throws
+     * {@link IoTimeoutException}. Closing it closes this stream (as a {@link java.net.Socket}'s
+     * does). Its calls too must come from a weft task. The same view is returned every time.
+     */
+    public OutputStream outputStream() {
+        TcpOutputStream out = outputView;
+        if (out == null) {
+            outputView = out = new TcpOutputStream(this);
+        }
+        return out;
     }
 
     /** Closes the connection; pending reads and writes end. Idempotent. */
@@ -393,6 +488,12 @@ public final class TcpStream implements AutoCloseable {
 
     public boolean isClosed() {
         return socket.isClosed();
+    }
+
+    /** {@code !isClosed()}, for the {@link java.nio.channels.Channel} contract. */
+    @Override
+    public boolean isOpen() {
+        return !socket.isClosed();
     }
 
     @Override

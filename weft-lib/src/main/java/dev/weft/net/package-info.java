@@ -32,6 +32,11 @@
  * {@link dev.weft.net.NetException}. Cancelling a task cancels its pending operation; the call
  * throws {@link java.io.InterruptedIOException}.
  *
+ * <p>A {@link dev.weft.net.TcpStream} is a {@link java.nio.channels.ByteChannel} (TLS is an
+ * {@link javax.net.ssl.SSLEngine} driven over it), and {@link dev.weft.net.TcpStream#inputStream()}
+ * and {@link dev.weft.net.TcpStream#outputStream()} are its {@code java.io} views, for existing
+ * codecs; a call on a closed stream throws {@link java.nio.channels.ClosedChannelException}.
+ *
  * <p>{@link dev.weft.net.TcpStream#connect(String, int, java.time.Duration)} takes a host name:
  * the lookup runs in {@link dev.weft.task.Task#blocking} (off the worker) and each address is
  * tried in order.

@@ -15,9 +15,12 @@ import java.util.function.ToLongFunction;
  * @param ioBackend      the I/O backend: {@code io_uring}, {@code nio}, or {@code none}
  * @param blockingParked tasks parked in {@link dev.weft.task.Task#blocking} now (their call queued
  *                       for, or running on, the blocking pool)
+ * @param ioFailure      empty while the runtime's I/O works; once a worker's I/O driver failed
+ *                       (every I/O operation fails from then on: {@link Weft#ioFailure()}), what
+ *                       failed
  */
 public record RuntimeStats(List<WorkerStats> workers, long spawnedOutside, long wokenOutside, long failed,
-                           long timersPending, String ioBackend, long blockingParked) {
+                           long timersPending, String ioBackend, long blockingParked, String ioFailure) {
 
     /** Makes the worker list unmodifiable. */
     public RuntimeStats {

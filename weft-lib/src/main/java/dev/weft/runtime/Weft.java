@@ -118,6 +118,20 @@ public final class Weft implements AutoCloseable {
         }
     }
 
+    /**
+     * Why this runtime's I/O failed, or empty while it works. A worker's I/O driver that meets an
+     * error it cannot go on from (an {@code io_uring_enter} error other than an interruption, a
+     * failed {@code select}) cancels what it has in flight and waits for the kernel to let go of
+     * the memory those operations named; then every I/O operation of the runtime, waiting or new,
+     * throws an {@link java.io.IOException} caused by this failure, which is also logged once
+     * ({@code dev.weft.io}, ERROR) and shown in {@link #stats()}. Tasks still run and the runtime
+     * shuts down as usual: shut it down and start a new one.
+     */
+    public Optional<java.io.IOException> ioFailure() {
+        IoGroup group = io.group();
+        return Optional.ofNullable(group == null ? null : group.failure());
+    }
+
     /** The I/O backend in use and what the kernel's io_uring supports. */
     public IoInfo ioInfo() {
         KernelFeatures k = io.kernel();

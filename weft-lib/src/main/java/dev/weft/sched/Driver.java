@@ -51,6 +51,29 @@ public interface Driver {
      */
     void close();
 
+    /**
+     * On the owner's thread: {@link #poll()} or {@link #park()} threw {@code cause}, and the worker
+     * goes on without this driver's I/O. A driver that can fail cancels what it has in flight,
+     * waits for the kernel to let go of the memory those operations named, fails their tasks with
+     * an {@link java.io.IOException}, and from then on fails every new operation and sleeps on the
+     * thread's permit (so {@link #poll()} and {@link #park()} do not throw again). The default,
+     * for a driver that cannot fail this way, rethrows: the worker ends.
+     */
+    default void fail(Throwable cause) {
+        if (cause instanceof RuntimeException r) {
+            throw r;
+        }
+        if (cause instanceof Error e) {
+            throw e;
+        }
+        throw new IllegalStateException(cause);
+    }
+
+    /** Why this driver's I/O failed (its own failure, or the runtime's), or null; any thread. */
+    default Throwable failure() {
+        return null;
+    }
+
     /** The backend's name for stats: {@code io_uring}, {@code nio} or {@code none}. */
     String backend();
 

@@ -665,8 +665,15 @@ public final class Scheduler implements Executor {
             list.add(w.stats());
         }
         Timer t = timer;
+        Throwable ioFailure = null;
+        for (Worker w : workers) {
+            if (ioFailure == null) {
+                ioFailure = w.driver.failure();
+            }
+        }
         return new RuntimeStats(list, spawnedOutside.get(), wokenOutside.sum(), failed.sum(),
-                t == null ? 0 : t.pending(), workers[0].driver.backend(), blocking.parked());
+                t == null ? 0 : t.pending(), workers[0].driver.backend(), blocking.parked(),
+                ioFailure == null ? "" : ioFailure.getMessage());
     }
 
     /** E.g. {@code weft runtime 'weft-worker' (2 workers, open)}. */

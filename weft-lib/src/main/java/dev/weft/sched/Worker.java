@@ -101,6 +101,11 @@ import java.util.concurrent.locks.LockSupport;
  * {@code parked} before its last read of {@code state}, so one of the two sees the other (both
  * volatile). The driver keeps a wake-up that comes before its park (see {@link Driver}).
  *
+ * <p>A driver's {@code poll} or {@code park} that throws does not end the worker: the worker
+ * hands the exception to {@link Driver#fail} (the I/O driver cancels and reaps what it has in
+ * flight, fails its tasks with an I/O error and sleeps on its permit from then on) and goes on
+ * running tasks, so that joins, shutdown and termination still work.
+ *
  * <h2>Owner-only fields</h2>
  * {@code activeRunner}, {@code pending}, {@code handoff}, the slice and id fields are read and
  * written only by code running on this worker's OS thread: the worker's loop or a virtual
@@ -439,9 +444,30 @@ public final class Worker extends Thread {
      * to steal, as for any other burst of work.
      */
     private void pollDriver() {
-        driver.poll();
+        poll();
         if (queue.size() > 1) {
             scheduler.notifyWork();
+        }
+    }
+
+    /**
+     * Polls the driver; if it throws, the driver fails ({@link Driver#fail}: its tasks get an
+     * I/O error) and the worker goes on. The one place the worker's loop meets a driver error.
+     */
+    private void poll() {
+        try {
+            driver.poll();
+        } catch (RuntimeException | Error e) {
+            driver.fail(e);
+        }
+    }
+
+    /** Parks in the driver; if it throws, as {@link #poll()}. */
+    private void park() {
+        try {
+            driver.park();
+        } catch (RuntimeException | Error e) {
+            driver.fail(e);
         }
     }
 
@@ -530,7 +556,7 @@ public final class Worker extends Thread {
             if (SLEEP_SPIN.parks(step)) {
                 parked = true; // then read state: a waker CASes state, then reads parked
                 if (state == SLEEPING && !scheduler.isTerminated()) {
-                    driver.park(); // returns on a wake-up, or on I/O completions
+                    park(); // returns on a wake-up, or on I/O completions
                 }
                 parked = false;
                 if (state == SLEEPING && !queue.isEmpty() && STATE.compareAndSet(this, SLEEPING, RUNNING)) {
@@ -541,7 +567,7 @@ public final class Worker extends Thread {
                 SLEEP_SPIN.idle(step);
                 if ((step & 63) == 63) {
                     if (driver.busy()) {
-                        driver.poll();
+                        poll();
                     }
                     if (scheduler.hasWork() && STATE.compareAndSet(this, SLEEPING, RUNNING)) {
                         scheduler.sleepers.decrementAndGet(); // work arrived unannounced (a local push, I/O)

@@ -1,9 +1,9 @@
 package dev.weft.task;
 
 import dev.weft.sched.Scheduler;
+import dev.weft.sched.Sleeps;
 import dev.weft.sched.TaskCell;
 import dev.weft.sched.Worker;
-import dev.weft.time.Sleeps;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -111,6 +111,7 @@ public final class Abi {
     // ---- sqe->cancel_flags
     public static final int ASYNC_CANCEL_ALL = 1;
     public static final int ASYNC_CANCEL_FD = 1 << 1;
+    public static final int ASYNC_CANCEL_ANY = 1 << 2;
 
     // ---- cqe->flags
     public static final int CQE_F_BUFFER = 1;

@@ -9,8 +9,11 @@ import java.lang.foreign.StructLayout;
 import java.lang.foreign.SymbolLookup;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 
 import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
@@ -70,8 +73,20 @@ public final class Libc {
     private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PIPE2 = downcall("pipe2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
     private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
+            FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    /** The charset the JDK decodes native text with (its {@code sun.jnu.encoding}). */
+    private static final Charset JNU_CHARSET = jnuCharset();
 
     private Libc() {
+    }
+
+    private static Charset jnuCharset() {
+        try {
+            return Charset.forName(System.getProperty("sun.jnu.encoding", "UTF-8"));
+        } catch (RuntimeException e) {
+            return StandardCharsets.UTF_8;
+        }
     }
 
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, Linker.Option... options) {
@@ -230,6 +245,32 @@ public final class Libc {
     public static int shutdown(MemorySegment state, int fd, int how) {
         try {
             return (int) result((int) SHUTDOWN.invokeExact(state, fd, how), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * libc's text for {@code errno} in the process's current {@code LC_MESSAGES} locale: the text
+     * the JDK's native code puts in the exceptions it throws for a failed call, decoded as the JDK
+     * decodes it ({@code sun.jnu.encoding}).
+     */
+    public static String strerror(int errno) {
+        try {
+            MemorySegment text = (MemorySegment) STRERROR.invokeExact(errno);
+            MemorySegment c = text.reinterpret(Long.MAX_VALUE);
+            if (!JNU_CHARSET.equals(StandardCharsets.US_ASCII)) {
+                return c.getString(0, JNU_CHARSET);
+            }
+            // the JDK turns each non-ASCII byte into '?' under an ASCII encoding (a C/POSIX LC_CTYPE)
+            StringBuilder b = new StringBuilder();
+            for (long i = 0; ; i++) {
+                byte x = c.get(JAVA_BYTE, i);
+                if (x == 0) {
+                    return b.toString();
+                }
+                b.append(x > 0 ? (char) x : '?');
+            }
         } catch (Throwable t) {
             throw unexpected(t);
         }

@@ -294,6 +294,11 @@ public final class Ring implements AutoCloseable {
         return off;
     }
 
+    /** SQEs {@link #nextSqe()} can hand out before the kernel consumes more. */
+    public int sqSpace() {
+        return sqEntries - (sqTail - (int) INT.getAcquire(rings, sqHeadOff));
+    }
+
     /** The mapped SQE array; write an entry at an offset {@link #nextSqe()} returned. */
     public MemorySegment sqes() {
         return sqes;
@@ -364,7 +369,31 @@ public final class Ring implements AutoCloseable {
         return enter(minComplete, Abi.ENTER_GETEVENTS, timeoutNanos);
     }
 
+    /**
+     * A fault to inject: consulted before each {@code io_uring_enter}, it returns {@code -errno}
+     * to fail that call without entering the kernel (nothing is submitted), or 0 to enter. Tests
+     * only; production rings have none.
+     */
+    @FunctionalInterface
+    public interface EnterFault {
+        int beforeEnter();
+    }
+
+    private volatile EnterFault enterFault;
+
+    /** Installs {@code fault} (null removes it); see {@link EnterFault}. */
+    public void injectEnterFault(EnterFault fault) {
+        enterFault = fault;
+    }
+
     private int enter(int minComplete, int flags, long timeoutNanos) {
+        EnterFault fault = enterFault;
+        if (fault != null) {
+            int f = fault.beforeEnter();
+            if (f < 0) {
+                return f;
+            }
+        }
         int toSubmit = sqTail - sqSubmitted;
         if (toSubmit > 0) {
             INT.setRelease(rings, sqTailOff, sqTail);

@@ -39,17 +39,7 @@ class CqOverflowTest {
 
     @Test
     void aFullCompletionQueueIsCountedAndLosesNothing() throws Exception {
-        IoBackends.useKernel(new UringKernel() { // rings of 2 SQ entries: 8 CQ entries
-            @Override
-            public KernelFeatures probe() throws ErrnoException {
-                return UringKernel.REAL.probe();
-            }
-
-            @Override
-            public Ring open(int entries, KernelFeatures features) throws ErrnoException {
-                return UringKernel.REAL.open(2, features);
-            }
-        });
+        IoBackends.useKernel(TestKernels.realProbe((entries, features) -> UringKernel.REAL.open(2, features))); // rings of 2 SQ entries
         int n = 64;
         try (Weft rt = Weft.start(Config.builder().workers(1).io(IoMode.URING).build())) {
             CompletableFuture<InetSocketAddress> bound = new CompletableFuture<>();

@@ -46,21 +46,13 @@ class WeftStartTest {
      * promise would make it fail.
      */
     private static UringKernel secondRingRefusesToEnable(AtomicInteger opened) {
-        return new UringKernel() {
-            @Override
-            public KernelFeatures probe() throws ErrnoException {
-                return UringKernel.REAL.probe();
+        return TestKernels.realProbe((entries, features) -> {
+            Ring r = UringKernel.REAL.open(entries, features);
+            if (opened.incrementAndGet() == 2) {
+                r.enable();
             }
-
-            @Override
-            public Ring open(int entries, KernelFeatures features) throws ErrnoException {
-                Ring r = UringKernel.REAL.open(entries, features);
-                if (opened.incrementAndGet() == 2) {
-                    r.enable();
-                }
-                return r;
-            }
-        };
+            return r;
+        });
     }
 
     @Test

@@ -8,8 +8,11 @@ import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +107,21 @@ final class NetTesting {
             b[i] = (byte) x;
         }
         return b;
+    }
+
+    /** A plain JDK listener on a loopback port, for a peer on a platform thread; its accept waits at most 15 s. */
+    static ServerSocket jdkListener() throws IOException {
+        ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+        s.setSoTimeout(15_000);
+        return s;
+    }
+
+    static InetSocketAddress addressOf(ServerSocket s) {
+        return (InetSocketAddress) s.getLocalSocketAddress();
+    }
+
+    static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The remaining bytes of {@code b} (its position is not moved). */

@@ -10,11 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.foreign.Arena;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -22,11 +22,15 @@ import java.util.concurrent.TimeUnit;
 
 import static dev.weft.net.NetTesting.CONNECT;
 import static dev.weft.net.NetTesting.LOOPBACK_ANY_PORT;
+import static dev.weft.net.NetTesting.addressOf;
+import static dev.weft.net.NetTesting.ascii;
+import static dev.weft.net.NetTesting.jdkListener;
 import static dev.weft.net.NetTesting.call;
 import static dev.weft.net.NetTesting.join;
 import static dev.weft.net.NetTesting.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -43,25 +47,11 @@ class TcpErrorsTest {
         NetTesting.stop(rt);
     }
 
-    private static ServerSocket jdkListener() throws Exception {
-        ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
-        s.setSoTimeout(15_000);
-        return s;
-    }
-
-    private static InetSocketAddress addressOf(ServerSocket s) {
-        return (InetSocketAddress) s.getLocalSocketAddress();
-    }
-
     /** A loopback port that nothing listens on (bound once, then released). */
     private static InetSocketAddress unusedPort() throws Exception {
         try (ServerSocket s = jdkListener()) {
             return addressOf(s);
         }
-    }
-
-    private static ByteBuffer ascii(String s) {
-        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -357,16 +347,17 @@ class TcpErrorsTest {
                 c.close();
                 c.close(); // idempotent
                 assertTrue(c.isClosed());
-                assertClosed(() -> c.read(ByteBuffer.allocate(4)));
-                assertClosed(() -> c.read(ByteBuffer.allocateDirect(4)));
-                assertClosed(() -> c.readFully(ByteBuffer.allocate(4)));
-                assertClosed(() -> c.write(ascii("x")));
-                assertClosed(() -> c.writeAll(ascii("x")));
-                assertClosed(() -> c.write(ascii("x"), ascii("y")));
-                assertClosed(() -> c.writeAll(ascii("x"), ascii("y")));
+                assertFalse(c.isOpen());
+                assertStreamClosed(() -> c.read(ByteBuffer.allocate(4)));
+                assertStreamClosed(() -> c.read(ByteBuffer.allocateDirect(4)));
+                assertStreamClosed(() -> c.readFully(ByteBuffer.allocate(4)));
+                assertStreamClosed(() -> c.write(ascii("x")));
+                assertStreamClosed(() -> c.writeAll(ascii("x")));
+                assertStreamClosed(() -> c.write(ascii("x"), ascii("y")));
+                assertStreamClosed(() -> c.writeAll(ascii("x"), ascii("y")));
                 try (Arena a = Arena.ofConfined()) {
-                    assertClosed(() -> c.read(a.allocate(4)));
-                    assertClosed(() -> c.write(a.allocate(4)));
+                    assertStreamClosed(() -> c.read(a.allocate(4)));
+                    assertStreamClosed(() -> c.write(a.allocate(4)));
                 }
                 assertEquals(-1, s.read(ByteBuffer.allocate(4)), "the peer of the closed stream sees its end");
             }
@@ -398,10 +389,10 @@ class TcpErrorsTest {
                     JoinHandle<TcpStream> acceptedB = Task.spawn(() -> l.accept());
                     try (TcpStream b = TcpStream.connect(l.localAddress(), CONNECT); TcpStream b2 = join(acceptedB)) {
                         String why = "A: " + a + ", B: " + b;
-                        assertClosed(a::shutdownOutput, why);
-                        assertClosed(() -> a.setNoDelay(false), why);
-                        assertClosed(a::localAddress, why);
-                        assertClosed(a::remoteAddress, why);
+                        assertStreamClosed(a::shutdownOutput, why);
+                        assertStreamClosed(() -> a.setNoDelay(false), why);
+                        assertStreamClosed(a::localAddress, why);
+                        assertStreamClosed(a::remoteAddress, why);
                         // B is untouched: it still sends (no shutdown hit it) and receives
                         b.writeAll(ascii("ok"));
                         ByteBuffer in = ByteBuffer.allocate(2);
@@ -426,9 +417,24 @@ class TcpErrorsTest {
         assertClosed(op, "");
     }
 
+    /** A call on a closed listener throws a {@link NetException} saying so. */
     private static void assertClosed(Op op, String context) {
         NetException e = assertThrows(NetException.class, op::run, context);
         assertTrue(e.getMessage().contains("closed"), e.getMessage() + " " + context);
+    }
+
+    /**
+     * A call on a closed stream throws {@link ClosedChannelException}, as the
+     * {@link java.nio.channels.Channel} contract asks (a {@link TcpStream} is a
+     * {@link java.nio.channels.ByteChannel}), with a message that says so.
+     */
+    private static void assertStreamClosed(Op op, String context) {
+        ClosedChannelException e = assertThrows(ClosedChannelException.class, op::run, context);
+        assertTrue(e.getMessage() != null && e.getMessage().contains("the stream is closed"), e + " " + context);
+    }
+
+    private static void assertStreamClosed(Op op) {
+        assertStreamClosed(op, "");
     }
 
     @ParameterizedTest(name = "{0}")

@@ -1,8 +1,7 @@
-package dev.weft.time;
+package dev.weft.sched;
 
 import dev.weft.idle.Backoff;
-import dev.weft.sched.Scheduler;
-import dev.weft.sched.TaskCell;
+import dev.weft.time.Timer;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -16,7 +15,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * {@code Task.sleep}, {@code Task.sleepUntil} and {@code Task.timeout} on the runtime's one
  * {@link Timer}. A sleeping task is a parked virtual thread and one timer entry whose action
- * unparks it: the worker runs other tasks meanwhile.
+ * unparks it: the worker runs other tasks meanwhile. It sits in {@code sched}, beside the
+ * {@link TaskCell} and {@link Scheduler} it parks and times, so that {@code time} needs nothing above it.
  */
 public final class Sleeps {
 
