@@ -77,7 +77,7 @@ class WorkerLastLookTest {
                     started.incrementAndGet();
                     // Hold this worker too until both run, for longer than the parent waits: a
                     // child that gave up first would free its worker for the other child.
-                    spinUntil(() -> started.get() == 2, 2 * LOST_NANOS);
+                    WorkerWakeStressTest.busyUntil(() -> started.get() == 2, 2 * LOST_NANOS);
                 });
             }
             release.countDown(); // the held searcher goes to sleep, and its last look finds both
@@ -108,17 +108,6 @@ class WorkerLastLookTest {
 
     /** Spins (holding the thread's worker, if any) until {@code done} or the loss bound; whether it became true. */
     private static boolean spinUntil(BooleanSupplier done) {
-        return spinUntil(done, LOST_NANOS);
-    }
-
-    private static boolean spinUntil(BooleanSupplier done, long nanos) {
-        long end = System.nanoTime() + nanos;
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                return false;
-            }
-            Thread.onSpinWait();
-        }
-        return true;
+        return WorkerWakeStressTest.busyUntil(done, LOST_NANOS);
     }
 }

@@ -273,7 +273,12 @@ class WorkerWakeStressTest {
      * returns whether {@code done} became true.
      */
     private static boolean busyUntil(BooleanSupplier done) {
-        long end = System.nanoTime() + LOST_NANOS;
+        return busyUntil(done, LOST_NANOS);
+    }
+
+    /** {@link #busyUntil(BooleanSupplier)} with a bound of {@code nanos}. */
+    static boolean busyUntil(BooleanSupplier done, long nanos) {
+        long end = System.nanoTime() + nanos;
         while (!done.getAsBoolean()) {
             if (System.nanoTime() > end) {
                 return false;
