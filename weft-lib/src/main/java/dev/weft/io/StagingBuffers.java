@@ -3,6 +3,7 @@ package dev.weft.io;
 import dev.weft.uring.Errno;
 import dev.weft.uring.Libc;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -38,7 +39,9 @@ import java.util.ArrayDeque;
  * {@link #acquire}, {@link #release} and {@link #close()} run on the owning worker's thread (a
  * task mounted on it as it prepares its SQE, or its loop when the CQE arrives,
  * {@link UringOp#complete}). {@link #bytesHeld()} may be read from any thread (stats); the owner
- * writes it with opaque stores.
+ * writes it with opaque stores. Mapping and unmapping take no lock and allocate nothing
+ * ({@link #anonymous()}): a task or runner in them must not leave the worker whose driver it
+ * works on. {@code StagingBuffersCarrierTest} checks that.
  */
 final class StagingBuffers implements AutoCloseable {
 
@@ -56,25 +59,37 @@ final class StagingBuffers implements AutoCloseable {
         void unmap(MemorySegment mapping);
     }
 
-    /** Anonymous private mappings. */
-    static final Memory ANONYMOUS = new Memory() {
-        @Override
-        public MemorySegment map(long bytes) {
-            MemorySegment errno = Libc.errnoState();
-            long address = Libc.mmap(errno, 0, bytes, Libc.PROT_READ | Libc.PROT_WRITE,
-                    Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
-            if (address < 0) {
-                throw new OutOfMemoryError("could not map a staging buffer of " + bytes + " bytes: "
-                        + Errno.name((int) address));
-            }
-            return MemorySegment.ofAddress(address).reinterpret(bytes);
-        }
+    /** Anonymous private mappings, for one thread at a time (tests). */
+    static final Memory ANONYMOUS = anonymous();
 
-        @Override
-        public void unmap(MemorySegment mapping) {
-            Libc.munmap(Libc.errnoState(), mapping.address(), mapping.byteSize());
-        }
-    };
+    /**
+     * Anonymous private mappings with an {@code errno} capture state of their own, allocated here
+     * once: a call allocates nothing. For one thread at a time, the pool's owner. Allocating per
+     * call ({@code Libc.errnoState()}, an automatic arena) registers with the JDK's cleaner under a
+     * monitor; a task that meets it contended leaves its worker (a virtual thread may, at a
+     * monitor, since JDK 24) and would go on with the first worker's ring and operation table
+     * from another worker's thread, between reserving its SQE and parking.
+     */
+    static Memory anonymous() {
+        MemorySegment errno = Libc.newCaptureState(Arena.ofAuto());
+        return new Memory() {
+            @Override
+            public MemorySegment map(long bytes) {
+                long address = Libc.mmap(errno, 0, bytes, Libc.PROT_READ | Libc.PROT_WRITE,
+                        Libc.MAP_PRIVATE | Libc.MAP_ANONYMOUS, -1, 0);
+                if (address < 0) {
+                    throw new OutOfMemoryError("could not map a staging buffer of " + bytes + " bytes: "
+                            + Errno.name((int) address));
+                }
+                return MemorySegment.ofAddress(address).reinterpret(bytes);
+            }
+
+            @Override
+            public void unmap(MemorySegment mapping) {
+                Libc.munmap(errno, mapping.address(), mapping.byteSize());
+            }
+        };
+    }
 
     private final int bufferSize;
     private final int kept;
@@ -84,9 +99,9 @@ final class StagingBuffers implements AutoCloseable {
     /** Bytes mapped now: kept plus taken. Opaque: read by stats on other threads. */
     private long bytesHeld;
 
-    /** {@value #KEPT} kept buffers of {@link #MAX_LENGTH} bytes, anonymous mappings. */
+    /** {@value #KEPT} kept buffers of {@link #MAX_LENGTH} bytes, anonymous mappings of its own. */
     StagingBuffers() {
-        this(MAX_LENGTH, KEPT, ANONYMOUS);
+        this(MAX_LENGTH, KEPT, anonymous());
     }
 
     StagingBuffers(int bufferSize, int kept, Memory memory) {
