@@ -30,7 +30,11 @@ import java.util.concurrent.locks.LockSupport;
  * worker finds the acceptor and unparks it (the park permit covers an unpark before the park).
  * An acceptor that was chosen to be woken but leaves without taking a descriptor (it timed out,
  * was cancelled, or had already found one) passes the wake-up on when {@code ready} is not empty,
- * so a descriptor never waits while an acceptor sleeps.
+ * so a descriptor never waits while an acceptor sleeps. The accept's last CQE (no
+ * {@code F_MORE}) clears {@code armed} before it wakes every waiter; an acceptor reads
+ * {@code armed} after listing itself, and arms again instead of parking when it finds it clear,
+ * so one that listed itself after that wake-all does not sleep with nothing armed
+ * ({@code AcceptQueueTest}).
  *
  * <p><b>No descriptor leaks.</b> After the listener is closed, the worker closes what it accepts
  * instead of queueing it; since the close may come between its check and its add, it checks again
@@ -183,6 +187,12 @@ final class AcceptQueue extends UringOp {
             if (r != null) {
                 leave(me);
                 return r;
+            }
+            if (!armed.get()) {
+                // The accept ended between our arming check and our listing (its last CQE clears
+                // armed, then wakes the waiters it finds): nothing will wake us, so arm again.
+                leave(me);
+                continue;
             }
             if (deadline == 0) {
                 LockSupport.park(this);

@@ -115,7 +115,7 @@ public final class NioDriver implements IoDriver {
             throw new UncheckedIOException("could not open an NIO selector for a weft worker: " + e.getMessage(), e);
         }
         wakeup = new SelectorWakeup(selector);
-        mailbox = new ControlMailbox(wakeup);
+        mailbox = new ControlMailbox(this::wake); // this.wake: a failed driver's owner sleeps on its permit
     }
 
     // -----------------------------------------------------------------------------------------
@@ -204,14 +204,22 @@ public final class NioDriver implements IoDriver {
         IOException f = new IOException("the NIO driver of " + (t == null ? "an unattached worker" : t.getName())
                 + " failed: " + cause, cause);
         failure = f;
-        try {
-            settleEveryWaiter();
-        } catch (RuntimeException | Error e) { // a closed selector has no keys to settle
-            f.addSuppressed(e);
-        }
         IoGroup g = group;
         if (g != null) {
             g.failed(f);
+        }
+        try {
+            settleEveryWaiter();
+        } catch (RuntimeException | Error e) { // a selector closed under us has no keys to settle
+            f.addSuppressed(e);
+        }
+        try {
+            // No select runs from now on, and the JDK releases a closed channel's descriptor only
+            // when a select drops its key: closing the selector drops every key now, so sockets
+            // closed later release theirs at once (open ones stay open, usable elsewhere).
+            selector.close();
+        } catch (IOException | RuntimeException e) {
+            f.addSuppressed(e);
         }
     }
 
@@ -276,7 +284,7 @@ public final class NioDriver implements IoDriver {
      * close it has nothing to do (no task waits on a closed driver; its selector has no keys).
      */
     private void settleEveryWaiter() {
-        if (mailbox.isClosed()) {
+        if (mailbox.isClosed() || !selector.isOpen()) { // closed, or failed: fail settled them
             return;
         }
         for (SelectionKey key : selector.keys()) {

@@ -105,6 +105,10 @@ final class NioWaiter {
             return -Errno.ETIMEDOUT;
         }
         NioDriver d = NioDriver.current(what);
+        IOException failed = d.failure();
+        if (failed != null) {
+            throw new DriverFailedException(failed); // its selector is closed: do not register
+        }
         NioWaiter w = new NioWaiter(d, op);
         d.waiting.incrementAndGet();
         if (!socket.enqueue(direction, w)) {

@@ -153,7 +153,8 @@ public final class UringDriver implements IoDriver {
             mailbox.runPending();
         }
         if (failure != null) {
-            return; // nothing of ours is in the kernel any more (see fail)
+            reapAfterFailure(0); // what the drain did not end yet (see fail)
+            return;
         }
         boolean needsEnter = ring.needsEnter();
         if (needsEnter && ring.cqOverflowed()) {
@@ -170,7 +171,7 @@ public final class UringDriver implements IoDriver {
 
     /** Whether {@code r}, an {@code io_uring_enter} result, is an error that ends this driver (which then failed). */
     private boolean failed(int r, String what) {
-        if (r >= 0 || r == -Errno.EINTR || r == -Errno.EAGAIN || r == -Errno.EBUSY || r == -Errno.ETIME) {
+        if (!hardEnterError(r)) {
             return false;
         }
         fail(new ErrnoException("io_uring_enter (" + what + ") on " + this, r));
@@ -188,10 +189,14 @@ public final class UringDriver implements IoDriver {
         if (mailbox.pending()) {
             mailbox.runPending();
         }
+        if (failure != null && !undrained && (table.inFlight() > 0 || wakeup.armed())) {
+            reapAfterFailure(10_000_000L); // failed, CQEs still due: wait for them in short slices
+            return;
+        }
         if (failure != null || table.inFlight() == 0 && ring.queued() == 0 && !mailbox.pending()) {
             // Nothing of ours is in the kernel, so no completion can come: sleep on the thread's
             // park permit, which a wake-up costs less to hand over than an eventfd completion.
-            // (A failed driver has nothing in the kernel either, and sleeps so from then on.)
+            // (A failed driver sleeps so once nothing of its is in the kernel.)
             wakeup.sleepOnPermit(this);
             return;
         }
@@ -244,8 +249,11 @@ public final class UringDriver implements IoDriver {
         if (closed) {
             return;
         }
-        closed = true;
         mailbox.close(); // answer what waits (a region update fails with EBADF once closed)
+        if (!undrained && (table.inFlight() > 0 || wakeup.armed()) && drain(DRAIN_NANOS) != DRAINED) {
+            undrained = true; // the kernel did not give everything back: keep the memory
+        }
+        closed = true;
         table.abandonAll();
         if (undrained) {
             // The kernel may still write into what the stuck operations named: close the ring (the
@@ -267,25 +275,27 @@ public final class UringDriver implements IoDriver {
 
     /**
      * On the owner's thread: this driver cannot go on ({@code cause}: an {@code io_uring_enter}
-     * error other than EINTR, EAGAIN, EBUSY; or anything {@link #poll()} or {@link #park()} threw,
-     * such as a throwing control message). In order:
+     * error other than EINTR, EAGAIN, EBUSY, ETIME or EBADR; or anything {@link #poll()} or
+     * {@link #park()} threw, such as a throwing control message). In order:
      * <ol>
-     *   <li>records the failure, so every operation that starts from now on fails at once with an
-     *       {@link IOException} naming it;</li>
+     *   <li>records the failure and marks the runtime's I/O failed ({@link IoGroup#failed}: one
+     *       log line; every other driver cancels what it has in flight; every operation that
+     *       starts from now on, anywhere, fails at once with a {@link DriverFailedException});</li>
      *   <li>cancels everything in flight (one {@code ASYNC_CANCEL} with {@code CANCEL_ALL | CANCEL_ANY}
-     *       where the kernel has it, else one per operation) and reaps CQEs until none is in
-     *       flight, for at most {@link #DRAIN_NANOS}: each operation ends with its own CQE, so its
-     *       memory is given back only once the kernel is done with it, and its task throws an
-     *       {@link IOException} naming the failure (an operation that completed first keeps its
-     *       result);</li>
-     *   <li>if the kernel cannot be entered any more, the operations still in flight are failed
-     *       without their CQE, and the memory they named is never freed (the kernel may still
-     *       write into it): {@link #close()} keeps it;</li>
-     *   <li>marks the runtime failed ({@link IoGroup#failed}: one log line, every other driver
-     *       cancels what it has in flight, and later operations everywhere fail).</li>
+     *       where the kernel has it, else one per operation, as many at a time as the SQ holds)
+     *       and reaps CQEs until none is in flight, for at most {@link #DRAIN_NANOS}: each
+     *       operation ends with its own CQE, so its memory is given back only once the kernel is
+     *       done with it, and its task throws a {@link DriverFailedException} (an operation that
+     *       completed first keeps its result). What is still in flight after that stays so:
+     *       {@link #poll()} and {@link #park()} go on reaping it;</li>
+     *   <li>only if the kernel cannot be entered any more (three hard errors in a row) are the
+     *       operations in flight failed without their CQE; the memory they named is then never
+     *       freed ({@link #close()} keeps it), their tasks are told that the kernel may still write
+     *       into their buffers ({@link DriverFailedException#bufferStillInKernel()}), and a
+     *       registered region they used keeps that use (its unregister waits for good).</li>
      * </ol>
-     * From then on {@link #poll()} only runs control messages and {@link #park()} sleeps on the
-     * thread's permit; the worker goes on running tasks. Idempotent.
+     * The worker goes on running tasks; with nothing in flight {@link #park()} sleeps on the
+     * thread's permit. Idempotent.
      */
     @Override
     public void fail(Throwable cause) {
@@ -294,68 +304,128 @@ public final class UringDriver implements IoDriver {
         }
         IOException f = new IOException("the io_uring driver of " + wakeup.ownerName() + " failed: " + cause, cause);
         failure = f;
-        if (!drain()) {
-            undrained = true;
-            java.util.List<UringOp> stuck = new java.util.ArrayList<>();
-            table.takeAll(stuck::add);
-            kept = stuck;
-            for (UringOp op : stuck) {
-                op.fail(-Errno.ECANCELED);
-            }
-        }
         if (group != null) {
             group.failed(f);
         }
+        if (drain(DRAIN_NANOS) == UNENTERABLE) {
+            abandonInKernel();
+        }
     }
 
-    /** Owner, failing: cancels everything in flight and reaps until none is; false if it could not. */
-    private boolean drain() {
-        long deadline = System.nanoTime() + DRAIN_NANOS;
-        boolean cancelled = false;
+    /** Owner: the kernel cannot be entered: fails what is in flight without its CQE and keeps its memory. */
+    private void abandonInKernel() {
+        undrained = true;
+        java.util.List<UringOp> stuck = new java.util.ArrayList<>();
+        table.takeAll(stuck::add);
+        kept = stuck;
+        for (UringOp op : stuck) {
+            op.inKernel = true;
+            op.fail(-Errno.ECANCELED);
+        }
+    }
+
+    private static final int DRAINED = 0;
+    private static final int PENDING = 1;
+    private static final int UNENTERABLE = 2;
+
+    /**
+     * Owner, failed or closing: cancels everything in flight and reaps until none is, for at most
+     * {@code nanos}; the cancels are sent again every 100 ms while something is left.
+     *
+     * @return {@link #DRAINED}, {@link #PENDING} (time ran out with operations in flight), or
+     *         {@link #UNENTERABLE} (three hard {@code io_uring_enter} errors in a row)
+     */
+    private int drain(long nanos) {
+        long now = System.nanoTime();
+        long deadline = now + nanos;
+        long resend = now;
+        long[] cancels = new long[0];
+        int next = 0;
         int errors = 0;
         while (table.inFlight() > 0 || wakeup.armed()) {
-            if (!cancelled) {
-                cancelled = queueCancels();
+            if (next == cancels.length && now - resend >= 0) {
+                cancels = cancelTargets();
+                next = 0;
+                resend = now + 100_000_000L;
+            }
+            while (next < cancels.length && ring.sqSpace() > 0) {
+                long target = cancels[next++];
+                long sqe = ring.nextSqe();
+                ring.prepare(sqe, Abi.OP_ASYNC_CANCEL, -1, target, 0, 0, OperationTable.IGNORED_TOKEN);
+                if (target == OperationTable.IGNORED_TOKEN) {
+                    ring.setOpFlags(sqe, Abi.ASYNC_CANCEL_ALL | Abi.ASYNC_CANCEL_ANY);
+                }
             }
             int r = ring.submitAndWait(1, 10_000_000L);
-            if (r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY && r != -Errno.ETIME) {
+            if (hardEnterError(r)) {
                 if (++errors == 3) {
-                    return false; // the kernel cannot be entered: nothing will be reaped
+                    return UNENTERABLE;
                 }
             } else {
                 errors = 0;
             }
             ring.reap(completions);
-            if (System.nanoTime() - deadline > 0) {
-                return false;
+            now = System.nanoTime();
+            if (now - deadline > 0) {
+                return table.inFlight() > 0 || wakeup.armed() ? PENDING : DRAINED;
             }
         }
-        return true;
+        return DRAINED;
     }
 
-    /** Owner, failing: queues the cancels of everything in flight; false if the SQ had no room. */
-    private boolean queueCancels() {
+    /**
+     * What to cancel: everything at once where the kernel has {@code CANCEL_ANY} (the target
+     * {@link OperationTable#IGNORED_TOKEN} stands for that), else the token of every operation in
+     * flight and of the wake-up's read.
+     */
+    private long[] cancelTargets() {
         if (kernel.cancelAll()) {
-            long sqe = ring.nextSqe();
-            if (sqe < 0) {
-                return false;
+            return new long[] {OperationTable.IGNORED_TOKEN};
+        }
+        long[] targets = new long[table.inFlight() + (wakeup.armed() ? 1 : 0)];
+        int[] n = {0};
+        table.forEachInFlight(token -> {
+            if (n[0] < targets.length) {
+                targets[n[0]++] = token;
             }
-            ring.prepare(sqe, Abi.OP_ASYNC_CANCEL, -1, 0, 0, 0, OperationTable.IGNORED_TOKEN);
-            ring.setOpFlags(sqe, Abi.ASYNC_CANCEL_ALL | Abi.ASYNC_CANCEL_ANY);
-            return true;
+        });
+        if (wakeup.armed() && n[0] < targets.length) {
+            targets[n[0]++] = UringWakeup.TOKEN;
         }
-        int needed = table.inFlight() + (wakeup.armed() ? 1 : 0);
-        if (ring.sqSpace() < needed) {
-            return false; // the next round's enter makes room
-        }
-        table.forEachInFlight(token -> ring.prepare(ring.nextSqe(), Abi.OP_ASYNC_CANCEL, -1, token, 0, 0,
-                OperationTable.IGNORED_TOKEN));
-        if (wakeup.armed()) {
-            ring.prepare(ring.nextSqe(), Abi.OP_ASYNC_CANCEL, -1, UringWakeup.TOKEN, 0, 0,
-                    OperationTable.IGNORED_TOKEN);
-        }
-        return true;
+        return java.util.Arrays.copyOf(targets, n[0]);
     }
+
+    /** Whether {@code r}, an {@code io_uring_enter} result, is an error that retrying will not cure. */
+    private static boolean hardEnterError(int r) {
+        // EBADR: the kernel dropped a CQE (no memory for its backlog); said once, counted in cqDropped.
+        return r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY && r != -Errno.ETIME
+                && r != -Errno.EBADR;
+    }
+
+    /**
+     * Owner, failed with operations still in the kernel (the drain ran out of time): submits and
+     * reaps, so that their CQEs still end them; three hard errors in a row give them up.
+     *
+     * @param waitNanos how long to wait for a completion (0: do not wait)
+     */
+    private void reapAfterFailure(long waitNanos) {
+        if (undrained || table.inFlight() == 0 && !wakeup.armed()) {
+            return;
+        }
+        int r = waitNanos > 0 ? ring.submitAndWait(1, waitNanos) : ring.submitAndGetEvents();
+        if (hardEnterError(r)) {
+            if (++enterErrorsAfterFailure == 3) {
+                abandonInKernel();
+                return;
+            }
+        } else {
+            enterErrorsAfterFailure = 0;
+        }
+        ring.reap(completions);
+    }
+
+    /** Owner: hard enter errors in a row while reaping after a failure. */
+    private int enterErrorsAfterFailure;
 
     /** Why this driver's I/O failed (its own failure, or the runtime's), or null; any thread. */
     @Override
@@ -369,6 +439,11 @@ public final class UringDriver implements IoDriver {
     /** Whether a failure that could not reap everything left memory behind for good (see {@link #fail}). */
     boolean undrained() {
         return undrained;
+    }
+
+    /** Whether {@code d} closed after an undrained failure and is kept, with its memory, for good. */
+    static boolean keptForGood(UringDriver d) {
+        return UNDRAINED.contains(d);
     }
 
     /** Operations an undrained failure left in the kernel, kept reachable with their memory. */
@@ -584,7 +659,7 @@ public final class UringDriver implements IoDriver {
             }
             IOException f = failure();
             if (f != null) {
-                throw new DriverFailedException(f); // cancelled by the failure of this driver or another
+                throw new DriverFailedException(f, op.inKernel); // cancelled by the failure of this driver or another
             }
             if (group != null && group.isShuttingDown()) {
                 throw new InterruptedIOException("the runtime shut down while the task waited for I/O");
@@ -952,6 +1027,7 @@ public final class UringDriver implements IoDriver {
                            long timeoutNanos) throws IOException {
         RegionRegistry regions = regions();
         MemorySegment region = regions.acquire(slot, generation, offset, length);
+        boolean keepRegionUse = false;
         try { // the use lasts until the send's completion: unregister waits for it
             return (int) holding(socket, s -> {
                 if (fixedSend) {
@@ -966,8 +1042,15 @@ public final class UringDriver implements IoDriver {
                 }
                 return current().sendFrom(s, region, offset, length, timeoutNanos);
             });
+        } catch (DriverFailedException e) {
+            if (e.bufferStillInKernel()) {
+                keepRegionUse = true; // the kernel may still use the region: its unregister must wait
+            }
+            throw e;
         } finally {
-            regions.release(slot);
+            if (!keepRegionUse) {
+                regions.release(slot);
+            }
         }
     }
 
@@ -989,10 +1072,18 @@ public final class UringDriver implements IoDriver {
                           long timeoutNanos) throws IOException {
         RegionRegistry regions = regions();
         MemorySegment region = regions.acquire(slot, generation, offset, length);
+        boolean keepRegionUse = false;
         try { // the use lasts until the receive's completion: unregister waits for it
             return read(socket, region.asSlice(offset, length), timeoutNanos);
+        } catch (DriverFailedException e) {
+            if (e.bufferStillInKernel()) {
+                keepRegionUse = true; // the kernel may still use the region: its unregister must wait
+            }
+            throw e;
         } finally {
-            regions.release(slot);
+            if (!keepRegionUse) {
+                regions.release(slot);
+            }
         }
     }
 

@@ -34,6 +34,8 @@ class UringOp {
     /** A heap buffer to copy received bytes into at completion (from a staging or provided buffer). */
     ByteBuffer heapDst;
     MemorySegment staging;
+    /** Set by a failed driver that gave this operation up without its CQE: the kernel may still use its memory. */
+    boolean inKernel;
 
     /**
      * The driver closed with this operation in flight. A task's operation cannot be in

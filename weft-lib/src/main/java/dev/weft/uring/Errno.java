@@ -23,6 +23,7 @@ public final class Errno {
     public static final int EMFILE = 24;
     public static final int EPIPE = 32;
     public static final int ENOSYS = 38;
+    public static final int EBADR = 53;
     public static final int ETIME = 62;
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
@@ -63,6 +64,7 @@ public final class Errno {
             case EMFILE -> "EMFILE";
             case EPIPE -> "EPIPE";
             case ENOSYS -> "ENOSYS";
+            case EBADR -> "EBADR";
             case ETIME -> "ETIME";
             case EOPNOTSUPP -> "EOPNOTSUPP";
             case EAFNOSUPPORT -> "EAFNOSUPPORT";

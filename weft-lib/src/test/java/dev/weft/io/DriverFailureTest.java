@@ -87,14 +87,23 @@ class DriverFailureTest {
         assertEquals(7, rt.spawn(() -> 7).join(JOIN));
     }
 
-    /** On this kernel (one cancel-all request), and as on 5.11 (no CANCEL_ALL: one cancel per operation). */
+    /**
+     * On this kernel (one cancel-all request), as on 5.11 (no CANCEL_ALL: one cancel per
+     * operation), and as on 5.11 with 2-entry rings (more cancels than the SQ holds: sent in turns).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {"this machine", "5.11"})
+    @ValueSource(strings = {"this machine", "5.11", "5.11, 2-entry rings"})
     void anEnterErrorFailsEveryWaiterAndLaterCallsWhileTasksStillRun(String kernel) throws Exception {
-        recordRings(kernel.equals("5.11") ? SimulatedKernel.simulating(kernel) : UringKernel.REAL);
+        UringKernel old = SimulatedKernel.simulating("5.11");
+        recordRings(kernel.equals("this machine") ? UringKernel.REAL
+                : kernel.equals("5.11") ? old
+                : TestKernels.opening(old, (entries, features) -> old.open(2, features)));
         try (Weft rt = Weft.start(Config.builder().workers(1).io(IoMode.URING).build());
              Connections c = Connections.open(rt, READERS)) {
             List<JoinHandle<Void>> readers = c.readers(rt);
+            readers.add(rt.spawn(() -> {
+                c.listener.accept().close(); // an acceptor waiting too
+            }));
             AtomicInteger calls = new AtomicInteger();
             injectIntoTheWorkersRing(rt, () -> calls.getAndIncrement() == 0 ? -Errno.EBADF : 0); // once
 
@@ -132,9 +141,37 @@ class DriverFailureTest {
             }
             UringDriver driver = rt.spawn(UringDriver::current).join(JOIN);
             assertTrue(driver.undrained(), "no CQE could be reaped, so the memory is kept");
+            long provided = driver.providedBytes();
+            assertTrue(provided > 0, "the heap reads' provided buffers are in the kernel");
             rt.close(); // does not hang, and frees nothing the kernel may still write
             assertTrue(rt.isTerminated());
+            assertTrue(UringDriver.keptForGood(driver), "the closed driver is kept, with its memory");
+            assertEquals(provided, driver.providedBytes(), "no provided buffer was freed at close");
             assertTrue(driver.keptOperations() >= 1, "the stuck reads stay reachable after close");
+        }
+    }
+
+    @Test
+    void aTaskWhoseOwnSubmitMeetsTheErrorFailsTheDriverThere() throws Exception {
+        // Rings of 2 SQ entries: the third of three reads queued back to back must submit the
+        // first two itself, inside its task, and that submit fails.
+        IoBackends.useKernel(TestKernels.opening(UringKernel.REAL, (entries, features) -> {
+            Ring r = UringKernel.REAL.open(2, features);
+            rings.add(r);
+            return r;
+        }));
+        try (Weft rt = Weft.start(Config.builder().workers(1).io(IoMode.URING).build());
+             Connections c = Connections.open(rt, 3)) {
+            java.util.concurrent.atomic.AtomicBoolean fired = new java.util.concurrent.atomic.AtomicBoolean();
+            rings.get(0).injectEnterFault(() ->
+                    Thread.currentThread().isVirtual() && fired.compareAndSet(false, true) ? -Errno.EBADF : 0);
+            List<JoinHandle<Void>> readers = rt.spawn(() -> c.readers(rt)).join(JOIN); // spawned by a task: one worker, in a row
+            for (JoinHandle<Void> r : readers) {
+                assertFailedByTheDriver(r, "EBADF");
+            }
+            assertTrue(fired.get(), "a task's own submit met the error");
+            boolean undrained = rt.spawn(() -> UringDriver.current().undrained()).join(JOIN);
+            assertFalse(undrained);
         }
     }
 
@@ -179,7 +216,7 @@ class DriverFailureTest {
         final InetSocketAddress address;
         final List<TcpStream> accepted;
         final List<Socket> clients = new ArrayList<>();
-        private final TcpListener listener;
+        final TcpListener listener;
 
         private Connections(TcpListener listener, InetSocketAddress address, List<TcpStream> accepted) {
             this.listener = listener;

@@ -18,10 +18,15 @@ final class TestKernels {
 
     /** This machine's features, rings from {@code opener}; install with {@link IoBackends#useKernel}. */
     static UringKernel realProbe(Opener opener) {
+        return opening(UringKernel.REAL, opener);
+    }
+
+    /** {@code kernel}'s features, rings from {@code opener}. */
+    static UringKernel opening(UringKernel kernel, Opener opener) {
         return new UringKernel() {
             @Override
             public KernelFeatures probe() throws ErrnoException {
-                return UringKernel.REAL.probe();
+                return kernel.probe();
             }
 
             @Override
