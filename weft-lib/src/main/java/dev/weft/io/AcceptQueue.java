@@ -57,11 +57,16 @@ final class AcceptQueue extends UringOp {
 
     /** Arms on the ring of the worker the calling task runs on. */
     static final Arming ON_CURRENT_WORKER = (queue, fd) -> {
-        UringDriver d = UringDriver.current();
-        if (d == null) {
-            throw new IllegalStateException("accept on an io_uring listener must run in a weft task");
+        dev.weft.sched.CarrierPin.enter(); // as an operation does: stay on the driver's worker while using its ring
+        try {
+            UringDriver d = UringDriver.current();
+            if (d == null) {
+                throw new IllegalStateException("accept on an io_uring listener must run in a weft task");
+            }
+            d.armAccept(queue, fd);
+        } finally {
+            dev.weft.sched.CarrierPin.exit();
         }
-        d.armAccept(queue, fd);
     };
 
     private final Arming arming;

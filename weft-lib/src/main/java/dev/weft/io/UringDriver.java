@@ -1,5 +1,6 @@
 package dev.weft.io;
 
+import dev.weft.sched.CarrierPin;
 import dev.weft.sched.Scheduler;
 import dev.weft.uring.Abi;
 import dev.weft.uring.Errno;
@@ -47,6 +48,16 @@ import java.util.concurrent.locks.LockSupport;
  * may be writing into its buffer until then), then throws {@link InterruptedIOException}, unless
  * the operation completed first, in which case its result stands (an accepted socket is never
  * dropped).
+ *
+ * <h2>Staying on the worker</h2>
+ * Since JDK 24 a virtual thread blocked on a contended lock may resume on another carrier, and
+ * code here takes such locks unawares (an FFM call's errno capture state registers with the
+ * JDK's cleaner; closing a descriptor allocates one). A task that moved between taking an SQE
+ * and parking would go on with the first worker's ring and table from another thread, and a
+ * runner that moved in {@link #poll()} would finish its worker's search elsewhere. So every
+ * operation runs pinned ({@link CarrierPin}) from the moment it picks its driver until it
+ * parks, and again from when it resumes; {@link #poll()} runs pinned; {@link #park()} runs on the
+ * worker's own thread.
  */
 public final class UringDriver implements IoDriver {
 
@@ -147,8 +158,18 @@ public final class UringDriver implements IoDriver {
         // (createRegionTable), so a kernel without one still runs everything else.
     }
 
+    /** Pinned: a runner searching for work calls it from a virtual thread (see the class comment). */
     @Override
     public void poll() {
+        CarrierPin.enter();
+        try {
+            pollPinned();
+        } finally {
+            CarrierPin.exit();
+        }
+    }
+
+    private void pollPinned() {
         if (mailbox.pending()) {
             mailbox.runPending();
         }
@@ -639,14 +660,24 @@ public final class UringDriver implements IoDriver {
             requestCancel(token);
         }
         boolean cancelled = false;
-        while (!op.done) {
-            LockSupport.park(op);
-            // An interrupt makes park return at once: clear it while the cancel goes through (the
-            // kernel may still write into the buffer until the CQE), and set it again after.
-            if (Thread.interrupted() && !cancelled) {
-                cancelled = true;
-                requestCancel(token);
+        CarrierPin.exit(); // the operation's pinned section (see the class comment): parked, the task may move
+        try {
+            while (!op.done) {
+                LockSupport.park(op);
+                // An interrupt makes park return at once: clear it while the cancel goes through (the
+                // kernel may still write into the buffer until the CQE), and set it again after.
+                if (Thread.interrupted() && !cancelled) {
+                    cancelled = true;
+                    CarrierPin.enter();
+                    try {
+                        requestCancel(token);
+                    } finally {
+                        CarrierPin.exit();
+                    }
+                }
             }
+        } finally {
+            CarrierPin.enter();
         }
         if (cancelled) {
             Thread.currentThread().interrupt();
@@ -700,9 +731,11 @@ public final class UringDriver implements IoDriver {
         if (!s.acquire()) {
             return -Errno.EBADF;
         }
+        CarrierPin.enter(); // see "Staying on the worker" in the class comment
         try {
             return op.run(s);
         } finally {
+            CarrierPin.exit();
             s.release();
         }
     }
@@ -798,18 +831,24 @@ public final class UringDriver implements IoDriver {
             throws IOException {
         UringSocket s = UringSocket.open(SockAddr.family(address));
         try {
-            s.configureStream(config);
-            long sqe = sqeFor(timeoutNanos);
-            UringOp op = new UringOp();
-            op.staging = staging.acquire(SockAddr.MAX_SIZE);
-            int len = SockAddr.write(address, op.staging);
-            long token = table.track(op);
-            ring.prepare(sqe, Abi.OP_CONNECT, s.fd, op.staging.address(), 0, len, token);
-            int r = await(op, sqe, token, timeoutNanos);
-            if (r < 0) {
-                throw new ErrnoException("connect to " + address, r);
+            s.configureStream(config); // may take a lock, and the task move: the driver is picked after
+            CarrierPin.enter();
+            try {
+                UringDriver d = current();
+                long sqe = d.sqeFor(timeoutNanos);
+                UringOp op = new UringOp();
+                op.staging = d.staging.acquire(SockAddr.MAX_SIZE);
+                int len = SockAddr.write(address, op.staging);
+                long token = d.table.track(op);
+                d.ring.prepare(sqe, Abi.OP_CONNECT, s.fd, op.staging.address(), 0, len, token);
+                int r = d.await(op, sqe, token, timeoutNanos);
+                if (r < 0) {
+                    throw new ErrnoException("connect to " + address, r);
+                }
+                return s;
+            } finally {
+                CarrierPin.exit();
             }
-            return s;
         } catch (IOException | RuntimeException e) {
             s.close();
             throw e;
