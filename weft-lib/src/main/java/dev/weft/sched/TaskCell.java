@@ -351,15 +351,16 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     }
 
     /**
-     * Runs the task inline if nobody has started it, the caller is a runner with stack to spare
-     * and the join has no time limit; otherwise waits for it. {@code timeoutNanos} 0 means no
-     * limit. A timed join never runs the task inline: the joiner could not leave a body it is
-     * running when the time is up, so it waits, parked, while a worker runs the task.
+     * Runs the task inline if nobody has started it, it is POOLED, the caller is a runner with
+     * stack to spare and the join has no time limit; otherwise waits for it. {@code timeoutNanos}
+     * 0 means no limit. A timed join never runs the task inline: the joiner could not leave a body
+     * it is running when the time is up, so it waits, parked, while a worker runs the task. A
+     * DEDICATED task is never run inline: it was promised a thread of its own.
      *
      * @return true if the task is done, false on timeout
      */
     private boolean helpOrAwait(long timeoutNanos) throws InterruptedException {
-        if (timeoutNanos == 0L && (state & PHASE) == NEW) {
+        if (timeoutNanos == 0L && (state & PHASE) == NEW && taskKind() == TaskKind.POOLED) {
             Runner runner = Runner.current();
             if (runner != null && runner.canRunInline() && claim()) {
                 Worker w = Worker.current();

@@ -56,6 +56,25 @@ class JoinTest {
         assertEquals("timed out, then true", outcome);
     }
 
+    /**
+     * A DEDICATED task has a thread of its own (its identity, its thread-locals), so a joiner
+     * never runs it inline on the joiner's thread, even unstarted and with no time limit; a
+     * POOLED one may.
+     */
+    @Test
+    void anUnstartedDedicatedChildRunsOnAThreadOfItsOwnWhenJoined() throws Exception {
+        ThreadLocal<String> owner = new ThreadLocal<>();
+        String outcome = rt.spawn(() -> {
+            owner.set("parent");
+            Thread parent = Thread.currentThread();
+            JoinHandle<String> dedicated = rt.task().kind(TaskKind.DEDICATED).spawn(() ->
+                    (Thread.currentThread() == parent ? "the joiner's thread" : "a thread of its own")
+                            + ", thread-local " + owner.get());
+            return dedicated.join();
+        }).join();
+        assertEquals("a thread of its own, thread-local null", outcome);
+    }
+
     /** Waiting (not running the child) still lets it run on the joiner's one worker. */
     @Test
     void aTimedJoinOfAnUnstartedChildGetsItsValueOnTheJoinersWorker() throws Exception {
