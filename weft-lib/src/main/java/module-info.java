@@ -2,6 +2,8 @@
  * The weft runtime. Depends on nothing beyond the JDK.
  *
  * <ul>
+ *   <li>{@link dev.weft.actor}: Erlang-style actors (process and handler actors, pids, links,
+ *       monitors, supervisors) on the scheduler.</li>
  *   <li>{@link dev.weft.device}: device service runners, one thread per (device, stage) fed by a
  *       lock-free batching channel.</li>
  *   <li>{@link dev.weft.idle}: {@link dev.weft.idle.Backoff}, the one way every weft loop waits.</li>
@@ -17,6 +19,7 @@
  * and {@code dev.weft.time} (the timer).
  */
 module dev.weft {
+    exports dev.weft.actor;
     exports dev.weft.device;
     exports dev.weft.idle;
     exports dev.weft.net;

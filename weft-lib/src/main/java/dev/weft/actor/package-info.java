@@ -1,0 +1,55 @@
+/**
+ * Erlang-style actors on weft's scheduler: processes with pids that never alias, mailboxes,
+ * links, monitors, and supervisors that restart what fails.
+ *
+ * <p>A <b>process actor</b> is plain blocking-style code that loops on {@link dev.weft.actor.Actor#receive()};
+ * a <b>handler actor</b> ({@link dev.weft.actor.Handler}) handles one message per call and holds no
+ * thread while idle. Messages are plain objects: a sealed interface of records and a
+ * {@code switch} with record patterns is the intended style. {@code Weft.run} runs a root actor
+ * and returns its {@link dev.weft.actor.Outcome} once every actor has ended:
+ *
+ * <pre>{@code
+ * sealed interface CounterMsg permits Add, Get {}
+ * record Add(int n) implements CounterMsg {}
+ * record Get() implements CounterMsg {}
+ *
+ * static void counter() {
+ *     int total = 0;
+ *     for (;;) {
+ *         switch (Actor.receive()) {
+ *             case Add(int n) -> total += n;
+ *             case Call c when c.request() instanceof Get -> Actor.reply(c, total);
+ *             default -> { }
+ *         }
+ *     }
+ * }
+ * }</pre>
+ *
+ * <pre>{@code
+ * Outcome o = rt.run(() -> {
+ *     Pid counter = Actor.spawn(Examples::counter);
+ *     Actor.send(counter, new Add(2));
+ *     Actor.send(counter, new Add(40));
+ *     Object total = Actor.call(counter, new Get(), Duration.ofSeconds(1));
+ *     Actor.exit(counter, "shutdown");
+ *     return total;
+ * });
+ * // o is Outcome.Exit(42)
+ * }</pre>
+ *
+ * A {@link dev.weft.actor.Supervisor} keeps children running:
+ *
+ * <pre>{@code
+ * Supervisor sup = Supervisor.builder(Supervisor.Strategy.ONE_FOR_ONE)
+ *         .child(ChildSpec.worker("counter", Examples::counter))
+ *         .intensity(3, Duration.ofSeconds(5))
+ *         .build();
+ * Pid pid = sup.spawnLink();
+ * }</pre>
+ *
+ * <h2>Layers</h2>
+ * {@code actor} sits above {@code task}, {@code sched} and {@code time} (an actor is a weft task;
+ * its waits park its virtual thread; its timeouts and {@code sendAfter} use the runtime's timer) and
+ * below {@code runtime}, whose {@code Weft.run} starts a root actor.
+ */
+package dev.weft.actor;
