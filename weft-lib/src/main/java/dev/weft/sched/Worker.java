@@ -1,7 +1,6 @@
 package dev.weft.sched;
 
 import dev.weft.idle.Backoff;
-import dev.weft.runtime.WorkerStats;
 import dev.weft.task.TaskKind;
 
 import java.lang.invoke.MethodHandles;
@@ -666,10 +665,10 @@ public final class Worker extends Thread {
         return (long) COUNTER.getOpaque(counters, counter);
     }
 
-    WorkerStats stats() {
+    <W> W stats(StatsShape.OfWorker<W> shape) {
         long taskId = (long) CURRENT_ID.getOpaque(this);
         TaskSpec spec = (TaskSpec) CURRENT_SPEC.getOpaque(this);
-        return new WorkerStats(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
+        return shape.of(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
                 read(WOKEN_INSIDE), read(FROM_INJECTOR), read(STOLEN), read(PARKS),
                 taskId, taskId == -1L || spec == null ? "" : spec.name(), queue.size(),
                 driver.operations(), driver.cqOverflows(), driver.cqDropped(),

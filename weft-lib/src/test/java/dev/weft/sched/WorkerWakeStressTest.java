@@ -1,6 +1,6 @@
 package dev.weft.sched;
 
-import dev.weft.runtime.Config;
+import dev.weft.runtime.RuntimeStats;
 import dev.weft.runtime.WorkerStats;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
@@ -67,7 +67,7 @@ class WorkerWakeStressTest {
     @ParameterizedTest(name = "{0} workers")
     @ValueSource(ints = {1, 2, 4})
     void everyTaskRunsWhenWorkArrivesAsWorkersFallAsleep(int workers) throws Exception {
-        scheduler = Scheduler.start(Config.builder().workers(workers).threadNamePrefix("wake").build());
+        scheduler = Scheduler.start(SchedulerConfig.of(workers, "wake"));
         try {
             List<Kind> kinds = new ArrayList<>(List.of(Kind.OUTSIDE_SPAWNS, Kind.OUTSIDE_UNPARK));
             if (workers >= 2) {
@@ -99,9 +99,9 @@ class WorkerWakeStressTest {
             }
             scheduler.close();
             assertTrue(scheduler.awaitTermination(Duration.ofSeconds(30)),
-                    "the runtime did not terminate: " + scheduler.stats());
+                    "the runtime did not terminate: " + scheduler.stats(RuntimeStats::new, WorkerStats::new));
             assertEquals(spawned.get(), ran.get(), "task bodies that ran");
-            assertEquals(spawned.get(), scheduler.stats().total(WorkerStats::completed),
+            assertEquals(spawned.get(), scheduler.stats(RuntimeStats::new, WorkerStats::new).total(WorkerStats::completed),
                     "tasks the workers completed");
         } finally {
             scheduler.close();
@@ -217,7 +217,7 @@ class WorkerWakeStressTest {
                     return;
                 }
                 if (System.nanoTime() > end) {
-                    fail(round + ": the waiting task never parked: " + test.scheduler.stats());
+                    fail(round + ": the waiting task never parked: " + test.scheduler.stats(RuntimeStats::new, WorkerStats::new));
                 }
                 Thread.onSpinWait();
             }
@@ -263,7 +263,7 @@ class WorkerWakeStressTest {
         try {
             return h.join(Duration.ofNanos(2 * LOST_NANOS)); // above a busy wait's bound
         } catch (TimeoutException e) {
-            fail(round + ": a task never ran (a lost wake-up): " + scheduler.stats());
+            fail(round + ": a task never ran (a lost wake-up): " + scheduler.stats(RuntimeStats::new, WorkerStats::new));
             throw e;
         }
     }
