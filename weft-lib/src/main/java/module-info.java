@@ -13,7 +13,7 @@
  *       NIO where io_uring cannot work).</li>
  * </ul>
  * Internal: {@code dev.weft.uring} (the FFM binding to io_uring), {@code dev.weft.io} (the
- * per-worker drivers), {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook)
+ * per-worker drivers), {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook),
  * {@code dev.weft.time} (the timer) and {@code dev.weft.task.host} (the seam through which
  * {@code Task}'s static methods reach the scheduler).
  */
