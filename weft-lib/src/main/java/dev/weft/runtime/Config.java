@@ -108,7 +108,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
     /** The scheduler's part of this config, for this machine. */
     SchedulerConfig scheduler() {
         return new SchedulerConfig(workerCount(), threadNamePrefix, timeslice.toNanos(), blockingThreads,
-                uncaughtFailureHandler);
+                uncaughtFailureHandler, java.lang.Runtime.getRuntime().availableProcessors());
     }
 
     /** Builds a {@link Config}; every setter checks at {@link #build()}. */

@@ -131,7 +131,7 @@ public final class Scheduler implements Executor {
         this.blocking = new BlockingPool(config.threadNamePrefix(), config.blockingThreads());
         for (int i = 0; i < n; i++) {
             workers[i] = new Worker(this, i, config.threadNamePrefix() + "-" + i, QUEUE_CAPACITY,
-                    QUEUE_GROWTH_LIMIT, Objects.requireNonNull(drivers.apply(i), "driver"));
+                    QUEUE_GROWTH_LIMIT, Objects.requireNonNull(drivers.apply(i), "driver"), config.oversubscribed());
         }
     }
 

@@ -15,9 +15,13 @@ import java.util.Objects;
  * @param timesliceNanos         how long a task runs before {@code Task.check()} yields, positive
  * @param blockingThreads        the most threads of the blocking pool, at least 1
  * @param uncaughtFailureHandler gets the failures nobody joins
+ * @param processors             the processors the workers may run on (the JVM's
+ *                               {@code availableProcessors()}, which follows the affinity mask and
+ *                               the container's CPU limit): with more workers than processors, an
+ *                               idle worker yields and parks instead of spinning (see {@code Worker})
  */
 public record SchedulerConfig(int workers, String threadNamePrefix, long timesliceNanos, int blockingThreads,
-                              UncaughtFailureHandler uncaughtFailureHandler) {
+                              UncaughtFailureHandler uncaughtFailureHandler, int processors) {
 
     /** The default timeslice: 100 µs. */
     public static final long DEFAULT_TIMESLICE_NANOS = 100_000;
@@ -29,15 +33,27 @@ public record SchedulerConfig(int workers, String threadNamePrefix, long timesli
     public SchedulerConfig {
         Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
         Objects.requireNonNull(uncaughtFailureHandler, "uncaughtFailureHandler");
-        if (workers < 1 || timesliceNanos <= 0 || blockingThreads < 1) {
+        if (workers < 1 || timesliceNanos <= 0 || blockingThreads < 1 || processors < 1) {
             throw new IllegalArgumentException("workers " + workers + ", timeslice " + timesliceNanos
-                    + " ns and blocking threads " + blockingThreads + " must all be positive");
+                    + " ns, blocking threads " + blockingThreads + " and processors " + processors
+                    + " must all be positive");
         }
     }
 
-    /** {@code workers} workers named {@code <prefix>-<i>}, the rest as the defaults. */
+    /** {@code workers} workers named {@code <prefix>-<i>}, the rest as the defaults, on this machine's processors. */
     public static SchedulerConfig of(int workers, String threadNamePrefix) {
         return new SchedulerConfig(workers, threadNamePrefix, DEFAULT_TIMESLICE_NANOS, DEFAULT_BLOCKING_THREADS,
-                UncaughtFailureHandler.LOG_WARNING);
+                UncaughtFailureHandler.LOG_WARNING, Runtime.getRuntime().availableProcessors());
+    }
+
+    /** This config with {@code processors} processors. */
+    public SchedulerConfig withProcessors(int processors) {
+        return new SchedulerConfig(workers, threadNamePrefix, timesliceNanos, blockingThreads, uncaughtFailureHandler,
+                processors);
+    }
+
+    /** Whether there are more workers than processors: then no worker spins while it has no work. */
+    public boolean oversubscribed() {
+        return workers > processors;
     }
 }
