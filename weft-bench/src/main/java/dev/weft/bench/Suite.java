@@ -1,5 +1,6 @@
 package dev.weft.bench;
 
+import dev.weft.bench.actors.ActorSuite;
 import dev.weft.bench.device.DeviceSuite;
 import dev.weft.bench.net.NetSuite;
 import dev.weft.bench.sched.SchedSuite;
@@ -20,8 +21,8 @@ public enum Suite {
     DEVICE("device", "device runners", DeviceSuite::new),
     /** The work-stealing scheduler against JDK virtual threads and a ForkJoinPool. */
     SCHED("sched", "the work-stealing scheduler", SchedSuite::new),
-    /** Actors. */
-    ACTORS("actors", "actors", null),
+    /** Process and handler actors against Pekko Typed and Erlang/OTP: the Savina micro-benchmarks and more. */
+    ACTORS("actors", "actors", ActorSuite::new),
     /** Echo servers over io_uring and NIO against Netty's io_uring and epoll and JDK virtual threads. */
     NET("net", "io_uring networking", NetSuite::new),
     /** The I/O request queue. */

@@ -14,6 +14,7 @@ import java.util.Optional;
  *         t.find("skynet", "jdk-vt", "throughput"), 1.5);
  * t.atMost("timer p99: weft <= 1 ms", t.find("timer", "weft", "p99"), 1e6);
  * t.below("idle-100c cpu: weft < 1% of a core", t.find("idle-100c", "weft", "cpu"), 1);
+ * t.atLeast("spawn-exit: weft-proc >= 2e6 actors/s", t.find("spawn-exit", "weft-proc", "throughput"), 2e6);
  * String text = t.render();
  * }</pre>
  */
@@ -64,6 +65,18 @@ public final class TargetLines {
         double v = weft.get().value();
         out.append(String.format(Locale.ROOT, LINE, label, ResultTable.quantity(v, weft.get().unit()),
                 v <= limit ? "met" : "missed", ""));
+        return this;
+    }
+
+    /** A target of the form "this median is at least {@code floor}", in the result's unit; the label names the implementation. */
+    public TargetLines atLeast(String label, Optional<Result> measured, double floor) {
+        if (measured.isEmpty()) {
+            out.append(String.format(Locale.ROOT, "  %-72s n/a (not measured)%n", label));
+            return this;
+        }
+        double v = measured.get().value();
+        out.append(String.format(Locale.ROOT, LINE, label, ResultTable.quantity(v, measured.get().unit()),
+                v >= floor ? "met" : "missed", ""));
         return this;
     }
 

@@ -15,9 +15,10 @@ class SuiteTest {
     }
 
     @Test
-    void onlyDeviceSchedAndNetAreAvailable() {
+    void onlyDeviceSchedActorsAndNetAreAvailable() {
         for (Suite s : Suite.values()) {
-            assertEquals(s == Suite.DEVICE || s == Suite.SCHED || s == Suite.NET, s.available(), s.id());
+            assertEquals(s == Suite.DEVICE || s == Suite.SCHED || s == Suite.ACTORS || s == Suite.NET,
+                    s.available(), s.id());
         }
     }
 

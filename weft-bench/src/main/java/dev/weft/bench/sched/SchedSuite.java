@@ -2,6 +2,7 @@ package dev.weft.bench.sched;
 
 import dev.weft.bench.BenchSuite;
 import dev.weft.bench.FailureLine;
+import dev.weft.bench.HeapGauge;
 import dev.weft.bench.JvmActivity;
 import dev.weft.bench.LatinSquare;
 import dev.weft.bench.MachineLoad;

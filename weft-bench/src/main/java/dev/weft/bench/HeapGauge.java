@@ -1,4 +1,4 @@
-package dev.weft.bench.sched;
+package dev.weft.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -6,9 +6,10 @@ import java.lang.management.MemoryMXBean;
 /**
  * The heap that live objects take: used heap read after {@link System#gc()} (a full, compacting
  * collection with the JVM's default G1), three times, the smallest reading. The difference of two
- * readings is what was allocated and kept alive in between.
+ * readings is what was allocated and kept alive in between. The sched and actors suites measure
+ * heap per blocked task and per idle actor with it.
  */
-final class HeapGauge {
+public final class HeapGauge {
 
     private static final int COLLECTIONS = 3;
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
@@ -17,7 +18,7 @@ final class HeapGauge {
     }
 
     /** Bytes of heap in use after full collections. */
-    static long liveBytes() {
+    public static long liveBytes() {
         long used = Long.MAX_VALUE;
         for (int i = 0; i < COLLECTIONS; i++) {
             System.gc();
