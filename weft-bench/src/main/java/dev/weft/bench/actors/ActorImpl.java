@@ -63,6 +63,11 @@ public interface ActorImpl extends AutoCloseable {
     /** The configuration in a line, for the report. */
     String configuration();
 
+    /** Whether the workloads run in this JVM (so that the suite collects its garbage before each). */
+    default boolean inThisJvm() {
+        return true;
+    }
+
     /** Why this implementation cannot run {@code c}, if it cannot. */
     default Optional<String> unsupported(ActorCase c) {
         return Optional.empty();

@@ -19,12 +19,12 @@ public record ActorPlan(int warmupRounds, int rounds, int memoryRounds, ActorSiz
     /** The fewest measured rounds a figure is reported from, whatever the budget. */
     public static final int MIN_ROUNDS = 3;
 
-    /** {@code --quick}: a tenth of the sizes, one warm-up and three measured rounds, 70 s budget. */
+    /** {@code --quick}: the quick sizes, one warm-up and three measured rounds. */
     public static final ActorPlan QUICK = new ActorPlan(1, 3, 3, ActorSizes.QUICK, Duration.ofSeconds(20),
             Duration.ofSeconds(70));
 
-    /** The sizes: two warm-up rounds, up to seven measured rounds. */
-    public static final ActorPlan FULL = new ActorPlan(2, 7, 3, ActorSizes.FULL, Duration.ofSeconds(120),
+    /** The sizes: two warm-up rounds, up to five measured rounds. */
+    public static final ActorPlan FULL = new ActorPlan(2, 5, 3, ActorSizes.FULL, Duration.ofSeconds(120),
             Duration.ofMinutes(25));
 
     /** @throws IllegalArgumentException naming the value that is out of range */

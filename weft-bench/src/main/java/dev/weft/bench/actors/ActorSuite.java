@@ -332,7 +332,9 @@ public final class ActorSuite implements BenchSuite {
             if (impl == null) {
                 return Optional.empty();
             }
-            System.gc();
+            if (impl.inThisJvm()) {
+                System.gc();
+            }
             try {
                 Timed t = bounded(impl, c.id(), () -> c.run(impl, sizes));
                 long expected = c.expected(sizes);

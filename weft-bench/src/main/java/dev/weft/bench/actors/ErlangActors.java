@@ -85,6 +85,11 @@ final class ErlangActors implements ActorImpl {
     }
 
     @Override
+    public boolean inThisJvm() {
+        return false;
+    }
+
+    @Override
     public Optional<String> unsupported(ActorCase c) {
         return c == ActorCase.PING_PONG || c == ActorCase.THREAD_RING ? Optional.empty()
                 : Optional.of("erlang runs ping-pong and thread-ring only (the issue's scope)");
