@@ -20,6 +20,8 @@
  * {@code Task}'s static methods reach the scheduler).
  */
 module dev.weft {
+    requires jdk.jfr; // the actors' flight-recorder events (dev.weft.actor.ActorEvents)
+
     exports dev.weft.actor;
     exports dev.weft.device;
     exports dev.weft.idle;

@@ -68,12 +68,12 @@ public final class Actor {
      *                               runtime is closed
      */
     public static Pid spawn(Callable<?> body) {
-        return spawnProc(body, 0, false, "Actor.spawn").pid;
+        return spawnProc(body, 0, false, null, "Actor.spawn").pid;
     }
 
     /** Like {@link #spawn(Callable)}, for a body without a value. */
     public static Pid spawn(CheckedRunnable body) {
-        return spawnProc(body, 0, false, "Actor.spawn").pid;
+        return spawnProc(body, 0, false, null, "Actor.spawn").pid;
     }
 
     /** Spawns a handler actor with {@link #DEFAULT_THROUGHPUT} messages per batch. */
@@ -88,7 +88,7 @@ public final class Actor {
      * @throws IllegalArgumentException if {@code throughput < 1}
      */
     public static <M> Pid spawn(Handler<M> handler, int throughput) {
-        return spawnProc(handler, checkThroughput(throughput), false, "Actor.spawn").pid;
+        return spawnProc(handler, checkThroughput(throughput), false, null, "Actor.spawn").pid;
     }
 
     /**
@@ -97,12 +97,12 @@ public final class Actor {
      * @throws IllegalStateException if the caller is not an actor
      */
     public static Pid spawnLink(Callable<?> body) {
-        return spawnProc(body, 0, true, "Actor.spawnLink").pid;
+        return spawnProc(body, 0, true, null, "Actor.spawnLink").pid;
     }
 
     /** Like {@link #spawnLink(Callable)}, for a body without a value. */
     public static Pid spawnLink(CheckedRunnable body) {
-        return spawnProc(body, 0, true, "Actor.spawnLink").pid;
+        return spawnProc(body, 0, true, null, "Actor.spawnLink").pid;
     }
 
     /** Spawns a handler actor linked to the caller. */
@@ -112,7 +112,7 @@ public final class Actor {
 
     /** Spawns a handler actor linked to the caller, with {@code throughput} messages per batch. */
     public static <M> Pid spawnLink(Handler<M> handler, int throughput) {
-        return spawnProc(handler, checkThroughput(throughput), true, "Actor.spawnLink").pid;
+        return spawnProc(handler, checkThroughput(throughput), true, null, "Actor.spawnLink").pid;
     }
 
     /**
@@ -122,14 +122,12 @@ public final class Actor {
      * @throws IllegalStateException if the caller is not an actor
      */
     public static MonitorRef spawnMonitor(Callable<?> body) {
-        Proc me = Proc.require("Actor.spawnMonitor");
-        return spawnMonitored(me, body, 0);
+        return spawnMonitored(Objects.requireNonNull(body, "body"), 0, null);
     }
 
     /** Like {@link #spawnMonitor(Callable)}, for a body without a value. */
     public static MonitorRef spawnMonitor(CheckedRunnable body) {
-        Proc me = Proc.require("Actor.spawnMonitor");
-        return spawnMonitored(me, body, 0);
+        return spawnMonitored(Objects.requireNonNull(body, "body"), 0, null);
     }
 
     /** Spawns a handler actor monitored by the caller. */
@@ -139,25 +137,33 @@ public final class Actor {
 
     /** Spawns a handler actor monitored by the caller, with {@code throughput} messages per batch. */
     public static <M> MonitorRef spawnMonitor(Handler<M> handler, int throughput) {
-        Proc me = Proc.require("Actor.spawnMonitor");
-        return spawnMonitored(me, Objects.requireNonNull(handler, "handler"), checkThroughput(throughput));
+        return spawnMonitored(Objects.requireNonNull(handler, "handler"), checkThroughput(throughput), null);
     }
 
-    private static MonitorRef spawnMonitored(Proc me, Object behavior, int throughput) {
+    /**
+     * A builder for actors with options: a bounded mailbox with an {@link Overflow} policy, a
+     * handler actor's throughput.
+     */
+    public static ActorBuilder builder() {
+        return new ActorBuilder();
+    }
+
+    static MonitorRef spawnMonitored(Object behavior, int throughput, MailboxLimit limit) {
+        Proc me = Proc.require("Actor.spawnMonitor");
         // Made with the handler's mailbox idle or before the body's task runs: nothing can end it
         // before the monitor is set but a kill, and then the monitor still reports it.
-        Proc p = me.system.spawn(behavior, throughput, null);
+        Proc p = me.system.spawn(behavior, throughput, null, limit);
         return me.system.monitor(me, p.pid, false);
     }
 
-    private static Proc spawnProc(Object behavior, int throughput, boolean link, String what) {
+    static Proc spawnProc(Object behavior, int throughput, boolean link, MailboxLimit limit, String what) {
         Objects.requireNonNull(behavior, "body");
         Proc me = link ? Proc.require(what) : Proc.current();
         ActorSystem system = me != null ? me.system : ActorSystem.current(what);
-        return system.spawn(behavior, throughput, link ? me : null);
+        return system.spawn(behavior, throughput, link ? me : null, limit);
     }
 
-    private static int checkThroughput(int throughput) {
+    static int checkThroughput(int throughput) {
         if (throughput < 1) {
             throw new IllegalArgumentException("throughput must be >= 1 message per batch, was " + throughput);
         }
@@ -182,13 +188,17 @@ public final class Actor {
     }
 
     /**
-     * Queues {@code message} in the mailbox of {@code pid}. Lock-free; from any thread.
+     * Queues {@code message} in the mailbox of {@code pid}. Lock-free; from any thread. A full
+     * bounded mailbox ({@link ActorBuilder#boundedMailbox}) applies its {@link Overflow} policy.
      *
-     * @return true if the actor was alive when the message was queued; false for a pid whose
-     *         actor has ended (the message is dropped), however old the pid
+     * @return true if the message was queued; false for a pid whose actor has ended (the message
+     *         is dropped), however old the pid, or a full mailbox that drops the newest
+     * @throws MailboxFullException if the bounded mailbox is full and its policy is
+     *                              {@link Overflow#FAIL}, or {@link Overflow#WAIT} and no room came
+     *                              within its send timeout
      */
     public static boolean send(Pid pid, Object message) {
-        return ActorSystem.send(pid, message);
+        return ActorSystem.send(pid, message, ActorSystem.USER);
     }
 
     /** Whether the actor of {@code pid} is alive. */
@@ -198,7 +208,8 @@ public final class Actor {
 
     /**
      * The messages waiting for the actor of {@code pid}: queued, and set aside by a selective
-     * receive. A weakly consistent count that walks the queue (O(depth)); 0 for a dead actor.
+     * receive; 0 for a dead actor. Exact for a bounded mailbox (a counter); for an unbounded one
+     * a weakly consistent count that walks the queue (O(depth), nothing on the send path).
      */
     public static int mailboxDepth(Pid pid) {
         Proc p = pid.system().lookup(pid);
@@ -247,16 +258,30 @@ public final class Actor {
         if (duration.isNegative()) {
             throw new IllegalArgumentException("sleep duration " + duration + " is negative; use a duration >= 0");
         }
-        if (!me.isHandler()) {
-            me.take(m -> false, nanos(duration), false);
-            return;
-        }
+        me.sleeping = true;
         try {
-            Task.sleep(duration);
-        } catch (InterruptedException e) {
-            me.checkKilled();
-            Thread.currentThread().interrupt();
+            if (!me.isHandler()) {
+                me.take(m -> false, nanos(duration), false);
+                return;
+            }
+            try {
+                Task.sleep(duration);
+            } catch (InterruptedException e) {
+                me.checkKilled();
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            me.sleeping = false;
         }
+    }
+
+    /**
+     * A snapshot of the caller's runtime's actors: live, parked on I/O, sleeping, restarts, the
+     * largest mailbox, and per worker the actor on its CPU. From an actor or a weft task
+     * ({@code Weft.actorStats()} from anywhere).
+     */
+    public static ActorStats stats() {
+        return ActorSystem.current("Actor.stats").stats();
     }
 
     private static long nanos(Duration d) {
@@ -285,6 +310,9 @@ public final class Actor {
      *                              {@link CallException#outcome()} says how
      * @throws CallTimeoutException if no reply came within {@code timeout}; a reply that comes
      *                              later is dropped, never left in the caller's mailbox
+     * @throws MailboxFullException if the target's bounded mailbox refused the request (any
+     *                              {@link Overflow} policy: a dropped request is reported, not
+     *                              waited for)
      * @throws IllegalStateException if the caller is not a process actor
      */
     public static Object call(Pid pid, Object request, Duration timeout) {
@@ -307,7 +335,13 @@ public final class Actor {
         }
         me.awaiting = ref;
         try {
-            ActorSystem.send(pid, new Call(request, me.pid, ref));
+            if (!ActorSystem.send(pid, new Call(request, me.pid, ref), ActorSystem.USER)) {
+                // not queued: the target ended (its CallDown comes next) or dropped it (DROP_NEWEST)
+                if (me.system.lookup(pid) != null) {
+                    throw new MailboxFullException(pid, "call to " + pid + " (" + request
+                            + "): its bounded mailbox is full and dropped the request (Overflow.DROP_NEWEST)");
+                }
+            }
             Object m = me.take(null, nanos, true);
             if (m instanceof Proc.Reply r) {
                 return r.value();
@@ -333,7 +367,7 @@ public final class Actor {
     public static boolean reply(Call call, Object response) {
         Objects.requireNonNull(call, "call");
         Objects.requireNonNull(response, "response");
-        return ActorSystem.send(call.from(), new Proc.Reply(call.ref, response));
+        return ActorSystem.send(call.from(), new Proc.Reply(call.ref, response), ActorSystem.RUNTIME);
     }
 
     // -------------------------------------------------------------------------------------

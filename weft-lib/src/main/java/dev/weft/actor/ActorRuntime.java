@@ -19,4 +19,9 @@ public final class ActorRuntime {
     public static Outcome run(Scheduler scheduler, Object root) throws InterruptedException {
         return ActorSystem.of(scheduler).run(root);
     }
+
+    /** The actor stats of the runtime of {@code scheduler}. See {@code Weft.actorStats}. */
+    public static ActorStats stats(Scheduler scheduler) {
+        return ActorSystem.of(scheduler).stats();
+    }
 }

@@ -2,7 +2,13 @@ package dev.weft.actor;
 
 import dev.weft.sched.Scheduler;
 import dev.weft.task.CheckedRunnable;
+import dev.weft.task.JoinHandle;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,6 +39,7 @@ final class ActorSystem {
     private final ConcurrentHashMap<String, Pid> names = new ConcurrentHashMap<>();
     private final AtomicLong refIds = new AtomicLong();
     private final AtomicLong live = new AtomicLong();
+    private final LongAdder restarts = new LongAdder();
     private final AtomicBoolean rooted = new AtomicBoolean();
     private volatile Thread rootWaiter;
 
@@ -75,12 +82,13 @@ final class ActorSystem {
      * {@code throughput} 0 for a process body), linked to {@code linkTo} if not null, before it
      * runs.
      */
-    Proc spawn(Object behavior, int throughput, Proc linkTo) {
+    Proc spawn(Object behavior, int throughput, Proc linkTo, MailboxLimit limit) {
         Objects.requireNonNull(behavior, "body");
         long sg = table.allocate();
-        Proc p = new Proc(this, new Pid(this, LOCAL_NODE, (int) (sg >>> 32), (int) sg), behavior, throughput);
+        Proc p = new Proc(this, new Pid(this, LOCAL_NODE, (int) (sg >>> 32), (int) sg), behavior, throughput, limit);
         live.incrementAndGet();
         table.put(p.pid.slot(), p);
+        ActorEvents.spawn(p.pid, throughput > 0);
         if (linkTo != null) {
             // Before the body runs (its task is spawned below; a handler waits for a message).
             synchronized (linkTo) {
@@ -116,6 +124,53 @@ final class ActorSystem {
         return live.get();
     }
 
+    /** A supervisor restarted a child. */
+    void restarted() {
+        restarts.increment();
+    }
+
+    /** See {@link ActorStats}: a walk of the live actors, matched to what each worker runs. */
+    ActorStats stats() {
+        List<long[]> workers = scheduler.stats((ws, spawnedOutside, wokenOutside, failed, timers, io, blockingParked,
+                ioFailure) -> ws, (index, threadName, polled, completed, spawned, wokenInside, fromInjector, stolen,
+                parks, currentTaskId, currentTaskName, runQueueLength, ioOperations, cqOverflows, cqDropped,
+                stagingBytes, providedBytes) -> new long[] {index, currentTaskId, runQueueLength});
+        Map<Long, Pid> running = new HashMap<>();
+        for (long[] w : workers) {
+            running.put(w[1], null);
+        }
+        long[] counts = new long[2];
+        int[] largest = {0};
+        Pid[] largestPid = {null};
+        table.forEachLive(p -> {
+            if (p.isDead()) {
+                return;
+            }
+            JoinHandle<?> t = p.lastTask();
+            if (t != null) {
+                if (running.containsKey(t.id())) {
+                    running.put(t.id(), p.pid);
+                }
+                if (scheduler.isInBlocking(t)) {
+                    counts[0]++;
+                }
+            }
+            if (p.sleeping) {
+                counts[1]++;
+            }
+            int d = p.depth();
+            if (largestPid[0] == null || d > largest[0]) {
+                largest[0] = d;
+                largestPid[0] = p.pid;
+            }
+        });
+        List<ActorStats.Worker> list = new ArrayList<>(workers.size());
+        for (long[] w : workers) {
+            list.add(new ActorStats.Worker((int) w[0], running.get(w[1]), (int) w[2]));
+        }
+        return new ActorStats(live.get(), counts[0], counts[1], restarts.sum(), largest[0], largestPid[0], list);
+    }
+
     /** At the scheduler's termination: an actor still counted never ran (its task was cancelled). */
     private void endAll() {
         table.forEachLive(p -> p.terminate(new Outcome.Killed("shutdown")));
@@ -137,9 +192,11 @@ final class ActorSystem {
      * Sends {@code message} to {@code pid}: the one seam of the send path. A local pid goes to its
      * actor's mailbox; a pid of another node would go to a transport (there is none yet).
      *
-     * @return whether the actor was alive when the message was queued
+     * @param kind {@link #USER} (a full bounded mailbox applies its policy), {@link #RUNTIME}
+     *             (never refused) or {@link #TIMER} (dropped if the mailbox is full)
+     * @return whether the message was queued
      */
-    static boolean send(Pid pid, Object message) {
+    static boolean send(Pid pid, Object message, int kind) {
         Objects.requireNonNull(pid, "pid");
         Objects.requireNonNull(message, "message");
         if (pid.node() != LOCAL_NODE) {
@@ -149,9 +206,19 @@ final class ActorSystem {
         if (p == null) {
             return false;
         }
-        p.post(message);
-        return true;
+        if (kind == RUNTIME) {
+            p.deliver(message);
+            return true;
+        }
+        return p.offer(message, kind == TIMER);
     }
+
+    /** A send by user code. */
+    static final int USER = 0;
+    /** A message of the runtime (a reply). */
+    static final int RUNTIME = 1;
+    /** A {@code sendAfter} message, sent by the timer thread. */
+    static final int TIMER = 2;
 
     /** How the actor of {@code pid} ended if the table still knows, else {@code Killed("noproc")}. */
     Outcome outcomeOf(Pid pid) {
@@ -207,7 +274,7 @@ final class ActorSystem {
         Proc t = lookup(target);
         if (t == null || !t.addMonitor(ref)) {
             Outcome o = outcomeOf(target);
-            watcher.post(forCall ? new Proc.CallDown(ref, o) : new Down(ref, target, o));
+            watcher.deliver(forCall ? new Proc.CallDown(ref, o) : new Down(ref, target, o));
         }
         return ref;
     }
@@ -291,7 +358,7 @@ final class ActorSystem {
         try {
             rootWaiter = Thread.currentThread();
             Proc p = spawn(root instanceof Callable<?> || root instanceof CheckedRunnable ? root
-                    : (CheckedRunnable) ((Runnable) root)::run, 0, null);
+                    : (CheckedRunnable) ((Runnable) root)::run, 0, null, null);
             while (live.get() != 0) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {

@@ -206,6 +206,15 @@ abstract class Mailbox {
         return n;
     }
 
+    /** Messages queued, counted up to {@code max} at most (a walk that stops there). */
+    final int queuedUpTo(int max) {
+        int n = 0;
+        for (Node x = (Node) NEXT.getAcquire(head); x != null && n < max; x = (Node) NEXT.getAcquire(x)) {
+            n++;
+        }
+        return n;
+    }
+
     /** One queued message. */
     static final class Node {
         Object message;

@@ -38,7 +38,8 @@ final class Proc extends Mailbox implements Runnable {
     /** The actor whose code runs on this thread now. */
     static final ScopedValue<Proc> CURRENT = ScopedValue.newInstance();
 
-    private static final System.Logger LOG = System.getLogger("dev.weft.actor");
+    /** Where failures are logged, at DEBUG: {@code dev.weft.actor}. Replaced by tests only. */
+    static volatile System.Logger log = System.getLogger("dev.weft.actor");
 
     /** What {@link #take} returns when its time ran out. */
     static final Object NONE = new Object();
@@ -49,7 +50,13 @@ final class Proc extends Mailbox implements Runnable {
     private Object behavior;
     /** Messages per batch (handler actors); 0 for a process actor. */
     private final int throughput;
+    /** The bound of a bounded mailbox; null for an unbounded one. */
+    private final MailboxLimit limit;
     volatile boolean trapExits;
+    /** In {@link Actor#sleep}: for {@link ActorStats#sleeping()}. */
+    volatile boolean sleeping;
+    /** The mailbox has passed {@link ActorEvents#MAILBOX_DEPTH} and the event was recorded. Consumer. */
+    private boolean depthReported;
     private volatile Object killReason;
     /** The body's task once it runs (process), the current batch's (handler): what a kill cancels. */
     private volatile JoinHandle<?> task;
@@ -71,12 +78,73 @@ final class Proc extends Mailbox implements Runnable {
     /** The monitor of the call this actor waits in, or null. */
     MonitorRef awaiting;
 
-    Proc(ActorSystem system, Pid pid, Object behavior, int throughput) {
+    Proc(ActorSystem system, Pid pid, Object behavior, int throughput, MailboxLimit limit) {
         super(throughput > 0 ? WAITING : ACTIVE);
         this.system = system;
         this.pid = pid;
         this.behavior = behavior;
         this.throughput = throughput;
+        this.limit = limit;
+    }
+
+    // -------------------------------------------------------------------------------------
+    // Sending (any thread)
+
+    /**
+     * A user's message: queued if the mailbox has room; a full bounded mailbox applies its
+     * {@link Overflow} policy (a send to oneself never waits: it fails as under FAIL).
+     *
+     * @param fromTimer a {@code sendAfter} message: dropped when the mailbox is full
+     * @return whether the message was queued
+     */
+    boolean offer(Object message, boolean fromTimer) {
+        MailboxLimit l = limit;
+        if (l == null) {
+            post(message);
+            return true;
+        }
+        if (!l.tryReserve()) {
+            if (fromTimer || l.overflow == Overflow.DROP_NEWEST) {
+                return false;
+            }
+            if (l.overflow == Overflow.FAIL || current() == this) {
+                throw new MailboxFullException(pid, "the mailbox of " + pid + " is full (" + l.capacity
+                        + " messages); the message was not queued (Overflow." + l.overflow
+                        + (current() == this ? ", a send to oneself" : "") + ")");
+            }
+            if (!l.awaitReserve(() -> !dead)) {
+                if (dead) {
+                    return false;
+                }
+                Proc me = current();
+                if (me != null) {
+                    me.checkKilled();
+                }
+                throw new MailboxFullException(pid, "the mailbox of " + pid + " stayed full (" + l.capacity
+                        + " messages) for the send timeout (" + java.time.Duration.ofNanos(l.waitNanos)
+                        + ")" + (Thread.currentThread().isInterrupted() ? ", interrupted" : "")
+                        + "; the message was not queued");
+            }
+        }
+        post(message);
+        return true;
+    }
+
+    /** A message the runtime delivers (a Down, an ExitSignal, a reply): never refused. */
+    void deliver(Object message) {
+        MailboxLimit l = limit;
+        if (l != null) {
+            l.forceReserve();
+        }
+        post(message);
+    }
+
+    /** A message has left the mailbox (handed out or dropped). Consumer. */
+    private void left() {
+        MailboxLimit l = limit;
+        if (l != null) {
+            l.release();
+        }
     }
 
     /** The actor running on this thread, or null. */
@@ -100,6 +168,11 @@ final class Proc extends Mailbox implements Runnable {
     /** The task of the body (process) or of the latest batch (handler), once one ran; for tests. */
     JoinHandle<?> lastTask() {
         return task;
+    }
+
+    /** The bound of a bounded mailbox, or null; for tests. */
+    MailboxLimit limitForTests() {
+        return limit;
     }
 
     boolean isHandler() {
@@ -167,6 +240,9 @@ final class Proc extends Mailbox implements Runnable {
         Handler<Object> h = (Handler<Object>) behavior;
         for (;;) {
             int n = 0;
+            if (ActorEvents.depthEnabled()) {
+                checkDepth();
+            }
             try {
                 for (; n < throughput; n++) {
                     Object k = killReason;
@@ -178,6 +254,7 @@ final class Proc extends Mailbox implements Runnable {
                     if (m == null) {
                         break;
                     }
+                    left();
                     if (m instanceof Reply || m instanceof CallDown) {
                         continue; // late: the call it answers has ended
                     }
@@ -243,10 +320,14 @@ final class Proc extends Mailbox implements Runnable {
                     + " is a handler actor, which gets its messages in handle()");
         }
         checkKilled();
+        if (ActorEvents.depthEnabled()) {
+            checkDepth();
+        }
         if (!forCall) {
             for (SaveNode prev = null, s = saveHead; s != null; prev = s, s = s.next) {
                 if (match == null || match.test(s.message)) {
                     unsave(prev, s);
+                    left();
                     return s.message;
                 }
             }
@@ -258,18 +339,21 @@ final class Proc extends Mailbox implements Runnable {
                 Object m = poll();
                 if (m != null) {
                     if (m instanceof Reply r) {
+                        left();
                         if (forCall && r.ref() == awaiting) {
                             return m;
                         }
                         continue;
                     }
                     if (m instanceof CallDown d) {
+                        left();
                         if (forCall && d.ref() == awaiting) {
                             return m;
                         }
                         continue;
                     }
                     if (!forCall && matches(match, m)) {
+                        left();
                         return m;
                     }
                     save(m);
@@ -365,9 +449,29 @@ final class Proc extends Mailbox implements Runnable {
         saved--;
     }
 
+    /**
+     * Records {@code dev.weft.MailboxDepth} once when the mailbox has passed the threshold, and
+     * re-arms once it is below. Called by the consumer at each receive and batch while a recording
+     * wants the event; its walk stops at the threshold.
+     */
+    private void checkDepth() {
+        int limitDepth = ActorEvents.MAILBOX_DEPTH;
+        MailboxLimit l = limit;
+        int d = l != null ? l.count() : saved + queuedUpTo(limitDepth);
+        if (d >= limitDepth) {
+            if (!depthReported) {
+                depthReported = true;
+                ActorEvents.depth(pid, d);
+            }
+        } else {
+            depthReported = false;
+        }
+    }
+
     /** Messages waiting for this actor: queued and set aside. Weakly consistent, any thread. */
     int depth() {
-        return queued() + saved;
+        MailboxLimit l = limit;
+        return l != null ? l.count() : queued() + saved;
     }
 
     private static long saturatedAdd(long now, long nanos) {
@@ -409,7 +513,7 @@ final class Proc extends Mailbox implements Runnable {
         if (!linked && "kill".equals(reason)) {
             kill("killed");
         } else if (trapExits) {
-            post(new ExitSignal(from, reason));
+            deliver(new ExitSignal(from, reason));
         } else if (!isNormal(reason)) {
             kill(reason instanceof Outcome.Killed k ? k.reason() : reason);
         }
@@ -482,12 +586,19 @@ final class Proc extends Mailbox implements Runnable {
             links = null;
             monitors = null;
         }
+        if (limit != null) {
+            limit.endAll();
+        }
         behavior = null;
         thread = null;
         task = null;
         saveHead = saveTail = null;
-        if (o instanceof Outcome.Failed f && LOG.isLoggable(System.Logger.Level.DEBUG)) {
-            LOG.log(System.Logger.Level.DEBUG, "actor " + pid + " failed", f.cause());
+        ActorEvents.exit(pid, o);
+        if (o instanceof Outcome.Failed f) {
+            System.Logger l = log;
+            if (l.isLoggable(System.Logger.Level.DEBUG)) {
+                l.log(System.Logger.Level.DEBUG, "actor " + pid + " failed", f.cause());
+            }
         }
         if (n != null) {
             system.unregister(n, pid);
@@ -506,7 +617,7 @@ final class Proc extends Mailbox implements Runnable {
             for (MonitorRef m : ms) {
                 Proc w = system.lookup(m.watcher);
                 if (w != null) {
-                    w.post(m.forCall ? new CallDown(m, o) : new Down(m, pid, o));
+                    w.deliver(m.forCall ? new CallDown(m, o) : new Down(m, pid, o));
                 }
             }
         }

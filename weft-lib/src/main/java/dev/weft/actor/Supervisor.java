@@ -265,7 +265,7 @@ public final class Supervisor {
                 } else if (m instanceof RestartLater r) {
                     if (children.contains(r.child()) && r.child().restartPending) {
                         r.child().restartPending = false;
-                        r.child().pid = r.child().spec.start();
+                        restarted(r.child(), r.child().spec.start());
                     }
                 } else if (m instanceof Call call) {
                     answer(call);
@@ -348,11 +348,18 @@ public final class Supervisor {
             Duration wait = backoff(c);
             c.streak++;
             if (wait.isZero()) {
-                c.pid = c.spec.start();
+                restarted(c, c.spec.start());
             } else {
                 c.restartPending = true;
                 Actor.sendAfter(Actor.self(), new RestartLater(c), wait);
             }
+        }
+
+        private void restarted(RunningChild c, Pid pid) {
+            c.pid = pid;
+            Proc me = Proc.require("Supervisor");
+            me.system.restarted();
+            ActorEvents.restart(me.pid, c.spec.id(), pid);
         }
 
         private Duration backoff(RunningChild c) {
@@ -378,6 +385,7 @@ public final class Supervisor {
 
         /** Stops every child in reverse start order and ends the supervisor with reason shutdown. */
         private void giveUp() {
+            ActorEvents.giveUp(Actor.self(), maxRestarts, period.toMillis());
             stopAll(children);
             throw new Proc.Unwind(new Outcome.Killed("shutdown"));
         }

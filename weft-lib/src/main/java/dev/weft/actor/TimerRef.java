@@ -11,6 +11,8 @@ public final class TimerRef implements Runnable {
     private final Pid pid;
     private Object message;
     private Timer.Entry entry;
+    /** Set once {@link #run()} has tried its send; for tests. */
+    private volatile boolean ran;
 
     TimerRef(Pid pid, Object message) {
         this.pid = pid;
@@ -26,7 +28,13 @@ public final class TimerRef implements Runnable {
     public void run() {
         Object m = message;
         message = null;
-        ActorSystem.send(pid, m);
+        try {
+            if (m != null) {
+                ActorSystem.send(pid, m, ActorSystem.TIMER);
+            }
+        } finally {
+            ran = true;
+        }
     }
 
     /**
@@ -41,6 +49,11 @@ public final class TimerRef implements Runnable {
             return true;
         }
         return false;
+    }
+
+    /** Whether the timer has fired and tried the send; for tests. */
+    boolean ran() {
+        return ran;
     }
 
     /** The actor the message goes to. */

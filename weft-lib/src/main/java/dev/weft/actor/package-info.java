@@ -47,6 +47,15 @@
  * Pid pid = sup.spawnLink();
  * }</pre>
  *
+ * <h2>Options, shared state, observation</h2>
+ * {@link dev.weft.actor.ActorBuilder} spawns with a bounded mailbox ({@link dev.weft.actor.Overflow}:
+ * the sender waits, the newest is dropped, or the send fails) or a handler actor's throughput.
+ * {@link dev.weft.actor.Mutex} guards state that actors share, with a mandatory lock timeout and
+ * FIFO hand-off. {@link dev.weft.actor.Actor#stats()} (or {@code Weft.actorStats()}) is a
+ * snapshot ({@link dev.weft.actor.ActorStats}); the JDK Flight Recorder events are listed in
+ * {@code ActorEvents} ({@code dev.weft.ActorSpawn}, {@code ActorExit}, {@code ActorFailure},
+ * {@code ActorRestart}, {@code SupervisorGiveUp}, {@code MailboxDepth}).
+ *
  * <h2>Layers</h2>
  * {@code actor} sits above {@code task}, {@code sched} and {@code time} (an actor is a weft task;
  * its waits park its virtual thread; its timeouts and {@code sendAfter} use the runtime's timer) and

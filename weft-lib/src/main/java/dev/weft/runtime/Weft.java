@@ -1,6 +1,7 @@
 package dev.weft.runtime;
 
 import dev.weft.actor.ActorRuntime;
+import dev.weft.actor.ActorStats;
 import dev.weft.actor.Outcome;
 import dev.weft.io.IoBackends;
 import dev.weft.io.IoGroup;
@@ -295,6 +296,15 @@ public final class Weft implements AutoCloseable {
     /** Like {@link #run(Callable)}, for a root without a value. */
     public Outcome run(CheckedRunnable root) throws InterruptedException {
         return ActorRuntime.run(scheduler, Objects.requireNonNull(root, "root"));
+    }
+
+    /**
+     * A snapshot of this runtime's actors: live, parked on I/O, sleeping, restarts, the largest
+     * mailbox, and per worker the actor on its CPU and the run queue's length. See
+     * {@link ActorStats}.
+     */
+    public ActorStats actorStats() {
+        return ActorRuntime.stats(scheduler);
     }
 
     /** Starts a runtime with {@link Config#defaults()}. */

@@ -194,6 +194,58 @@ class ProcessActorTest extends ActorTesting {
         assertEquals("", err.toString(), "nothing on stderr");
     }
 
+    /** A System.Logger that keeps what it is given, at every level. */
+    static final class KeptLog implements System.Logger {
+        record Entry(Level level, String message, Throwable thrown) {
+        }
+
+        final List<Entry> entries = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String getName() {
+            return "dev.weft.actor";
+        }
+
+        @Override
+        public boolean isLoggable(Level level) {
+            return true;
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String msg, Throwable thrown) {
+            entries.add(new Entry(level, msg, thrown));
+        }
+
+        @Override
+        public void log(Level level, java.util.ResourceBundle bundle, String format, Object... params) {
+            entries.add(new Entry(level, format, null));
+        }
+    }
+
+    @Test
+    void aFailureIsLoggedAtDebugWithItsPidAndThrowable() throws Exception {
+        KeptLog kept = new KeptLog();
+        System.Logger old = Proc.log;
+        Proc.log = kept;
+        IllegalStateException boom = new IllegalStateException("logged quietly");
+        try {
+            Outcome o = start(2).run(() -> {
+                MonitorRef r = Actor.spawnMonitor(() -> {
+                    throw boom;
+                });
+                awaitDown(r);
+                return r.pid();
+            });
+            Pid pid = (Pid) value(o);
+            KeptLog.Entry e = kept.entries.stream().filter(x -> x.thrown() == boom).findFirst()
+                    .orElseThrow(() -> new AssertionError("no entry with the failure: " + kept.entries));
+            assertEquals(System.Logger.Level.DEBUG, e.level());
+            assertTrue(e.message().contains(pid.toString()), e.message());
+        } finally {
+            Proc.log = old;
+        }
+    }
+
     // -------------------------------------------------------------------------------------
     // Root runs
 

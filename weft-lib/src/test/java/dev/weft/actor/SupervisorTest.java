@@ -97,7 +97,7 @@ class SupervisorTest extends ActorTesting {
         return logOf(to).subList(from, to).stream().sorted().toList();
     }
 
-    private static boolean running(List<Pid> pids) {
+    static boolean running(List<Pid> pids) {
         return pids.stream().allMatch(p -> p != null && Actor.isAlive(p));
     }
 

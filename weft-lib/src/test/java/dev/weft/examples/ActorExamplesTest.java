@@ -3,6 +3,8 @@ package dev.weft.examples;
 import dev.weft.actor.Actor;
 import dev.weft.actor.Call;
 import dev.weft.actor.ChildSpec;
+import dev.weft.actor.Mutex;
+import dev.weft.actor.Overflow;
 import dev.weft.actor.Outcome;
 import dev.weft.actor.Pid;
 import dev.weft.actor.Supervisor;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -81,6 +84,48 @@ class ActorExamplesTest {
             List<?> children = (List<?>) ((Outcome.Exit) o).value();
             assertEquals(1, children.size());
             assertTrue(children.getFirst() instanceof Supervisor.Child c && c.id().equals("counter") && c.pid() != null);
+        }
+    }
+
+    /** {@code Mutex}'s javadoc, in a root actor. */
+    static List<String> mutex() {
+        Mutex<List<String>> shared = new Mutex<>(new ArrayList<>());
+        try (Mutex.Guard<List<String>> g = shared.lock(Duration.ofMillis(100))) {
+            g.get().add("entry");
+        }
+        try (Mutex.Guard<List<String>> g = shared.lock(Duration.ofMillis(100))) {
+            return List.copyOf(g.get());
+        }
+    }
+
+    @Test
+    void theMutexExampleAddsItsEntry() throws Exception {
+        try (Weft rt = Weft.start(Config.builder().workers(2).build())) {
+            assertEquals(new Outcome.Exit(List.of("entry")), rt.run(ActorExamplesTest::mutex));
+        }
+    }
+
+    /** A job for {@code ActorBuilder}'s example. */
+    interface Job {
+        void run();
+    }
+
+    /** {@code ActorBuilder}'s javadoc: a bounded worker, sent two jobs. */
+    static Object boundedWorker() {
+        Pid worker = Actor.builder()
+                .boundedMailbox(1_000, Overflow.WAIT)
+                .sendTimeout(Duration.ofMillis(200))
+                .spawn((Job job) -> job.run());
+        Pid me = Actor.self();
+        Actor.send(worker, (Job) () -> Actor.send(me, "ran"));
+        Actor.send(worker, (Job) Actor::stop);
+        return Actor.receive(Duration.ofSeconds(5)).orElse("nothing");
+    }
+
+    @Test
+    void theBoundedWorkerExampleRunsItsJob() throws Exception {
+        try (Weft rt = Weft.start(Config.builder().workers(2).build())) {
+            assertEquals(new Outcome.Exit("ran"), rt.run(ActorExamplesTest::boundedWorker));
         }
     }
 
