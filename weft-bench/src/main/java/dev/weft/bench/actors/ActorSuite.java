@@ -13,6 +13,8 @@ import dev.weft.bench.SuiteReport;
 import org.HdrHistogram.Histogram;
 
 import java.io.PrintWriter;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -195,6 +197,10 @@ public final class ActorSuite implements BenchSuite {
         for (String line : run.configurations) {
             table.println(line);
         }
+        table.printf(Locale.ROOT, "one heap for the JVM implementations: max %,d MB (./weft passes WEFT_JAVA_OPTS, e.g."
+                + " -Xmx), collectors: %s.%n", java.lang.Runtime.getRuntime().maxMemory() >> 20,
+                String.join(", ", ManagementFactory.getGarbageCollectorMXBeans().stream()
+                        .map(GarbageCollectorMXBean::getName).toList()));
         table.println(load);
         table.println("JVM during the measured rounds: " + measuredJvm);
         table.println();

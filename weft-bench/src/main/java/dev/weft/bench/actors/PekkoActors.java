@@ -35,8 +35,11 @@ import java.util.function.Function;
  *       case: the default executor with dispatcher throughput 100, and, where this Pekko version
  *       offers one, its virtual-thread executor.</li>
  * </ul>
- * Every configuration also turns Pekko's logging down to warnings and dead-letter logging off
- * (the workloads end by stopping actors that still have messages), which changes no hot path.
+ * Every configuration also turns Pekko's logging (to standard output, where the suite's table goes)
+ * down to errors and dead-letter logging off (the workloads end by stopping actors that still have
+ * messages), which changes no hot path; the one warning this hides is the virtual-thread
+ * executor's, that a BalancingDispatcher's load metrics need {@code java.lang} opened to the class
+ * path, and no BalancingDispatcher is used.
  *
  * <p>Each workload's root is spawned with {@code systemActorOf}, spawns the rest as its
  * children, records the result when it comes ({@link Finish}) and stops, which stops the children.
@@ -52,8 +55,8 @@ final class PekkoActors implements ActorImpl {
     /** The dispatcher throughput of the tuned candidates. */
     static final int TUNED_THROUGHPUT = 100;
 
-    private static final String QUIET = "pekko.loglevel = WARNING\n"
-            + "pekko.stdout-loglevel = WARNING\n"
+    private static final String QUIET = "pekko.loglevel = ERROR\n"
+            + "pekko.stdout-loglevel = ERROR\n"
             + "pekko.log-dead-letters = off\n"
             + "pekko.log-dead-letters-during-shutdown = off\n"
             + "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook = off\n";
