@@ -54,8 +54,9 @@ public enum ActorCase implements BenchCase {
     public static final String THROUGHPUT_METRIC = "throughput";
     /** The metric of {@code idle-bytes}. */
     public static final String BYTES = "bytes";
-    /** The metrics of {@code call-rtt}. */
+    /** The median metric of {@code call-rtt}. */
     public static final String P50 = "p50";
+    /** The 99th-percentile metric of {@code call-rtt}. */
     public static final String P99 = "p99";
 
     private final String id;
