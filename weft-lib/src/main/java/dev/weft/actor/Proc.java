@@ -232,6 +232,7 @@ final class Proc extends Mailbox implements Runnable {
 
     private void runBatch() {
         task = TaskCell.current();
+        started = true; // then the reads of killReason: a kill either sees started or is seen here
         ScopedValue.where(CURRENT, this).run(this::batches);
     }
 

@@ -99,4 +99,31 @@ class ActorFootprintTest extends ActorTesting {
         });
         assertEquals((long) n, value(o));
     }
+
+    /** For comparison: a plain pooled weft task parked on a latch (what a process actor is built on). */
+    @Test
+    void bytesPerParkedPlainTask() throws Exception {
+        int n = 100_000;
+        start(2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch parked = new java.util.concurrent.CountDownLatch(n);
+        dev.weft.task.JoinHandle<?>[] tasks = new dev.weft.task.JoinHandle<?>[n];
+        long before = liveBytes();
+        for (int i = 0; i < n; i++) {
+            tasks[i] = rt.spawn(() -> {
+                parked.countDown();
+                release.await();
+            });
+        }
+        parked.await();
+        Thread.sleep(200); // the last ones reach their park
+        long after = liveBytes();
+        release.countDown();
+        for (dev.weft.task.JoinHandle<?> t : tasks) {
+            t.join();
+        }
+        System.out.printf("plain task: %d parked on a latch, %.1f bytes each (task and virtual thread)%n", n,
+                (after - before) / (double) n);
+        assertEquals(n, tasks.length);
+    }
 }

@@ -25,10 +25,14 @@ abstract class ActorTesting {
         return start(2);
     }
 
+    /**
+     * Ends the runtime with {@code shutdownNow}, which kills every actor still alive: a test that
+     * failed with an actor waiting forever must not hang the suite in {@code close}.
+     */
     @AfterEach
     void closeRuntime() throws InterruptedException {
         if (rt != null) {
-            rt.close();
+            rt.shutdownNow();
             assertTrue(rt.awaitTermination(LONG), "runtime did not terminate");
         }
     }

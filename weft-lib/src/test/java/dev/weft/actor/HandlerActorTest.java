@@ -149,6 +149,23 @@ class HandlerActorTest extends ActorTesting {
     }
 
     @Test
+    void aKillEndsAHandlerBlockedInHandle() throws Exception {
+        Outcome o = start(2).run(() -> {
+            Pid me = Actor.self();
+            MonitorRef r = Actor.spawnMonitor((Object m) -> {
+                Actor.send(me, "blocking");
+                Task.sleep(Duration.ofSeconds(30)); // interrupted by the kill
+                Actor.send(me, "slept through");
+            });
+            Actor.send(r.pid(), "go");
+            Actor.receive(m -> "blocking".equals(m), LONG).orElseThrow();
+            Actor.exit(r.pid(), "stop blocking");
+            return List.of(awaitDown(r), Actor.receive(Duration.ZERO));
+        });
+        assertEquals(List.of(new Outcome.Killed("stop blocking"), java.util.Optional.empty()), value(o));
+    }
+
+    @Test
     void aHandlerTrappingExitsGetsExitSignals() throws Exception {
         Outcome o = start(2).run(() -> {
             Pid me = Actor.self();

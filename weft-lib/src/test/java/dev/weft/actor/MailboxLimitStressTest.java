@@ -21,6 +21,8 @@ class MailboxLimitStressTest extends ActorTesting {
     static final int SENDERS = 6;
     static final int EACH = 20_000;
     static final int CAPACITY = 2;
+    /** No progress for this long is a lost wake-up (the senders wait as long for room). */
+    static final java.time.Duration STALL = java.time.Duration.ofSeconds(10);
 
     /** Takes every message, checking each sender's order and the depth; returns the deepest seen. */
     static int consume(int[] next) {
@@ -28,7 +30,8 @@ class MailboxLimitStressTest extends ActorTesting {
         int deepest = 0;
         for (int i = 0; i < SENDERS * EACH; i++) {
             deepest = Math.max(deepest, me.limitForTests().count());
-            int[] m = (int[]) Actor.receive();
+            int[] m = (int[]) Actor.receive(STALL).orElseThrow(() -> new AssertionError("no message for "
+                    + STALL + " with " + me.limitForTests().waiting() + " senders waiting: a lost wake-up"));
             if (next[m[0]]++ != m[1]) {
                 throw new AssertionError("sender " + m[0] + "'s message " + m[1] + " came out of order");
             }
@@ -40,7 +43,7 @@ class MailboxLimitStressTest extends ActorTesting {
     void actorSendersWaitingForRoomLoseNoWakeUp() throws Exception {
         Outcome o = start(2).run(() -> {
             int[] next = new int[SENDERS];
-            MonitorRef consumer = Actor.builder().boundedMailbox(CAPACITY, Overflow.WAIT).sendTimeout(LONG)
+            MonitorRef consumer = Actor.builder().boundedMailbox(CAPACITY, Overflow.WAIT).sendTimeout(STALL)
                     .spawnMonitor(() -> consume(next));
             for (int s = 0; s < SENDERS; s++) {
                 int k = s;
@@ -61,7 +64,7 @@ class MailboxLimitStressTest extends ActorTesting {
         AtomicInteger failures = new AtomicInteger();
         Outcome o = start(2).run(() -> {
             int[] next = new int[SENDERS];
-            MonitorRef consumer = Actor.builder().boundedMailbox(CAPACITY, Overflow.WAIT).sendTimeout(LONG)
+            MonitorRef consumer = Actor.builder().boundedMailbox(CAPACITY, Overflow.WAIT).sendTimeout(STALL)
                     .spawnMonitor(() -> consume(next));
             List<Thread> threads = new java.util.ArrayList<>();
             for (int s = 0; s < SENDERS; s++) {
