@@ -99,6 +99,10 @@ public final class ActorSuite implements BenchSuite {
     private static final long HEAP_HEADROOM = 256L << 20;
     /** After the last idle actor said it was idle, time for it to reach its park. */
     private static final long SETTLE_MILLIS = 10;
+    /** Time an idle-bytes measurement takes besides its actors (the full collections), for the budget. */
+    private static final long MEMORY_SECONDS_FIXED = 2;
+    /** Time an idle-bytes measurement takes per actor (spawned, collected over, stopped), for the budget. */
+    private static final long MEMORY_NANOS_PER_ACTOR = 20_000;
     /** How long an abandoned driver may take to end once interrupted. */
     private static final Duration GRACE = Duration.ofSeconds(5);
 
@@ -308,9 +312,15 @@ public final class ActorSuite implements BenchSuite {
             return rounds;
         }
 
-        /** A rough allowance for the memory rounds, kept out of the budget of the measured rounds. */
+        /**
+         * A rough allowance for the memory rounds, kept out of the budget of the measured rounds:
+         * per idle-bytes measurement, {@link #MEMORY_SECONDS_FIXED} for its collections and
+         * {@link #MEMORY_NANOS_PER_ACTOR} per actor spawned and stopped.
+         */
         long memoryReserve() {
-            return TimeUnit.SECONDS.toNanos(plan.memoryRounds() * 2L);
+            long perMeasurement = TimeUnit.SECONDS.toNanos(MEMORY_SECONDS_FIXED)
+                    + MEMORY_NANOS_PER_ACTOR * sizes.idleActors();
+            return plan.memoryRounds() * ready.size() * perMeasurement;
         }
 
         /** One round of every timed case and call-rtt on every candidate, in the order of row {@code row}. */
