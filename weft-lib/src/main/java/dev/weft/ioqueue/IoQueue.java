@@ -53,6 +53,14 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * {@link QueueError#NOT_PUBLISHED}. The claim logic is {@code SlotDecoder}; the producers' side is
  * {@link QueueProducer}; {@code QueueProducerStressTest} and {@code IoLoopTest} run both.
  *
+ * <h2>Why no wake-up is lost</h2>
+ * Nobody sleeps waiting for a signal that someone else must send: producers in other processes
+ * (or a GPU) have no way to wake a JVM thread. The loop and every waiting producer poll the
+ * status word, and between polls wait with {@link dev.weft.idle.Backoff} for a bounded time
+ * (the loop at most 100 µs, {@link IoLoopConfig#IDLE_BACKOFF}); a change to a status word is
+ * seen at the next poll after it, at most one park period late. While the loop has requests in
+ * the kernel, its parks are waits in its ring that a completion ends at once.
+ *
  * <p>The queue does not own memory it was given ({@link #of}); one it allocated or mapped is freed
  * or unmapped by {@link #close()}, which must come after the loop serving it has stopped.
  */
@@ -233,6 +241,21 @@ public final class IoQueue implements AutoCloseable {
     /** A plain write of a word. */
     void setWord(int slot, int word, int value) {
         INT.set(memory, at(slot, word), value);
+    }
+
+    /**
+     * P2, P3: writes a request's words into {@code slot} (plain stores), then PUBLISHED with
+     * release. The caller owns the slot: it saw it EMPTY.
+     */
+    void publish(int slot, int op, int src, int dst, long offset, int bytes, int tag) {
+        setWord(slot, QueueAbi.WORD_OP, op);
+        setWord(slot, QueueAbi.WORD_SRC, src);
+        setWord(slot, QueueAbi.WORD_DST, dst);
+        setWord(slot, QueueAbi.WORD_OFFSET_LO, (int) offset);
+        setWord(slot, QueueAbi.WORD_OFFSET_HI, (int) (offset >>> 32));
+        setWord(slot, QueueAbi.WORD_BYTES, bytes);
+        setWord(slot, QueueAbi.WORD_TAG, tag);
+        setStatusRelease(slot, QueueAbi.STATUS_PUBLISHED);
     }
 
     /** The status, read with acquire (L1, P1, P4). */

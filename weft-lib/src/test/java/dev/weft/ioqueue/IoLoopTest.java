@@ -202,7 +202,7 @@ class IoLoopTest {
             raw.setWord(0, QueueAbi.WORD_OP, QueueAbi.OP_READ);
             raw.setStatusRelease(0, 0x42);
             raw.setStatusRelease(1, QueueAbi.STATUS_CLAIMED); // a producer may not write CLAIMED
-            QueueTesting.publishRaw(raw, 2, QueueAbi.OP_READ, DATA, DST2, 0, 4096, 5);
+            raw.publish(2, QueueAbi.OP_READ, DATA, DST2, 0, 4096, 5);
             IoLoop l = IoLoop.start(raw, new SourceFiles().add(DATA, data, SourceFiles.Access.READ),
                     new Destinations().add(DST2, second));
             try {

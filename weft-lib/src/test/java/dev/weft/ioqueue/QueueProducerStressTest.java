@@ -28,7 +28,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Many producer threads on one queue (the protocol of {@link QueueProducer}'s header): every
  * ticket is issued once, every request is served once, and every thread collects exactly its own
  * results; against a stand-in loop that claims with the real claim code (fast, many laps of a
- * small queue), and against the real loop.
+ * small queue), and against the real loop. Against the stand-in, each thread holds up to eight
+ * tickets while it publishes more, more than the queue's slots in all: publishers collect done
+ * results for their owners instead of waiting for them (before they did, the threads waited for
+ * one another for ever).
  */
 @Timeout(120)
 class QueueProducerStressTest {
@@ -104,7 +107,7 @@ class QueueProducerStressTest {
                         long ticket = p.publish(QueueAbi.OP_FENCE, 0, 0, 0, 0, tag);
                         assertNull(tickets.put(ticket, t), "ticket " + ticket + " issued once");
                         window.add(new long[] {ticket, tag});
-                        while (window.size() > 1 + random.nextInt(4)) {
+                        while (window.size() > 1 + random.nextInt(8)) { // 4 threads x up to 8 held > 16 slots
                             check(p, window.poll());
                         }
                     }
@@ -187,19 +190,36 @@ class QueueProducerStressTest {
     }
 
     @Test
-    void aFullQueueRefusesTryPublishUntilATicketIsCollected() {
+    void aFullQueueRefusesTryPublishUntilTheLoopCompletesTheSlotsPreviousRequest() {
         try (IoQueue q = IoQueue.allocate(2)) {
             QueueProducer p = q.producer();
-            long first = p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 0);
+            assertEquals(0, p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 0));
             assertEquals(1, p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 0));
-            q.setStatusRelease(0, QueueAbi.STATUS_DONE_OK);
-            assertEquals(-1, p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 0), "slot 0 is done but not collected");
 
-            p.poll(first);
+            assertEquals(-1, p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 0), "slot 0 is still PUBLISHED");
+            q.setStatusRelease(0, QueueAbi.STATUS_CLAIMED); // as the loop would
+            assertEquals(-1, p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 0), "slot 0 is still CLAIMED");
+        }
+    }
 
-            assertEquals(2, p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 0));
-            assertEquals(Arrays.asList(QueueAbi.STATUS_PUBLISHED, QueueAbi.STATUS_PUBLISHED),
-                    Arrays.asList(q.statusAcquire(0), q.statusAcquire(1)));
+    @Test
+    void aPublisherKeepsTheDoneResultItsSlotHeldForItsOwner() {
+        try (IoQueue q = IoQueue.allocate(2)) {
+            QueueProducer p = q.producer();
+            long first = p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 41);
+            p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 42);
+            q.setWord(0, QueueAbi.WORD_BYTES, 0);
+            q.setStatusRelease(0, QueueAbi.STATUS_DONE_OK); // as the loop would; nobody has collected it
+
+            long third = p.tryPublish(QueueAbi.OP_FENCE, 0, 0, 0, 0, 43);
+
+            assertEquals(2, third, "the publisher did not wait for the owner of ticket 0 to collect it");
+            assertEquals(QueueAbi.STATUS_PUBLISHED, q.statusAcquire(0));
+            assertEquals(43, q.word(0, QueueAbi.WORD_TAG));
+            Completion kept = p.poll(first);
+            assertEquals(new Completion(first, true, 0, 41), kept, "the owner gets its result all the same");
+            IllegalStateException again = assertThrows(IllegalStateException.class, () -> p.poll(first));
+            assertTrue(again.getMessage().contains("collected already"), again.getMessage());
         }
     }
 

@@ -62,16 +62,4 @@ final class QueueTesting {
             return fds.count();
         }
     }
-
-    /** Writes a request into slot {@code slot} and publishes it, as a producer in another process would. */
-    static void publishRaw(IoQueue q, int slot, int op, int src, int dst, long offset, int bytes, int tag) {
-        q.setWord(slot, QueueAbi.WORD_OP, op);
-        q.setWord(slot, QueueAbi.WORD_SRC, src);
-        q.setWord(slot, QueueAbi.WORD_DST, dst);
-        q.setWord(slot, QueueAbi.WORD_OFFSET_LO, (int) offset);
-        q.setWord(slot, QueueAbi.WORD_OFFSET_HI, (int) (offset >>> 32));
-        q.setWord(slot, QueueAbi.WORD_BYTES, bytes);
-        q.setWord(slot, QueueAbi.WORD_TAG, tag);
-        q.setStatusRelease(slot, QueueAbi.STATUS_PUBLISHED);
-    }
 }
