@@ -1,9 +1,11 @@
 package dev.weft.cli;
 
+import dev.weft.cli.MainTest.Run;
 import dev.weft.ioqueue.Completion;
 import dev.weft.ioqueue.IoQueue;
 import dev.weft.ioqueue.QueueAbi;
 import dev.weft.ioqueue.QueueProducer;
+import dev.weft.runtime.IoMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +19,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static dev.weft.cli.MainTest.weft;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,19 +30,6 @@ class IoqueueCommandTest {
 
     @TempDir
     Path dir;
-
-    private record Run(int status, String out, String err) {
-    }
-
-    private static Run weft(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int status = cli.execute(args);
-        return new Run(status, out.toString(), err.toString());
-    }
 
     private Run usageError(String... args) {
         Run run = weft(args);
@@ -103,6 +93,27 @@ class IoqueueCommandTest {
         Run run = usageError("ioqueue", "--queue", dir.resolve("q").toString(), "--src", "1=/x", "--src", "1=/y",
                 "--dst", "0=" + dir.resolve("d") + ":0:16");
         assertTrue(run.err().contains("file handle 1 is taken"), run.err());
+    }
+
+    @Test
+    void withIoUringTurnedOffItFailsAtStartSayingTheQueueNeedsIt() throws Exception {
+        Path data = Files.write(dir.resolve("data"), new byte[16]);
+        String before = System.getProperty(IoMode.PROPERTY);
+        System.setProperty(IoMode.PROPERTY, "nio");
+        try {
+            Run run = weft("ioqueue", "--queue", dir.resolve("q").toString(), "--src", "1=" + data,
+                    "--dst", "0=" + dir.resolve("d") + ":0:16");
+
+            assertEquals(1, run.status(), run.err());
+            assertTrue(run.err().contains("the I/O request queue needs io_uring"), run.err());
+            assertTrue(run.err().contains("no NIO backend"), run.err());
+        } finally {
+            if (before == null) {
+                System.clearProperty(IoMode.PROPERTY);
+            } else {
+                System.setProperty(IoMode.PROPERTY, before);
+            }
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 /*
  * A producer of weft's I/O request queue in another process, written against ioqueue.h alone:
- * IoQueueCProducerTest compiles it with gcc and runs it beside a loop.
+ * CProducerTest (weft-lib) runs it beside a loop in the test's JVM, and IoqueueServerProcessTest
+ * (weft-cli) beside `weft ioqueue` in a third process; both compile it with gcc.
  *
  * usage: producer QUEUE SLOTS DSTFILE LENGTH SRC WDST RDST OFFSET
  *   Maps the queue file QUEUE (SLOTS slots) and the destination file DSTFILE, whose first LENGTH
