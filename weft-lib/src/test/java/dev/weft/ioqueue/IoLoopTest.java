@@ -267,6 +267,17 @@ class IoLoopTest {
     }
 
     @Test
+    void aQueueServedByALoopRefusesToCloseUntilTheLoopStops() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, queue::close);
+        assertTrue(e.getMessage().contains("stop the loop before closing the queue"), e.getMessage());
+
+        loop.stop();
+        loop = null;
+        queue.close();
+        assertFalse(queue.memory().scope().isAlive(), "the queue's memory is freed");
+    }
+
+    @Test
     void aLaterLoopGoesOnFromWhereTheLastStopped() throws Exception {
         QueueProducer p = queue.producer();
         for (int i = 0; i < 5; i++) {
