@@ -76,6 +76,8 @@ final class IoqueueCommand implements Callable<Integer> {
     private final CountDownLatch finished = new CountDownLatch(1);
     /** Counted down once the loop serves (for tests). */
     final CountDownLatch serving = new CountDownLatch(1);
+    /** The loop, once it serves (for tests). */
+    volatile IoLoop loop;
 
     /** One {@code --src}: handle, path, access. */
     record Source(int handle, Path path, SourceFiles.Access access) {
@@ -159,23 +161,24 @@ final class IoqueueCommand implements Callable<Integer> {
                 out.println("weft ioqueue: serving " + queue + " (" + slots + " slots), " + srcs.size() + " files, "
                         + dsts.size() + " destinations; stop with Ctrl-C or SIGTERM");
                 out.flush();
+                this.loop = loop;
                 serving.countDown();
-                try {
-                    stopRequested.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return stop(loop, hook, out, err);
+                boolean ended = awaitStopOrEnd(loop);
+                return stop(loop, ended, hook, out, err);
             }
         }
     }
 
     /** Stops the loop, prints its stats (and its failure), lets the shutdown hook go; the exit status. */
-    private int stop(IoLoop loop, Thread hook, PrintWriter out, PrintWriter err) {
+    private int stop(IoLoop loop, boolean ended, Thread hook, PrintWriter out, PrintWriter err) {
         Optional<IoLoopException> failure = loop.stop();
         out.println("weft ioqueue: stopped; " + loop.stats());
         out.flush();
         failure.ifPresent(f -> err.println("weft ioqueue: the loop failed: " + f.getMessage()));
+        if (ended && failure.isEmpty()) {
+            err.println("weft ioqueue: the loop ended before it was asked to stop; published requests wait in the"
+                    + " queue for the next server");
+        }
         err.flush();
         finished.countDown();
         try {
@@ -183,7 +186,26 @@ final class IoqueueCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // the hook runs: a signal stopped us, and the JVM exits once the hook returns
         }
-        return failure.isPresent() ? ExitCodes.FAILED : ExitCodes.OK;
+        return failure.isPresent() || ended ? ExitCodes.FAILED : ExitCodes.OK;
+    }
+
+    /**
+     * Waits until a stop is requested, or the loop ends without one (a fatal error ends it): then
+     * the command stops too rather than seem to serve.
+     *
+     * @return whether the loop ended by itself
+     */
+    private boolean awaitStopOrEnd(IoLoop loop) {
+        try {
+            while (!stopRequested.await(100, TimeUnit.MILLISECONDS)) {
+                if (!loop.isRunning()) {
+                    return stopRequested.getCount() != 0;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return false;
     }
 
     /** Maps a destination's part of its file, creating or extending the file to hold it. */

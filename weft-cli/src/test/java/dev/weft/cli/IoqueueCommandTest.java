@@ -159,4 +159,37 @@ class IoqueueCommandTest {
         assertTrue(out.toString().contains("serving " + queueFile + " (8 slots)"), out.toString());
         assertTrue(out.toString().contains("stopped; claimed 1, ok 1, error 0"), out.toString());
     }
+
+    @Test
+    void whenTheLoopEndsWithoutBeingAskedTheCommandStopsAndFails() throws Exception {
+        Path data = Files.write(dir.resolve("data"), new byte[4096]);
+        String unique = ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Path queueFile = Path.of("/dev/shm/weft-cli-test-queue-" + unique);
+        Path dstFile = Path.of("/dev/shm/weft-cli-test-dst-" + unique);
+        IoqueueCommand command = new IoqueueCommand();
+        CommandLine cli = new CommandLine(command);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        AtomicInteger status = new AtomicInteger(-1);
+        Thread server = Thread.ofPlatform().start(() -> status.set(cli.execute("--queue", queueFile.toString(),
+                "--src", "3=" + data, "--dst", "5=" + dstFile + ":0:4096")));
+        try {
+            assertTrue(command.serving.await(30, TimeUnit.SECONDS), "serving: " + err);
+
+            command.loop.stop(); // as a fatal error would end it, with no signal
+
+            server.join(30_000);
+        } finally {
+            command.stopRequested.countDown();
+            server.join(30_000);
+            Files.deleteIfExists(queueFile);
+            Files.deleteIfExists(dstFile);
+        }
+        assertFalse(server.isAlive());
+        assertEquals(1, status.get(), err.toString());
+        assertTrue(err.toString().contains("the loop ended before it was asked to stop"), err.toString());
+        assertTrue(out.toString().contains("stopped; claimed 0"), out.toString());
+    }
 }
