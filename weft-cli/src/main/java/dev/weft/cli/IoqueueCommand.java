@@ -31,7 +31,8 @@ import java.util.concurrent.TimeUnit;
  * {@code weft ioqueue --queue FILE [--slots N] --src H=PATH ... --dst H=FILE:OFFSET:LENGTH ...}:
  * serves an I/O request queue in a file (under {@code /dev/shm}, say) until SIGINT or SIGTERM, so
  * that programs in any language can publish reads and writes into it ({@code ioqueue.h};
- * {@code --print-header} prints it). On exit it prints the loop's stats.
+ * {@code --print-header} prints it). On exit it prints the loop's stats; if the loop ends by itself
+ * (a fatal error), the command stops too, prints why and exits 1.
  */
 @Command(name = "ioqueue",
         description = {

@@ -74,7 +74,10 @@
  *   When the loop stops it completes every slot it has claimed: a request the kernel finished is
  *   reported as it finished, every other one DONE_ERROR with WEFT_IOQ_ERR_STOPPED (or
  *   WEFT_IOQ_ERR_LOOP_FAILED when the loop failed). Published slots it had not claimed stay
- *   PUBLISHED.
+ *   PUBLISHED. A new server on the same queue file starts at slot 0 again (the loop's position
+ *   is not in the queue): start its producers afresh too, from slot 0 of an all-EMPTY queue (a
+ *   new file). A slot a dead server left CLAIMED is completed DONE_ERROR with
+ *   WEFT_IOQ_ERR_NOT_PUBLISHED by the next one.
  */
 #ifndef WEFT_IOQUEUE_H
 #define WEFT_IOQUEUE_H
