@@ -13,6 +13,8 @@
  *       sleeping, timeouts.</li>
  *   <li>{@link dev.weft.net}: TCP listeners and streams on the runtime's I/O driver (io_uring, or
  *       NIO where io_uring cannot work).</li>
+ *   <li>{@link dev.weft.ioqueue}: the I/O request queue: request slots in shared memory that any
+ *       process fills and an io_uring loop serves.</li>
  * </ul>
  * Internal: {@code dev.weft.uring} (the FFM binding to io_uring), {@code dev.weft.io} (the
  * per-worker drivers), {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook),
@@ -25,6 +27,7 @@ module dev.weft {
     exports dev.weft.actor;
     exports dev.weft.device;
     exports dev.weft.idle;
+    exports dev.weft.ioqueue;
     exports dev.weft.net;
     exports dev.weft.runtime;
     exports dev.weft.task;

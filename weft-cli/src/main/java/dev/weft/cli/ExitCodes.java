@@ -5,7 +5,8 @@ final class ExitCodes {
 
     /** Done. */
     static final int OK = 0;
-    // 1: the command threw (a report could not be written, say): picocli's own code for that.
+    /** Failed: the command threw (picocli's own code for that), or weft ioqueue's loop failed. */
+    static final int FAILED = 1;
     /** Usage error (picocli's own code), or the feature asked for is not available yet. */
     static final int NOT_AVAILABLE = 2;
 

@@ -15,6 +15,7 @@ import java.util.Properties;
  *
  * <pre>
  * weft bench [SUITE] [--quick] [--json FILE]
+ * weft ioqueue --queue FILE [--slots N] --src H=PATH ... --dst H=FILE:OFFSET:LENGTH ...
  * weft serve
  * weft --version
  * </pre>
@@ -24,11 +25,11 @@ import java.util.Properties;
         versionProvider = Main.Version.class,
         description = "weft: a Java 25 runtime for services with very many concurrent activities"
                 + " and raw I/O speed.",
-        subcommands = {BenchCommand.class, ServeCommand.class},
+        subcommands = {BenchCommand.class, IoqueueCommand.class, ServeCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 "0:done",
-                "1:failed (a benchmark report could not be written, ...)",
+                "1:failed (a benchmark report could not be written, the I/O queue's loop failed, ...)",
                 "2:usage error, or the feature asked for is not available yet"})
 public final class Main implements Runnable {
 

@@ -16,10 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class MainTest {
 
     /** The exit status and what the command printed. */
-    private record Run(int status, String out, String err) {
+    record Run(int status, String out, String err) {
     }
 
-    private static Run weft(String... args) {
+    /** Runs the command in this JVM with {@code args}, capturing what it prints. */
+    static Run weft(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         CommandLine cli = Main.commandLine();

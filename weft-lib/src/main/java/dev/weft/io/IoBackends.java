@@ -138,8 +138,8 @@ public final class IoBackends {
         return FALLBACK_SAID.get();
     }
 
-    /** Why io_uring cannot be tried on this platform at all, or null. */
-    static String uringUnavailableReason() {
+    /** Why io_uring cannot be tried on this platform at all (not Linux, an unknown architecture), or null. */
+    public static String uringUnavailableReason() {
         String os = System.getProperty("os.name", "");
         String arch = System.getProperty("os.arch", "");
         if (!os.equals("Linux")) {

@@ -67,6 +67,7 @@ public final class Abi {
     public static final int OP_ASYNC_CANCEL = 14;
     public static final int OP_LINK_TIMEOUT = 15;
     public static final int OP_CONNECT = 16;
+    public static final int OP_OPENAT = 18;
     public static final int OP_CLOSE = 19;
     public static final int OP_READ = 22;
     public static final int OP_WRITE = 23;

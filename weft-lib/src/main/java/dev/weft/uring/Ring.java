@@ -586,6 +586,47 @@ public final class Ring implements AutoCloseable {
         }
     }
 
+    /**
+     * Registers {@code fds} as this ring's fixed-file table ({@code REGISTER_FILES}): slot
+     * {@code i} holds {@code fds[i]}. The ring keeps its own reference to each file, so the
+     * descriptors may be closed afterwards.
+     *
+     * @throws ErrnoException with the errno, if the kernel refuses
+     */
+    public void registerFiles(int[] fds) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment table = a.allocate(JAVA_INT, Math.max(1, fds.length));
+            for (int i = 0; i < fds.length; i++) {
+                table.setAtIndex(JAVA_INT, i, fds[i]);
+            }
+            int r = register(Abi.REGISTER_FILES, table.address(), fds.length);
+            if (r < 0) {
+                throw new ErrnoException("io_uring_register(FILES, " + fds.length + " files)", r);
+            }
+        }
+    }
+
+    /**
+     * Registers {@code buffers} as this ring's fixed-buffer table ({@code REGISTER_BUFFERS}):
+     * slot {@code i} is {@code buffers.get(i)} (native memory of at most 1 GiB each, pinned by
+     * the kernel until the ring is closed).
+     *
+     * @throws ErrnoException with the errno, if the kernel refuses
+     */
+    public void registerBuffers(java.util.List<MemorySegment> buffers) throws ErrnoException {
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment iovs = a.allocate(16L * Math.max(1, buffers.size()), 8);
+            for (int i = 0; i < buffers.size(); i++) {
+                iovs.set(LONG, 16L * i, buffers.get(i).address());
+                iovs.set(LONG, 16L * i + 8, buffers.get(i).byteSize());
+            }
+            int r = register(Abi.REGISTER_BUFFERS, iovs.address(), buffers.size());
+            if (r < 0) {
+                throw new ErrnoException("io_uring_register(BUFFERS, " + buffers.size() + " buffers)", r);
+            }
+        }
+    }
+
     /** Unmaps the rings and closes the ring's file descriptor; in-flight operations are cancelled by the kernel. */
     @Override
     public void close() {

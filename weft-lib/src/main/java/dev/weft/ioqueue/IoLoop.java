@@ -1,0 +1,684 @@
+package dev.weft.ioqueue;
+
+import dev.weft.io.IoBackends;
+import dev.weft.runtime.IoMode;
+import dev.weft.uring.Abi;
+import dev.weft.uring.Errno;
+import dev.weft.uring.ErrnoException;
+import dev.weft.uring.KernelFeatures;
+import dev.weft.uring.Libc;
+import dev.weft.uring.Ring;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The loop that serves an {@link IoQueue}: one thread with an io_uring ring of its own, the
+ * queue's files registered as fixed files and its destinations' regions as fixed buffers.
+ *
+ * <pre>{@code
+ * IoQueue queue = IoQueue.allocate(64);
+ * SourceFiles files = new SourceFiles().add(1, dataFile, SourceFiles.Access.READ);
+ * MemorySegment buffer = arena.allocate(65536, 4096);
+ * Destinations destinations = new Destinations().add(0, buffer);
+ * IoLoop loop = IoLoop.start(queue, files, destinations, IoLoopConfig.DEFAULT);
+ *
+ * QueueProducer producer = queue.producer();
+ * long ticket = producer.publish(QueueAbi.OP_READ, 1, 0, 0, 4096, 7);
+ * Completion done = producer.await(ticket);   // done.bytes() bytes landed in buffer
+ *
+ * Optional<IoLoopException> failure = loop.stop();
+ * queue.close();
+ * }</pre>
+ *
+ * <h2>What the loop does</h2>
+ * It claims published slots in order ({@link SlotDecoder}: a CAS PUBLISHED → CLAIMED with acquire
+ * semantics, see {@link IoQueue} for the protocol), as many as the SQ holds, and submits them with
+ * one {@code io_uring_enter}: a READ as {@code READ_FIXED} of {@code bytes} from the file offset
+ * into the destination at its base, a WRITE as {@code WRITE_FIXED} from the destination's base to
+ * the file offset. A slot that fails validation completes at once DONE_ERROR with its
+ * {@link QueueError} code, counted by code, and the loop goes on with the next. Each completion
+ * writes its result into {@code bytes}, then the status with release semantics. A FENCE waits
+ * until every request claimed before it has completed, then completes DONE_OK; the loop claims
+ * nothing after a FENCE until then, so a request after a FENCE sees the effects of those before
+ * it. Requests in flight are capped at the queue's slots and at the CQ's size, so the CQ never
+ * overflows. The {@code user_data} of a request is its position in the queue (the cursor), so a
+ * completion can only name the request it belongs to.
+ *
+ * <h2>Waiting</h2>
+ * An idle loop backs off with {@link IoLoopConfig#backoff()}: spins, then parks from 10 µs doubling
+ * to 100 µs; any claim or completion starts the back-off over. While requests are in flight a park
+ * is spent waiting in {@code io_uring_enter} for a completion, for as long as the park would be.
+ * Producers never wake the loop: it finds their slots within one park period.
+ *
+ * <h2>Stopping and failing</h2>
+ * {@link #stop()} makes the loop stop claiming, cancels the requests in flight and waits (at most
+ * {@link IoLoopConfig#drainTimeout()}) for each one's completion: a request the kernel finished is
+ * reported as it finished, one it cancelled DONE_ERROR {@link QueueError#STOPPED}; a FENCE still
+ * waiting completes STOPPED too. No claimed slot is left without a completion, so no producer
+ * waits forever. Published slots the loop had not claimed stay PUBLISHED: a later loop on the
+ * same queue object goes on from where this one stopped. A fatal error (a hard
+ * {@code io_uring_enter} error, a bug in the loop) ends the loop the same way, with
+ * {@link QueueError#LOOP_FAILED}; {@link #stop()} returns the first one, and each carries a
+ * {@linkplain IoLoopException#hint() hint} that says what to fix. Destination memory is never freed by the
+ * loop: if requests were still in the kernel when it gave up draining (the time ran out, or the
+ * ring could not be entered three times in a row), they are completed all the same, and the fatal
+ * error (or, after another one, its suppressed exception) says that their destinations may still
+ * be written and must stay allocated.
+ *
+ * <p>The loop needs io_uring (Linux 5.11 or later): {@link #start} fails saying so where it is
+ * missing, disabled, or turned off with {@code -Dweft.io=nio}.
+ */
+public final class IoLoop {
+
+    /** {@code user_data} of the loop's own SQEs (opens, cancels), never a request's position. */
+    private static final long OWN_TOKEN = -1L;
+    private static final int AT_FDCWD = -100;
+    private static final int O_RDONLY = 0;
+    private static final int O_WRONLY = 1;
+    private static final int O_RDWR = 2;
+    private static final int O_CLOEXEC = 0x80000;
+    /** How long the set-up waits for each file to open. */
+    private static final long OPEN_NANOS = 10_000_000_000L;
+
+    /** Where the loop learns what the kernel has: the real probe, or in tests an older kernel's. */
+    @FunctionalInterface
+    interface KernelSource {
+        KernelFeatures probe() throws ErrnoException;
+    }
+
+    static volatile KernelSource kernelSource = KernelFeatures::probe;
+
+    private static final int CLAIMED = 0;
+    private static final int OK = 1;
+    private static final int ERROR = 2;
+    private static final int PARKS = 3;
+    private static final int IN_FLIGHT = 4;
+
+    private final IoQueue queue;
+    private final SourceFiles files;
+    private final Destinations destinations;
+    private final IoLoopConfig config;
+    private final KernelFeatures kernel;
+    private final SlotDecoder decoder;
+    private final Thread thread;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+    /** Counters: the loop writes them (release), stats read them. */
+    private final AtomicLongArray counts = new AtomicLongArray(5);
+    private final AtomicLongArray errorsByCode = new AtomicLongArray(QueueError.ERRNO_MAX + 1);
+    private volatile boolean stopRequested;
+    /** The first fatal error; written by the loop thread only. */
+    private volatile IoLoopException failure;
+
+    // The loop thread's own state.
+    private Ring ring;
+    private final int mask;
+    /** Slots this loop holds CLAIMED: in the kernel, or a FENCE waiting. */
+    private final boolean[] busy;
+    /** The position ({@code user_data}) of the request in the kernel for each busy slot, -1 for a FENCE. */
+    private final long[] positionOf;
+    private long cursor;
+    private int inFlight;
+    private int maxInFlight;
+    private int fenceSlot = -1;
+    private boolean draining;
+    private int drainCode;
+    private final Ring.CompletionHandler onCompletion = this::completed;
+
+    private IoLoop(IoQueue queue, SourceFiles files, Destinations destinations, IoLoopConfig config,
+                   KernelFeatures kernel) {
+        this.queue = queue;
+        this.files = files;
+        this.destinations = destinations;
+        this.config = config;
+        this.kernel = kernel;
+        this.decoder = SlotDecoder.of(files, destinations);
+        this.mask = queue.mask();
+        this.busy = new boolean[queue.slots()];
+        this.positionOf = new long[queue.slots()];
+        this.cursor = queue.resumeAt();
+        this.thread = Thread.ofPlatform().name(config.threadName()).daemon(true).unstarted(this::run);
+    }
+
+    /** {@link #start(IoQueue, SourceFiles, Destinations, IoLoopConfig)} with {@link IoLoopConfig#DEFAULT}. */
+    public static IoLoop start(IoQueue queue, SourceFiles files, Destinations destinations) throws IoLoopException {
+        return start(queue, files, destinations, IoLoopConfig.DEFAULT);
+    }
+
+    /**
+     * Starts a loop serving {@code queue}: opens its thread and ring, opens and registers the
+     * files, registers the destinations' regions, and returns once it serves. The queue is served
+     * by one loop at a time.
+     *
+     * @throws IoLoopException       when io_uring is missing or turned off here, a file cannot be
+     *                               opened, or the kernel refuses a registration: with the errno
+     *                               and a hint; nothing is left open
+     * @throws IllegalStateException when another loop serves the queue
+     */
+    public static IoLoop start(IoQueue queue, SourceFiles files, Destinations destinations, IoLoopConfig config)
+            throws IoLoopException {
+        Objects.requireNonNull(queue, "queue");
+        Objects.requireNonNull(files, "files");
+        Objects.requireNonNull(destinations, "destinations");
+        Objects.requireNonNull(config, "config");
+        KernelFeatures kernel = uringKernel();
+        queue.takeLoop(config.threadName());
+        IoLoop loop;
+        try {
+            loop = new IoLoop(queue, files.copy(), destinations.copy(), config, kernel);
+            loop.thread.start();
+        } catch (RuntimeException | Error e) {
+            queue.releaseLoop(queue.resumeAt());
+            throw e;
+        }
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    loop.started.get();
+                    return loop;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the set-up is short and ends by itself
+                } catch (ExecutionException e) {
+                    interrupted |= joinUninterruptibly(loop.thread); // it ends right after saying so
+                    queue.releaseLoop(loop.cursor);
+                    if (e.getCause() instanceof IoLoopException f) {
+                        throw f;
+                    }
+                    throw new IoLoopException("the loop's set-up failed: " + e.getCause(),
+                            "this is a bug in weft: report it with the stack trace", e.getCause());
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** What the kernel's io_uring has, or an exception saying why the loop cannot run here. */
+    private static KernelFeatures uringKernel() throws IoLoopException {
+        IoMode mode;
+        try {
+            mode = IoMode.fromSystemProperty();
+        } catch (IllegalArgumentException e) {
+            throw new IoLoopException("the I/O request queue cannot start: " + e.getMessage(),
+                    "fix -D" + IoMode.PROPERTY);
+        }
+        if (mode == IoMode.NIO || mode == IoMode.NONE) {
+            throw new IoLoopException("the I/O request queue needs io_uring, and -D" + IoMode.PROPERTY + "="
+                    + System.getProperty(IoMode.PROPERTY) + " turns io_uring off",
+                    "remove -D" + IoMode.PROPERTY + " or set it to auto or uring; the queue has no NIO backend");
+        }
+        String platform = IoBackends.uringUnavailableReason();
+        if (platform != null) {
+            throw new IoLoopException("the I/O request queue needs io_uring: " + platform,
+                    "run it on Linux 5.11 or later (x86-64 or arm64)");
+        }
+        KernelFeatures k;
+        try {
+            k = kernelSource.probe();
+        } catch (ErrnoException e) {
+            throw new IoLoopException("the I/O request queue needs io_uring, which this kernel refuses: " + e.getMessage(),
+                    "run it on Linux 5.11 or later with io_uring enabled (sysctl kernel.io_uring_disabled=0, "
+                            + "no seccomp profile that blocks io_uring)", e);
+        }
+        if (!k.hasFeature(KernelFeatures.REQUIRED_FEATURES)) {
+            throw new IoLoopException("the I/O request queue needs io_uring with SINGLE_MMAP, NODROP and EXT_ARG "
+                    + "(Linux 5.11); kernel " + k.release() + " has features 0x" + Integer.toHexString(k.features()),
+                    "run it on Linux 5.11 or later");
+        }
+        int[] ops = {Abi.OP_READ_FIXED, Abi.OP_WRITE_FIXED, Abi.OP_OPENAT, Abi.OP_ASYNC_CANCEL};
+        String[] names = {"READ_FIXED", "WRITE_FIXED", "OPENAT", "ASYNC_CANCEL"};
+        for (int i = 0; i < ops.length; i++) {
+            if (!k.supports(ops[i])) {
+                throw new IoLoopException("the I/O request queue needs the io_uring opcode " + names[i]
+                        + ", which kernel " + k.release() + " lacks", "run it on Linux 5.11 or later");
+            }
+        }
+        return k;
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // The loop thread
+
+    private void run() {
+        try {
+            setUp();
+        } catch (IoLoopException e) {
+            closeRing();
+            started.completeExceptionally(e);
+            return;
+        } catch (Throwable t) {
+            closeRing();
+            started.completeExceptionally(t);
+            return;
+        }
+        started.complete(null);
+        try {
+            serve();
+        } catch (Throwable t) {
+            fatal(new IoLoopException("the loop thread threw " + t, "this is a bug in weft: report it with the "
+                    + "stack trace; start a new loop to go on serving (published requests wait in the queue)", t));
+        }
+        try {
+            finish();
+        } finally {
+            closeRing();
+            queue.releaseLoop(cursor);
+        }
+    }
+
+    /** Opens the ring, opens and registers the files, registers the regions. */
+    private void setUp() throws IoLoopException {
+        try {
+            ring = Ring.open(config.ringEntries(), kernel, true);
+            ring.enable();
+        } catch (ErrnoException e) {
+            throw new IoLoopException("the I/O request queue could not open its io_uring ring: " + e.getMessage(),
+                    e.errno() == Errno.ENOMEM ? "raise the locked-memory limit (ulimit -l) or lower ringEntries"
+                            : "run it where io_uring works (Linux 5.11+, not disabled by sysctl or seccomp)", e);
+        }
+        maxInFlight = Math.min(queue.slots(), ring.cqEntries());
+        int[] fds = new int[files.size()];
+        java.util.Arrays.fill(fds, -1);
+        try {
+            for (int i = 0; i < fds.length; i++) {
+                fds[i] = open(i);
+            }
+            if (fds.length > 0) {
+                try {
+                    ring.registerFiles(fds);
+                } catch (ErrnoException e) {
+                    throw new IoLoopException("registering " + fds.length + " files with the loop's ring failed: "
+                            + Errno.name(e.errno()), e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE
+                            ? "raise the open-file limit (ulimit -n) or serve fewer files"
+                            : "check that every file is a regular file or block device", e);
+                }
+            }
+        } finally {
+            MemorySegment errno = Libc.errnoState();
+            for (int fd : fds) {
+                if (fd >= 0) {
+                    Libc.close(errno, fd); // the ring holds its own references from here
+                }
+            }
+        }
+        if (destinations.size() > 0) {
+            try {
+                ring.registerBuffers(destinations.regions());
+            } catch (ErrnoException e) {
+                String hint = switch (e.errno()) {
+                    case Errno.EFAULT, Errno.EOPNOTSUPP -> "a region must be anonymous memory (an Arena's) or a "
+                            + "shared mapping of a file on tmpfs or hugetlbfs such as /dev/shm: the kernel cannot "
+                            + "pin the pages of other file systems' files";
+                    case Errno.ENOMEM -> "the kernel could not pin the regions: raise the locked-memory limit "
+                            + "(ulimit -l) or run with CAP_IPC_LOCK";
+                    default -> "check that every region is native memory of 1 byte to 1 GiB that stays mapped";
+                };
+                throw new IoLoopException("registering " + destinations.regions().size()
+                        + " destination regions with the loop's ring failed: " + Errno.name(e.errno()), hint, e);
+            }
+        }
+    }
+
+    /** Opens file {@code i} with the ring ({@code OPENAT}); its descriptor. */
+    private int open(int i) throws IoLoopException {
+        java.nio.file.Path path = files.path(i).toAbsolutePath();
+        SourceFiles.Access access = files.access(i);
+        int flags = O_CLOEXEC | switch (access) {
+            case READ -> O_RDONLY;
+            case WRITE -> O_WRONLY;
+            case READ_WRITE -> O_RDWR;
+        };
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment cpath = a.allocateFrom(path.toString());
+            long sqe = ring.nextSqe();
+            ring.prepare(sqe, Abi.OP_OPENAT, AT_FDCWD, cpath.address(), 0, 0, OWN_TOKEN);
+            ring.setOpFlags(sqe, flags);
+            int[] res = {Integer.MIN_VALUE};
+            long deadline = System.nanoTime() + OPEN_NANOS;
+            while (res[0] == Integer.MIN_VALUE) {
+                int r = ring.submitAndWait(1, 100_000_000L);
+                if (hardEnterError(r)) {
+                    throw new IoLoopException("io_uring_enter failed while opening " + path + ": " + Errno.name(r),
+                            "run it where io_uring works (Linux 5.11+)");
+                }
+                ring.reap((userData, result, cqeFlags) -> res[0] = result);
+                if (res[0] == Integer.MIN_VALUE && System.nanoTime() - deadline > 0) {
+                    throw new IoLoopException("opening " + path + " did not complete in "
+                            + OPEN_NANOS / 1_000_000_000L + " s", "check that the file is not a FIFO nobody writes to");
+                }
+            }
+            if (res[0] < 0) {
+                int errno = -res[0];
+                String hint = switch (errno) {
+                    case Errno.ENOENT -> "create the file or correct the path";
+                    case Errno.EACCES, Errno.EPERM -> "give this process permission to open it for " + access
+                            + ", or open it for less (SourceFiles.Access.READ)";
+                    default -> "check the path, its type and its permissions";
+                };
+                throw new IoLoopException("cannot open source file " + files.handle(i) + " (" + path + ") for "
+                        + access + ": " + Errno.name(errno), hint);
+            }
+            return res[0];
+        }
+    }
+
+    /** Claims, submits and reaps until stopped or failed. */
+    private void serve() {
+        long step = 0;
+        while (!stopRequested && failure == null) {
+            boolean work = false;
+            if (inFlight > 0 && ring.needsEnter() && !entered(ring.submitAndGetEvents(), "reaping")) {
+                return;
+            }
+            if (inFlight > 0 && ring.reap(onCompletion) > 0) {
+                work = true;
+            }
+            if (fenceSlot >= 0 && inFlight == 0) {
+                int slot = fenceSlot;
+                fenceSlot = -1;
+                busy[slot] = false;
+                complete(slot, QueueAbi.STATUS_DONE_OK, 0);
+                work = true;
+            }
+            int claimed = claim();
+            if (failure != null) {
+                return;
+            }
+            if (claimed > 0) {
+                work = true;
+            }
+            if (ring.queued() > 0 && !entered(ring.submitAndGetEvents(), "submitting")) {
+                return;
+            }
+            if (work) {
+                step = 0;
+                continue;
+            }
+            if (config.backoff().parks(step)) {
+                counts.setRelease(PARKS, counts.getPlain(PARKS) + 1);
+                if (inFlight > 0) {
+                    // Park in the ring: a completion ends the wait at once.
+                    if (!entered(ring.submitAndWait(1, config.backoff().parkNanos(step)), "waiting")) {
+                        return;
+                    }
+                    step++;
+                    continue;
+                }
+            }
+            step = config.backoff().idle(step);
+        }
+    }
+
+    /**
+     * Claims the ready slots at the cursor, as many as the SQ and the in-flight cap allow and at
+     * most one lap of the queue (so that a flood of bad slots does not keep the loop from reaping);
+     * how many.
+     */
+    private int claim() {
+        int n = 0;
+        while (fenceSlot < 0 && inFlight < maxInFlight && n < busy.length) {
+            int slot = (int) cursor & mask;
+            if (busy[slot]) {
+                return n; // its request of the previous lap is still ours
+            }
+            if (ring.sqSpace() == 0) {
+                if (!entered(ring.submitAndGetEvents(), "submitting a full SQ") || ring.sqSpace() == 0) {
+                    return n;
+                }
+            }
+            int r = decoder.claim(queue, slot);
+            if (r == SlotDecoder.NOT_READY) {
+                return n;
+            }
+            n++;
+            counts.setRelease(CLAIMED, counts.getPlain(CLAIMED) + 1);
+            long position = cursor++;
+            if (r != SlotDecoder.OK) {
+                complete(slot, QueueAbi.STATUS_DONE_ERROR, r);
+                continue;
+            }
+            if (decoder.op == QueueAbi.OP_FENCE) {
+                if (inFlight == 0) {
+                    complete(slot, QueueAbi.STATUS_DONE_OK, 0);
+                    continue;
+                }
+                busy[slot] = true;
+                positionOf[slot] = -1;
+                fenceSlot = slot;
+                return n;
+            }
+            long sqe = ring.nextSqe();
+            ring.prepare(sqe, decoder.op == QueueAbi.OP_READ ? Abi.OP_READ_FIXED : Abi.OP_WRITE_FIXED,
+                    decoder.file, decoder.address, decoder.length, decoder.offset, position);
+            ring.setFlags(sqe, Abi.SQE_FIXED_FILE);
+            ring.setBufIndex(sqe, decoder.buffer);
+            busy[slot] = true;
+            positionOf[slot] = position;
+            inFlight++;
+            counts.setRelease(IN_FLIGHT, inFlight);
+        }
+        return n;
+    }
+
+    /** A CQE: completes the slot of the request it names. */
+    private void completed(long userData, int res, int flags) {
+        if (userData == OWN_TOKEN) {
+            return; // a cancel's own completion
+        }
+        int slot = (int) userData & mask;
+        if (!busy[slot] || positionOf[slot] != userData) {
+            return; // cannot happen: one request per slot at a time, named by its position
+        }
+        busy[slot] = false;
+        inFlight--;
+        counts.setRelease(IN_FLIGHT, inFlight);
+        if (res >= 0) {
+            complete(slot, QueueAbi.STATUS_DONE_OK, res);
+        } else if (draining && (res == -Errno.ECANCELED || res == -Errno.EINTR)) { // cancelled: queued, or interrupted in a worker
+            complete(slot, QueueAbi.STATUS_DONE_ERROR, drainCode);
+        } else {
+            complete(slot, QueueAbi.STATUS_DONE_ERROR, QueueError.fromErrno(res));
+        }
+    }
+
+    /** L4: the result, then the status with release; counted. */
+    private void complete(int slot, int status, int result) {
+        queue.setWord(slot, QueueAbi.WORD_BYTES, result);
+        queue.setStatusRelease(slot, status);
+        if (status == QueueAbi.STATUS_DONE_OK) {
+            counts.setRelease(OK, counts.getPlain(OK) + 1);
+        } else {
+            counts.setRelease(ERROR, counts.getPlain(ERROR) + 1);
+            int i = Math.min(Math.max(result, 0), QueueError.ERRNO_MAX);
+            errorsByCode.setRelease(i, errorsByCode.getPlain(i) + 1);
+        }
+    }
+
+    /** Whether {@code r}, an {@code io_uring_enter} result, lets the loop go on; else it is made the fatal error. */
+    private boolean entered(int r, String what) {
+        if (!hardEnterError(r)) {
+            return true;
+        }
+        fatal(new IoLoopException("io_uring_enter (" + what + ") failed: " + Errno.name(r),
+                "the loop's ring is unusable (a kernel resource ran out, or a bug); start a new loop to go on "
+                        + "serving: published requests wait in the queue"));
+        return false;
+    }
+
+    /** Whether {@code r}, an {@code io_uring_enter} result, is an error that retrying will not cure. */
+    private static boolean hardEnterError(int r) {
+        return r < 0 && r != -Errno.EINTR && r != -Errno.EAGAIN && r != -Errno.EBUSY && r != -Errno.ETIME;
+    }
+
+    private void fatal(IoLoopException e) {
+        if (failure == null) {
+            failure = e;
+        }
+    }
+
+    /**
+     * Stopped or failed: completes every slot the loop holds. Requests in the kernel are cancelled
+     * and their completions awaited (a finished one keeps its result); what is left after
+     * {@link IoLoopConfig#drainTimeout()}, or when the ring cannot be entered, is completed
+     * anyway, and the fatal error says their destinations may still be written. A waiting FENCE
+     * completes last.
+     */
+    private void finish() {
+        int code = failure != null ? QueueError.LOOP_FAILED.code() : QueueError.STOPPED.code();
+        draining = true;
+        drainCode = code;
+        String why = drain();
+        if (inFlight > 0) {
+            int left = inFlight;
+            for (int slot = 0; slot < busy.length; slot++) {
+                if (busy[slot] && slot != fenceSlot) {
+                    busy[slot] = false;
+                    complete(slot, QueueAbi.STATUS_DONE_ERROR, code);
+                }
+            }
+            inFlight = 0;
+            counts.setRelease(IN_FLIGHT, 0);
+            IoLoopException stuck = new IoLoopException(left + " requests were still in the kernel when the loop "
+                    + "stopped (" + why + "): the kernel may still write into their destinations",
+                    "keep those destinations' memory allocated for the life of this process");
+            if (failure != null) {
+                failure.addSuppressed(stuck);
+            } else {
+                failure = stuck;
+            }
+        }
+        if (fenceSlot >= 0) {
+            busy[fenceSlot] = false;
+            complete(fenceSlot, QueueAbi.STATUS_DONE_ERROR, code);
+            fenceSlot = -1;
+        }
+    }
+
+    /** Cancels what is in flight and reaps until nothing is; why it gave up, if it did. */
+    private String drain() {
+        long deadline = System.nanoTime() + config.drainTimeout().toNanos();
+        int hardErrors = 0;
+        int lastError = 0;
+        int nextCancel = 0;
+        boolean cancelledAll = false;
+        while (inFlight > 0) {
+            if (kernel.cancelAll()) {
+                if (!cancelledAll && ring.sqSpace() > 0) {
+                    long sqe = ring.nextSqe();
+                    ring.prepare(sqe, Abi.OP_ASYNC_CANCEL, -1, 0, 0, 0, OWN_TOKEN);
+                    ring.setOpFlags(sqe, Abi.ASYNC_CANCEL_ALL | Abi.ASYNC_CANCEL_ANY);
+                    cancelledAll = true;
+                }
+            } else {
+                while (nextCancel < busy.length && ring.sqSpace() > 0) {
+                    int slot = nextCancel++;
+                    if (busy[slot] && positionOf[slot] >= 0) {
+                        long sqe = ring.nextSqe();
+                        ring.prepare(sqe, Abi.OP_ASYNC_CANCEL, -1, positionOf[slot], 0, 0, OWN_TOKEN);
+                    }
+                }
+            }
+            int r = ring.submitAndWait(1, 10_000_000L);
+            if (hardEnterError(r)) {
+                lastError = r;
+                if (++hardErrors == 3) {
+                    return "io_uring_enter failed three times in a row: " + Errno.name(lastError);
+                }
+            } else {
+                hardErrors = 0;
+            }
+            ring.reap(onCompletion);
+            if (inFlight > 0 && System.nanoTime() - deadline > 0) {
+                return "they did not complete within " + config.drainTimeout();
+            }
+        }
+        return null;
+    }
+
+    private void closeRing() {
+        if (ring != null) {
+            ring.close();
+        }
+    }
+
+    // -----------------------------------------------------------------------------------------
+    // Control, from any thread
+
+    /**
+     * Stops the loop: it claims nothing more, completes every slot it holds (see the class
+     * comment), closes its ring and files, and its thread ends; this waits for that. Idempotent.
+     *
+     * @return the loop's first fatal error, if it had one
+     */
+    public Optional<IoLoopException> stop() {
+        stopRequested = true;
+        LockSupport.unpark(thread);
+        if (joinUninterruptibly(thread)) {
+            Thread.currentThread().interrupt();
+        }
+        return Optional.ofNullable(failure);
+    }
+
+    /** Joins {@code t}; whether the caller was interrupted meanwhile (the flag is cleared). */
+    private static boolean joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        return interrupted;
+    }
+
+    /** The loop's first fatal error so far, if any (the loop ends after one). */
+    public Optional<IoLoopException> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Whether the loop's thread still runs (false after {@link #stop()} or a fatal error's clean-up). */
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** What the loop has done so far. */
+    public IoLoopStats stats() {
+        Map<Integer, Long> codes = new LinkedHashMap<>();
+        for (int code = 0; code < errorsByCode.length(); code++) {
+            long n = errorsByCode.getAcquire(code);
+            if (n != 0) {
+                codes.put(code, n);
+            }
+        }
+        return new IoLoopStats(counts.getAcquire(CLAIMED), counts.getAcquire(OK), counts.getAcquire(ERROR), codes,
+                (int) counts.getAcquire(IN_FLIGHT), counts.getAcquire(PARKS));
+    }
+
+    /** The loop's ring, for tests that inject faults into it; set before {@link #start} returns. */
+    Ring ring() {
+        return ring;
+    }
+
+    /** The loop's thread, for tests. */
+    Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public String toString() {
+        return "IoLoop[" + config.threadName() + ", " + queue.slots() + " slots, " + files.size() + " files, "
+                + destinations.size() + " destinations]";
+    }
+}
