@@ -47,8 +47,9 @@ import java.util.function.Predicate;
  *
  * <h2>Messages</h2>
  * Plain objects, queued in send order per sender; a sealed interface of records and a
- * {@code switch} over it is the intended style. Mailboxes are unbounded (Erlang's semantics):
- * {@link #mailboxDepth(Pid)} shows how many messages wait.
+ * {@code switch} over it is the intended style. Mailboxes are unbounded by default (Erlang's
+ * semantics): {@link #mailboxDepth(Pid)} shows how many messages wait; {@link #builder()} spawns
+ * an actor with a bounded mailbox and an {@link Overflow} policy instead.
  */
 public final class Actor {
 

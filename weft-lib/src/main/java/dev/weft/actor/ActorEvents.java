@@ -10,7 +10,8 @@ import jdk.jfr.StackTrace;
 /**
  * The JDK Flight Recorder events of actors, all in the category "Weft / Actors", without stack
  * traces. Each is made and committed only after its type's {@code isEnabled()} said a recording
- * wants it, so with no recording on an event costs a check of a flag the JIT folds.
+ * wants it, so with no recording on, an event costs that one check and allocates nothing; the
+ * mailbox-depth walk is skipped too.
  * <ul>
  *   <li>{@code dev.weft.ActorSpawn}: an actor was spawned (pid, process or handler).</li>
  *   <li>{@code dev.weft.ActorExit}: an actor ended, with its outcome.</li>

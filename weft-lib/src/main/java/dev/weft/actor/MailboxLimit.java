@@ -110,6 +110,7 @@ final class MailboxLimit {
                 return false;
             }
             LockSupport.parkNanos(this, left);
+            dev.weft.sched.Scheduler.resumed(); // the worker it resumed on knows which task runs
             waiters.remove(me);
             if (tryReserve()) {
                 return true;

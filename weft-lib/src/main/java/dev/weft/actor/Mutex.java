@@ -66,6 +66,7 @@ public final class Mutex<T> {
         try {
             got = lock.tryLock(nanos, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
+            dev.weft.sched.Scheduler.resumed();
             Proc me = Proc.current();
             if (me != null) {
                 me.checkKilled(); // a kill cancels the task, which interrupts this wait
@@ -73,6 +74,7 @@ public final class Mutex<T> {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while waiting for " + this, e);
         }
+        dev.weft.sched.Scheduler.resumed(); // a wait may have moved the caller to another worker
         if (!got) {
             throw new LockTimeoutException("did not get " + this + " within " + timeout + " ("
                     + lock.getQueueLength() + " waiting); hold it for less time, or wait longer");
