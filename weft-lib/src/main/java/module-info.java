@@ -2,6 +2,8 @@
  * The weft runtime. Depends on nothing beyond the JDK.
  *
  * <ul>
+ *   <li>{@link dev.weft.actor}: Erlang-style actors (process and handler actors, pids, links,
+ *       monitors, supervisors) on the scheduler.</li>
  *   <li>{@link dev.weft.device}: device service runners, one thread per (device, stage) fed by a
  *       lock-free batching channel.</li>
  *   <li>{@link dev.weft.idle}: {@link dev.weft.idle.Backoff}, the one way every weft loop waits.</li>
@@ -20,6 +22,9 @@
  * {@code Task}'s static methods reach the scheduler).
  */
 module dev.weft {
+    requires jdk.jfr; // the actors' flight-recorder events (dev.weft.actor.ActorEvents)
+
+    exports dev.weft.actor;
     exports dev.weft.device;
     exports dev.weft.idle;
     exports dev.weft.ioqueue;

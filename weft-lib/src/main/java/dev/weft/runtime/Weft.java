@@ -1,5 +1,8 @@
 package dev.weft.runtime;
 
+import dev.weft.actor.ActorRuntime;
+import dev.weft.actor.ActorStats;
+import dev.weft.actor.Outcome;
 import dev.weft.io.IoBackends;
 import dev.weft.io.IoGroup;
 import dev.weft.io.RegionRegistry;
@@ -260,6 +263,48 @@ public final class Weft implements AutoCloseable {
     Weft hooks(ShutdownHooks hooks) {
         this.hooks = Objects.requireNonNull(hooks, "hooks");
         return this;
+    }
+
+    /**
+     * Runs {@code root} as a process actor ({@link dev.weft.actor.Actor}) and waits until every
+     * actor of this runtime has ended: the root, what it spawned, what they spawned. Then returns
+     * the root's outcome. Once no actor is alive nothing can run for them any more (a pending
+     * {@code sendAfter} could only reach an ended actor). Plain tasks that actors spawned and did
+     * not join are not waited for. Run after run on one runtime is fine; actors spawned outside
+     * the run (from plain tasks) are waited for too while they live.
+     *
+     * <pre>{@code
+     * Outcome o = rt.run(() -> {
+     *     Pid echo = Actor.spawn(() -> {
+     *         Object m = Actor.receive();
+     *         if (m instanceof Call c) Actor.reply(c, c.request());
+     *     });
+     *     return Actor.call(echo, "hi", Duration.ofSeconds(1));
+     * });
+     * // o is Outcome.Exit("hi")
+     * }</pre>
+     *
+     * @throws IllegalStateException if another {@code run} is going on on this runtime (one at a
+     *                               time), the caller is an actor (it would wait for itself), or
+     *                               the runtime is closed
+     * @throws InterruptedException  if the waiting thread is interrupted; the actors go on
+     */
+    public Outcome run(Callable<?> root) throws InterruptedException {
+        return ActorRuntime.run(scheduler, Objects.requireNonNull(root, "root"));
+    }
+
+    /** Like {@link #run(Callable)}, for a root without a value. */
+    public Outcome run(CheckedRunnable root) throws InterruptedException {
+        return ActorRuntime.run(scheduler, Objects.requireNonNull(root, "root"));
+    }
+
+    /**
+     * A snapshot of this runtime's actors: live, parked on I/O, sleeping, restarts, the largest
+     * mailbox, and per worker the actor on its CPU and the run queue's length. See
+     * {@link ActorStats}.
+     */
+    public ActorStats actorStats() {
+        return ActorRuntime.stats(scheduler);
     }
 
     /** Starts a runtime with {@link Config#defaults()}. */

@@ -57,6 +57,8 @@ final class BlockingPool {
     private final ArrayDeque<FutureTask<?>> queue = new ArrayDeque<>();
     private final List<Thread> threads = new ArrayList<>();
     private final LongAdder parked = new LongAdder();
+    /** The callers ({@code who}) parked in {@link #call} now, for {@link #isParked}. */
+    private final java.util.Set<Object> parkedTasks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int waiting;
     private int started;
     private boolean closed;
@@ -86,6 +88,7 @@ final class BlockingPool {
         FutureTask<T> call = new FutureTask<>(body);
         submit(call);
         parked.increment();
+        parkedTasks.add(who);
         try {
             return call.get();
         } catch (InterruptedException e) {
@@ -99,6 +102,7 @@ final class BlockingPool {
         } catch (CancellationException e) {
             throw new IllegalStateException("Task.blocking in task " + who + ": the runtime stopped its call", e);
         } finally {
+            parkedTasks.remove(who);
             parked.decrement();
             Runner.afterPark(); // for the stats of the worker the task resumed on
         }
@@ -174,6 +178,11 @@ final class BlockingPool {
             threads.remove(Thread.currentThread());
             lock.unlock();
         }
+    }
+
+    /** Whether {@code who} (a caller of {@link #call}) is parked in it now. */
+    boolean isParked(Object who) {
+        return who != null && parkedTasks.contains(who);
     }
 
     /** Tasks parked in {@link #call} now: their call is queued or running. */

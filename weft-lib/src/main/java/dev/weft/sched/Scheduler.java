@@ -633,6 +633,14 @@ public final class Scheduler implements Executor {
         return blocking.call(body, who);
     }
 
+    /**
+     * Whether {@code task} (a task of this scheduler) waits in {@code Task.blocking} now: its
+     * call is queued or running on the blocking pool. For stats; it may change at once.
+     */
+    public boolean isInBlocking(Object task) {
+        return blocking.isParked(task);
+    }
+
     /** The blocking pool's threads alive now. */
     int blockingThreads() {
         return blocking.threadCount();
