@@ -11,12 +11,16 @@
  *       sleeping, timeouts.</li>
  *   <li>{@link dev.weft.net}: TCP listeners and streams on the runtime's I/O driver (io_uring, or
  *       NIO where io_uring cannot work).</li>
+ *   <li>{@link dev.weft.fs}: files on the same drivers: positional reads and writes that park the
+ *       task, direct I/O, registered regions, file-to-socket transfers.</li>
  * </ul>
  * Internal: {@code dev.weft.uring} (the FFM binding to io_uring), {@code dev.weft.io} (the
  * per-worker drivers), {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook)
  * and {@code dev.weft.time} (the timer).
  */
 module dev.weft {
+    requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT, for direct I/O on the NIO backend
+    exports dev.weft.fs;
     exports dev.weft.device;
     exports dev.weft.idle;
     exports dev.weft.net;

@@ -328,14 +328,16 @@ public final class RegionRegistry {
         return results; // the latch's count-downs publish the writes
     }
 
-    private static void awaitAcks(CountDownLatch acks) throws InterruptedException {
+    /** Waits for every worker's answer to a table update (also {@link FileTable}'s). */
+    static void awaitAcks(CountDownLatch acks) throws InterruptedException {
         if (!acks.await(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("a worker did not acknowledge a region update within "
+            throw new IllegalStateException("a worker did not acknowledge an update of its ring's table within "
                     + ACK_TIMEOUT_SECONDS + " s (is the runtime shutting down?)");
         }
     }
 
-    private static String firstError(int[] results, String what) {
+    /** The first worker's refusal in {@code results} as a message, or null (also {@link FileTable}'s). */
+    static String firstError(int[] results, String what) {
         for (int i = 0; i < results.length; i++) {
             if (results[i] < 0 && results[i] != Integer.MIN_VALUE) {
                 return what + " failed on worker " + i + ": " + Errno.name(results[i]);

@@ -21,23 +21,26 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Shared plumbing of the weft net tests: runtimes, running code in a task, an echo server, fd counts. */
-final class NetTesting {
+/**
+ * Shared plumbing of the weft net tests (and of the file tests, {@code dev.weft.fs}): runtimes,
+ * running code in a task, an echo server, fd counts.
+ */
+public final class NetTesting {
 
     /** How long a test waits for a task it spawned. Generous: the machine is small and shared. */
-    static final Duration JOIN = Duration.ofSeconds(20);
+    public static final Duration JOIN = Duration.ofSeconds(20);
     /** Connect timeout used by the tests (loopback connects are immediate). */
-    static final Duration CONNECT = Duration.ofSeconds(10);
-    static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
+    public static final Duration CONNECT = Duration.ofSeconds(10);
+    public static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
 
     private NetTesting() {
     }
 
-    static Weft start(IoMode mode) {
+    public static Weft start(IoMode mode) {
         return start(mode, 2);
     }
 
-    static Weft start(IoMode mode, int workers) {
+    public static Weft start(IoMode mode, int workers) {
         String simulated = System.getProperty(dev.weft.io.SimulatedKernelExtension.PROPERTY);
         if (simulated != null && !simulated.isBlank() && dev.weft.io.SimulatedKernel.installed() == null) {
             // JUnit's extension auto-detection finds the extension through META-INF/services on the
@@ -54,7 +57,7 @@ final class NetTesting {
     }
 
     /** For {@code @AfterEach}: shuts the runtime down (cancelling leftover I/O) and waits for its workers. */
-    static void stop(Weft rt) throws InterruptedException {
+    public static void stop(Weft rt) throws InterruptedException {
         if (rt == null) {
             return;
         }
@@ -64,17 +67,17 @@ final class NetTesting {
 
     /** A body for {@link #run}. */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
         void run() throws Exception;
     }
 
     /** Runs {@code body} in a task of {@code rt} and returns its value; rethrows what the body threw. */
-    static <T> T call(Weft rt, Callable<T> body) throws Exception {
+    public static <T> T call(Weft rt, Callable<T> body) throws Exception {
         return join(rt.spawn(body));
     }
 
     /** Runs {@code body} in a task of {@code rt}; rethrows what the body threw. */
-    static void run(Weft rt, Body body) throws Exception {
+    public static void run(Weft rt, Body body) throws Exception {
         join(rt.spawn(() -> {
             body.run();
             return null;
@@ -82,7 +85,7 @@ final class NetTesting {
     }
 
     /** Joins with {@link #JOIN}, unwrapping a failed task's exception (so assertion failures show as such). */
-    static <T> T join(JoinHandle<T> h) throws Exception {
+    public static <T> T join(JoinHandle<T> h) throws Exception {
         try {
             return h.join(JOIN);
         } catch (JoinException e) {
@@ -97,7 +100,7 @@ final class NetTesting {
     }
 
     /** {@code n} bytes of a pattern that depends on {@code seed}, so that misplaced bytes show. */
-    static byte[] pattern(int n, int seed) {
+    public static byte[] pattern(int n, int seed) {
         byte[] b = new byte[n];
         int x = seed * 0x9E3779B1 + 1;
         for (int i = 0; i < n; i++) {
@@ -110,13 +113,13 @@ final class NetTesting {
     }
 
     /** A plain JDK listener on a loopback port, for a peer on a platform thread; its accept waits at most 15 s. */
-    static ServerSocket jdkListener() throws IOException {
+    public static ServerSocket jdkListener() throws IOException {
         ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         s.setSoTimeout(15_000);
         return s;
     }
 
-    static InetSocketAddress addressOf(ServerSocket s) {
+    public static InetSocketAddress addressOf(ServerSocket s) {
         return (InetSocketAddress) s.getLocalSocketAddress();
     }
 
@@ -125,7 +128,7 @@ final class NetTesting {
     }
 
     /** The remaining bytes of {@code b} (its position is not moved). */
-    static byte[] bytes(ByteBuffer b) {
+    public static byte[] bytes(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
         return out;
@@ -197,7 +200,7 @@ final class NetTesting {
     }
 
     /** Open file descriptors of this JVM. */
-    static int fdCount() throws IOException {
+    public static int fdCount() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return (int) s.count();
         }
@@ -208,7 +211,7 @@ final class NetTesting {
      * (descriptors are released on worker threads, and NIO releases a channel's descriptor only
      * when its selectors drop the cancelled key).
      */
-    static int settledFdCount(int expected) throws Exception {
+    public static int settledFdCount(int expected) throws Exception {
         int n = fdCount();
         for (int i = 0; i < 40 && n != expected; i++) {
             Thread.sleep(50);
@@ -219,7 +222,7 @@ final class NetTesting {
     }
 
     /** The descriptors open now, for a failure message. */
-    static String fdListing() {
+    public static String fdListing() {
         StringBuilder sb = new StringBuilder();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             s.sorted().forEach(p -> {

@@ -1,0 +1,126 @@
+package dev.weft.fs;
+
+import dev.weft.net.NetException;
+import dev.weft.net.NetTesting;
+import dev.weft.net.TcpStream;
+import dev.weft.runtime.IoMode;
+import dev.weft.runtime.Weft;
+import dev.weft.task.JoinHandle;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static dev.weft.net.NetTesting.CONNECT;
+import static dev.weft.net.NetTesting.addressOf;
+import static dev.weft.net.NetTesting.pattern;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@link FileHandle#transferTo} over loopback, on both backends: a plain JDK socket on the other
+ * end reads what arrives and checks it byte for byte.
+ */
+@Timeout(60)
+class TransferToTest {
+
+    private static final int SIZE = (1 << 20) + 123;
+
+    private Weft rt;
+    private FsTesting files;
+    private Path file;
+    private final byte[] content = pattern(SIZE, 1);
+
+    @BeforeEach
+    void directory() throws Exception {
+        files = FsTesting.create();
+        file = files.file("served", content);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        NetTesting.stop(rt);
+        files.close();
+    }
+
+    /** What a weft task's {@code body} sends over a fresh connection; the JDK peer reads until the task closes it. */
+    private byte[] received(IoMode mode, Sender body) throws Exception {
+        rt = NetTesting.start(mode);
+        try (ServerSocket server = NetTesting.jdkListener()) {
+            JoinHandle<Long> sender = rt.spawn(() -> {
+                try (TcpStream conn = TcpStream.connect(addressOf(server), CONNECT);
+                     FileHandle f = FileHandle.open(file)) {
+                    return body.send(f, conn);
+                }
+            });
+            byte[] got;
+            try (Socket peer = server.accept()) {
+                peer.setSoTimeout(20_000);
+                got = peer.getInputStream().readAllBytes();
+            }
+            assertEquals(got.length, (long) NetTesting.join(sender), "transferTo returned the count sent");
+            return got;
+        }
+    }
+
+    @FunctionalInterface
+    private interface Sender {
+        long send(FileHandle f, TcpStream conn) throws IOException;
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void theWholeFileArrivesIntact(IoMode mode) throws Exception {
+        byte[] got = received(mode, (f, conn) -> f.transferTo(0, f.size(), conn));
+        assertArrayEquals(content, got);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void aRangeSendsExactlyItsBytes(IoMode mode) throws Exception {
+        byte[] got = received(mode, (f, conn) -> f.transferTo(1000, 70_000, conn));
+        assertArrayEquals(Arrays.copyOfRange(content, 1000, 71_000), got);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void aRangePastTheEndSendsWhatTheFileHas(IoMode mode) throws Exception {
+        byte[] got = received(mode, (f, conn) -> {
+            assertEquals(0, f.transferTo(SIZE + 10, 100, conn), "past the end: nothing");
+            return f.transferTo(SIZE - 10, 100, conn);
+        });
+        assertArrayEquals(Arrays.copyOfRange(content, SIZE - 10, SIZE), got);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void aPeerThatResetTheConnectionFailsTheTransferWithANetException(IoMode mode) throws Exception {
+        rt = NetTesting.start(mode);
+        try (ServerSocket server = NetTesting.jdkListener()) {
+            JoinHandle<Void> sender = rt.spawn(() -> {
+                try (TcpStream conn = TcpStream.connect(addressOf(server), CONNECT);
+                     FileHandle f = FileHandle.open(file)) {
+                    for (int i = 0; i < 1000; i++) { // until the reset arrives: bounded
+                        f.transferTo(0, SIZE, conn);
+                    }
+                }
+                return null;
+            });
+            try (Socket peer = server.accept()) {
+                peer.setSoLinger(true, 0); // close with a reset
+            }
+            NetException e = assertThrows(NetException.class, () -> NetTesting.join(sender));
+            assertTrue(e.getMessage().contains("transferTo") && e.getMessage().contains(file.toString()), e.getMessage());
+            assertTrue(e.errno() > 0, "names the errno: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package dev.weft.sched;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code BlockingPool.callToEnd}: an interrupt of the caller drops a call that has not started,
+ * and never reaches one that has: that call runs to its end on a thread that is not interrupted,
+ * and its caller gets its result with the interrupt set again.
+ */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class BlockingPoolCallToEndTest {
+
+    @Test
+    void aStartedCallRunsToItsEndUninterruptedAndItsCallerGetsTheResultAndItsInterruptBack() throws Exception {
+        BlockingPool pool = new BlockingPool("bp-to-end", 1);
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean callSawInterrupt = new AtomicBoolean();
+        AtomicReference<Object> result = new AtomicReference<>();
+        AtomicBoolean callerInterrupted = new AtomicBoolean();
+        try {
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    result.set(pool.callToEnd(() -> {
+                        started.countDown();
+                        release.await(); // an interrupt of this thread would end the wait
+                        callSawInterrupt.set(Thread.currentThread().isInterrupted());
+                        return 42;
+                    }, "caller"));
+                } catch (Exception e) {
+                    result.set(e);
+                }
+                callerInterrupted.set(Thread.currentThread().isInterrupted());
+            });
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            caller.interrupt();
+            Thread.sleep(50); // the caller takes the interrupt and keeps waiting
+            assertTrue(caller.isAlive(), "the caller waits for the started call");
+            release.countDown();
+            caller.join();
+            assertEquals(42, result.get(), "the call's result, not an exception");
+            assertFalse(callSawInterrupt.get(), "the pool thread was not interrupted");
+            assertTrue(callerInterrupted.get(), "the caller's interrupt is set again");
+        } finally {
+            release.countDown();
+            pool.close();
+            assertTrue(pool.awaitStopped(TimeUnit.SECONDS.toNanos(10)));
+        }
+    }
+
+    @Test
+    void aCallThatHasNotStartedIsDroppedWhenItsCallerIsInterrupted() throws Exception {
+        BlockingPool pool = new BlockingPool("bp-drop", 1);
+        CountDownLatch busy = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean ran = new AtomicBoolean();
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        try {
+            Thread blocker = Thread.ofPlatform().start(() -> {
+                try {
+                    pool.callToEnd(() -> {
+                        busy.countDown();
+                        release.await();
+                        return null;
+                    }, "blocker");
+                } catch (Exception e) {
+                    outcome.compareAndSet(null, e);
+                }
+            });
+            assertTrue(busy.await(10, TimeUnit.SECONDS)); // the one thread is taken
+            Thread caller = Thread.ofPlatform().start(() -> {
+                try {
+                    outcome.set(pool.callToEnd(() -> {
+                        ran.set(true);
+                        return "ran";
+                    }, "caller"));
+                } catch (Exception e) {
+                    outcome.set(e);
+                }
+            });
+            Thread.sleep(50); // queued behind the blocker
+            caller.interrupt();
+            caller.join();
+            assertInstanceOf(InterruptedException.class, outcome.get());
+            release.countDown();
+            blocker.join();
+            assertFalse(ran.get(), "the dropped call never ran");
+        } finally {
+            release.countDown();
+            pool.close();
+            assertTrue(pool.awaitStopped(TimeUnit.SECONDS.toNanos(10)));
+        }
+    }
+}
