@@ -15,8 +15,9 @@
  *       task, direct I/O, registered regions, file-to-socket transfers.</li>
  * </ul>
  * Internal: {@code dev.weft.uring} (the FFM binding to io_uring), {@code dev.weft.io} (the
- * per-worker drivers), {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook)
- * and {@code dev.weft.time} (the timer).
+ * per-worker drivers), {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook),
+ * {@code dev.weft.time} (the timer) and {@code dev.weft.task.host} (the seam through which
+ * {@code Task}'s static methods reach the scheduler).
  */
 module dev.weft {
     requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT, for direct I/O on the NIO backend
@@ -26,4 +27,8 @@ module dev.weft {
     exports dev.weft.net;
     exports dev.weft.runtime;
     exports dev.weft.task;
+
+    // Task's static methods reach the scheduler through this seam (see dev.weft.task.host.TaskHost).
+    uses dev.weft.task.host.TaskHost;
+    provides dev.weft.task.host.TaskHost with dev.weft.sched.SchedulerTaskHost;
 }

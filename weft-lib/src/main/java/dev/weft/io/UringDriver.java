@@ -913,12 +913,13 @@ public final class UringDriver implements IoDriver {
         if (!dst.isDirect() && !provided.available()) {
             return readStaged(socket, dst, timeoutNanos); // no provided buffers (before Linux 5.19)
         }
+        long address = dst.isDirect() ? socket(socket).address(dst, true) : 0; // may refuse freed memory: before any slot is taken
         UringOp op = new UringOp();
         long sqe = sqeFor(timeoutNanos);
         long token = table.track(op);
         if (dst.isDirect()) {
             op.keepAlive = dst;
-            ring.prepare(sqe, Abi.OP_RECV, fd, MemorySegment.ofBuffer(dst).address(), want, 0, token);
+            ring.prepare(sqe, Abi.OP_RECV, fd, address, want, 0, token);
         } else {
             op.heapDst = dst;
             ring.prepare(sqe, Abi.OP_RECV, fd, 0, Math.min(want, ProvidedBuffers.BUFFER_SIZE), 0, token);
@@ -1009,12 +1010,11 @@ public final class UringDriver implements IoDriver {
         if (n == 0) {
             return 0;
         }
+        long address = src.isDirect() ? socket(socket).address(src, false) : 0; // before any slot is taken
         long sqe = sqeFor(timeoutNanos);
         UringOp op = new UringOp();
-        long address;
         if (src.isDirect()) {
             op.keepAlive = src;
-            address = MemorySegment.ofBuffer(src).address();
         } else {
             op.staging = staging.acquire(n);
             n = Math.min(n, (int) op.staging.byteSize());

@@ -5,6 +5,7 @@ import dev.weft.uring.Libc;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
 import java.net.InetSocketAddress;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -40,6 +41,10 @@ final class UringSocket implements SocketHandle {
     final int fd;
     private final DescriptorUses uses = new DescriptorUses();
     private volatile AcceptQueue acceptQueue;
+    /** The direct buffer this socket last received into, with its segment (see {@link #address}). */
+    private BufferAddress received;
+    /** The direct buffer this socket last sent from, with its segment. */
+    private BufferAddress sent;
 
     UringSocket(int fd) {
         this.fd = fd;
@@ -95,6 +100,37 @@ final class UringSocket implements SocketHandle {
     }
 
     /** Takes a use, or fails on a closed socket: its descriptor number may belong to another file. */
+    /**
+     * The native address of direct buffer {@code b}'s position, for a receive ({@code receive})
+     * or a send. A connection reads and writes through the same buffer, call after call, and
+     * {@link MemorySegment#ofBuffer} costs more than the rest of preparing an operation; so each
+     * direction keeps its last buffer with a segment over the buffer's whole capacity, and a
+     * call with the same buffer only checks that the segment's scope is alive (a buffer from an
+     * arena that was closed is refused as {@code ofBuffer} refuses it). The pair is one
+     * immutable object in one field, so tasks reading and writing at once never mix two pairs.
+     * It keeps that one buffer per direction reachable while the socket lives.
+     *
+     * @throws IllegalStateException if {@code b}'s memory was freed (its arena closed)
+     */
+    long address(ByteBuffer b, boolean receive) {
+        BufferAddress last = receive ? received : sent;
+        if (last == null || last.buffer != b) {
+            last = new BufferAddress(b, MemorySegment.ofBuffer(b.duplicate().clear()));
+            if (receive) {
+                received = last;
+            } else {
+                sent = last;
+            }
+        } else if (!last.segment.scope().isAlive()) {
+            throw new IllegalStateException("the buffer's memory was freed: its arena is closed");
+        }
+        return last.segment.address() + b.position();
+    }
+
+    /** A direct buffer and a segment over its whole capacity. */
+    private record BufferAddress(ByteBuffer buffer, MemorySegment segment) {
+    }
+
     private void requireOpen(String what) throws ErrnoException {
         if (!acquire()) {
             throw new ErrnoException(what + " on " + this + " failed: EBADF (the socket is closed)",

@@ -1,5 +1,6 @@
 package dev.weft.runtime;
 
+import dev.weft.sched.SchedulerConfig;
 import dev.weft.task.UncaughtFailureHandler;
 
 import java.time.Duration;
@@ -38,7 +39,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
     public static final int MAX_WORKERS = 1024;
 
     /** Default {@link #timeslice}. */
-    public static final Duration DEFAULT_TIMESLICE = Duration.ofNanos(100_000);
+    public static final Duration DEFAULT_TIMESLICE = Duration.ofNanos(SchedulerConfig.DEFAULT_TIMESLICE_NANOS);
 
     /** Default {@link #maxRegions}. */
     public static final int DEFAULT_MAX_REGIONS = 64;
@@ -47,7 +48,7 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
     public static final int MAX_REGIONS = 16384;
 
     /** Default {@link #blockingThreads}. */
-    public static final int DEFAULT_BLOCKING_THREADS = 64;
+    public static final int DEFAULT_BLOCKING_THREADS = SchedulerConfig.DEFAULT_BLOCKING_THREADS;
 
     /** Largest {@link #blockingThreads}. */
     public static final int MAX_BLOCKING_THREADS = 4096;
@@ -102,6 +103,12 @@ public record Config(int minWorkers, int maxWorkers, String threadNamePrefix, Du
     public int workerCount() {
         int cpus = java.lang.Runtime.getRuntime().availableProcessors();
         return Math.clamp(cpus, minWorkers, maxWorkers);
+    }
+
+    /** The scheduler's part of this config, for this machine. */
+    SchedulerConfig scheduler() {
+        return new SchedulerConfig(workerCount(), threadNamePrefix, timeslice.toNanos(), blockingThreads,
+                uncaughtFailureHandler, java.lang.Runtime.getRuntime().availableProcessors());
     }
 
     /** Builds a {@link Config}; every setter checks at {@link #build()}. */

@@ -71,6 +71,7 @@ import java.util.concurrent.ThreadFactory;
 public final class Weft implements AutoCloseable {
 
     private final Scheduler scheduler;
+    private final Config config;
     private final IoBackends.Opened io;
     private final ExecutorService executor = new WeftExecutor(this);
     private final Object hookLock = new Object();
@@ -80,8 +81,9 @@ public final class Weft implements AutoCloseable {
     private Thread signalHook;
     private volatile Duration signalGrace;
 
-    private Weft(Scheduler scheduler, IoBackends.Opened io) {
+    private Weft(Scheduler scheduler, Config config, IoBackends.Opened io) {
         this.scheduler = scheduler;
+        this.config = config;
         this.io = io;
     }
 
@@ -111,7 +113,7 @@ public final class Weft implements AutoCloseable {
 
     private static Weft start(Config config, IoBackends.Opened io) {
         try {
-            return new Weft(Scheduler.start(config, io.drivers()::get), io);
+            return new Weft(Scheduler.start(config.scheduler(), io.drivers()::get), config, io);
         } catch (RuntimeException | Error e) {
             io.closeAll(); // idempotent: drivers the workers closed stay closed
             throw e;
@@ -245,7 +247,7 @@ public final class Weft implements AutoCloseable {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-            }, scheduler.config().threadNamePrefix() + "-shutdown");
+            }, config.threadNamePrefix() + "-shutdown");
             signalHook = hook;
             hooks.add(hook);
         }
@@ -324,7 +326,7 @@ public final class Weft implements AutoCloseable {
 
     /** The config this runtime was started with. */
     public Config config() {
-        return scheduler.config();
+        return config;
     }
 
     /** The number of workers. */
@@ -334,7 +336,7 @@ public final class Weft implements AutoCloseable {
 
     /** The runtime's counters, read now, without locks. */
     public RuntimeStats stats() {
-        return scheduler.stats();
+        return scheduler.stats(RuntimeStats::new, WorkerStats::new);
     }
 
     /** Whether the runtime was closed ({@link #close()}, a shutdown, or the executor's). */

@@ -1,8 +1,5 @@
 package dev.weft.sched;
 
-import dev.weft.runtime.Config;
-import dev.weft.runtime.RuntimeStats;
-import dev.weft.runtime.WorkerStats;
 import dev.weft.task.CheckedRunnable;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.TaskBuilder;
@@ -75,7 +72,7 @@ public final class Scheduler implements Executor {
      */
     private static final int QUEUE_GROWTH_LIMIT = 1 << 20;
 
-    private final Config config;
+    private final SchedulerConfig config;
     private final TaskSpec defaultSpec = new TaskSpec(this, "", TaskKind.POOLED);
     private final TaskSpec threadSpec = new TaskSpec(this, "", TaskKind.DEDICATED);
     final long timesliceNanos;
@@ -121,11 +118,11 @@ public final class Scheduler implements Executor {
     /** Run by the last worker to exit, before {@link #awaitTermination} returns. */
     private final List<Runnable> onTermination = new ArrayList<>();
 
-    private Scheduler(Config config, IntFunction<? extends Driver> drivers) {
+    private Scheduler(SchedulerConfig config, IntFunction<? extends Driver> drivers) {
         VirtualThreadHook.check();
         this.config = config;
-        this.timesliceNanos = config.timeslice().toNanos();
-        int n = config.workerCount();
+        this.timesliceNanos = config.timesliceNanos();
+        int n = config.workers();
         this.workers = new Worker[n];
         this.exited = new CountDownLatch(n);
         this.attached = new CountDownLatch(n);
@@ -134,7 +131,7 @@ public final class Scheduler implements Executor {
         this.blocking = new BlockingPool(config.threadNamePrefix(), config.blockingThreads());
         for (int i = 0; i < n; i++) {
             workers[i] = new Worker(this, i, config.threadNamePrefix() + "-" + i, QUEUE_CAPACITY,
-                    QUEUE_GROWTH_LIMIT, Objects.requireNonNull(drivers.apply(i), "driver"));
+                    QUEUE_GROWTH_LIMIT, Objects.requireNonNull(drivers.apply(i), "driver"), config.oversubscribed());
         }
     }
 
@@ -143,7 +140,7 @@ public final class Scheduler implements Executor {
      *
      * @throws IllegalStateException if the JVM lacks the flag the virtual-thread hook needs
      */
-    public static Scheduler start(Config config) {
+    public static Scheduler start(SchedulerConfig config) {
         return start(config, i -> new ThreadParker());
     }
 
@@ -163,7 +160,7 @@ public final class Scheduler implements Executor {
      * @throws AttachException       if a worker's driver failed to attach: the first failure, with
      *                               the others suppressed
      */
-    public static Scheduler start(Config config, IntFunction<? extends Driver> drivers) {
+    public static Scheduler start(SchedulerConfig config, IntFunction<? extends Driver> drivers) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(drivers, "drivers");
         Scheduler s = new Scheduler(config, drivers);
@@ -230,7 +227,7 @@ public final class Scheduler implements Executor {
         }
     }
 
-    public Config config() {
+    public SchedulerConfig config() {
         return config;
     }
 
@@ -667,10 +664,14 @@ public final class Scheduler implements Executor {
         return t;
     }
 
-    public RuntimeStats stats() {
-        List<WorkerStats> list = new ArrayList<>(workers.length);
+    /**
+     * A snapshot of the counters, made into the runtime's records by their constructors
+     * ({@code stats(RuntimeStats::new, WorkerStats::new)}); each counter is read without locks.
+     */
+    public <R, W> R stats(StatsShape.OfRuntime<R, W> runtime, StatsShape.OfWorker<W> worker) {
+        List<W> list = new ArrayList<>(workers.length);
         for (Worker w : workers) {
-            list.add(w.stats());
+            list.add(w.stats(worker));
         }
         Timer t = timer;
         Throwable ioFailure = null;
@@ -679,7 +680,7 @@ public final class Scheduler implements Executor {
                 ioFailure = w.driver.failure();
             }
         }
-        return new RuntimeStats(list, spawnedOutside.get(), wokenOutside.sum(), failed.sum(),
+        return runtime.of(list, spawnedOutside.get(), wokenOutside.sum(), failed.sum(),
                 t == null ? 0 : t.pending(), workers[0].driver.backend(), blocking.parked(),
                 ioFailure == null ? "" : ioFailure.getMessage());
     }

@@ -1,7 +1,6 @@
 package dev.weft.sched;
 
 import dev.weft.idle.Backoff;
-import dev.weft.runtime.WorkerStats;
 import dev.weft.task.TaskKind;
 
 import java.lang.invoke.MethodHandles;
@@ -87,7 +86,15 @@ import java.util.concurrent.locks.LockSupport;
  * runs its own queue. What a missed wake-up could cost is parallelism, if a worker registered as
  * sleeping just while the push was still in the pusher's store buffer and so missed it in its
  * last look; so a sleeping worker looks at the queues again every few steps while it spins
- * before parking, by which time any such push is visible, and takes itself back if it finds work.
+ * before parking (after every yield, when it yields instead), by which time any such push is
+ * visible, and takes itself back if it finds work.
+ *
+ * <p><b>Oversubscribed.</b> With more workers than processors ({@link SchedulerConfig#oversubscribed},
+ * from the JVM's processor count, which follows the affinity mask and the container's limit), a
+ * worker that spins holds a processor that a worker with work may be waiting for, until the
+ * kernel's time slice ends. Such a worker never spins: between steal rounds it yields once, and
+ * before parking it yields a few times ({@link #SLEEP_YIELD}), looking at the queues after each
+ * yield. The protocol above is unchanged; only the waits between its looks differ.
  *
  * <h2>The driver</h2>
  * Each worker owns a {@link Driver}: its I/O (an io_uring ring or a NIO selector) or a plain
@@ -126,6 +133,11 @@ public final class Worker extends Thread {
     /** Turns between polls of the driver while the local queue has work (Tokio uses 61). */
     private static final int IO_INTERVAL = 64;
     private static final Backoff SLEEP_SPIN = Backoff.DEFAULT;
+    /**
+     * The wait before parking when there are more workers than processors: no spinning, a few
+     * yields (each gives the processor to a worker that has work), looking for work after each.
+     */
+    static final Backoff SLEEP_YIELD = new Backoff(0, 8, Backoff.DEFAULT_MIN_PARK_NANOS, Backoff.DEFAULT_MAX_PARK_NANOS);
     /** The pause between steal rounds: spins only, enough for all four rounds. */
     private static final Backoff STEAL_PAUSE = new Backoff(32 + 64 + 128 + 256, 0,
             Backoff.DEFAULT_MIN_PARK_NANOS, Backoff.DEFAULT_MIN_PARK_NANOS);
@@ -180,11 +192,18 @@ public final class Worker extends Thread {
      */
     private TaskSpec currentSpec;
     volatile int state;
+    /** More workers than processors: an idle worker does not spin (see "Oversubscribed"). */
+    private final boolean oversubscribed;
+    /** How this worker waits before it parks: {@link #SLEEP_SPIN}, or {@link #SLEEP_YIELD} if oversubscribed. */
+    final Backoff sleepWait;
 
-    Worker(Scheduler scheduler, int index, String name, int queueCapacity, int queueGrowthLimit, Driver driver) {
+    Worker(Scheduler scheduler, int index, String name, int queueCapacity, int queueGrowthLimit, Driver driver,
+           boolean oversubscribed) {
         super(name);
         setDaemon(true);
         this.scheduler = scheduler;
+        this.oversubscribed = oversubscribed;
+        this.sleepWait = oversubscribed ? SLEEP_YIELD : SLEEP_SPIN;
         this.index = index;
         this.driver = driver;
         this.queue = new RunQueue(queueCapacity, 0, queueGrowthLimit);
@@ -431,8 +450,12 @@ public final class Worker extends Thread {
             if ((r = stealOnce()) != null) {
                 return r;
             }
-            for (long until = step + (32L << round); step < until; step++) {
-                STEAL_PAUSE.idle(step); // 32, 64, 128, 256 spins: the pause doubles each round
+            if (oversubscribed) {
+                Thread.yield(); // a spin would hold the processor a worker with work may need
+            } else {
+                for (long until = step + (32L << round); step < until; step++) {
+                    STEAL_PAUSE.idle(step); // 32, 64, 128, 256 spins: the pause doubles each round
+                }
             }
         }
         return takeFromInjector(); // if null, still counted as searching: sleep() stops that
@@ -553,7 +576,7 @@ public final class Worker extends Thread {
         add(PARKS, 1);
         noteCurrent(null);
         for (long step = 0; state == SLEEPING && !scheduler.isTerminated(); step++) {
-            if (SLEEP_SPIN.parks(step)) {
+            if (sleepWait.parks(step)) {
                 parked = true; // then read state: a waker CASes state, then reads parked
                 if (state == SLEEPING && !scheduler.isTerminated()) {
                     park(); // returns on a wake-up, or on I/O completions
@@ -564,8 +587,8 @@ public final class Worker extends Thread {
                     return true;
                 }
             } else {
-                SLEEP_SPIN.idle(step);
-                if ((step & 63) == 63) {
+                sleepWait.idle(step);
+                if ((step & 63) == 63 || sleepWait.phase(step) == Backoff.Phase.YIELDING) {
                     if (driver.busy()) {
                         poll();
                     }
@@ -666,10 +689,10 @@ public final class Worker extends Thread {
         return (long) COUNTER.getOpaque(counters, counter);
     }
 
-    WorkerStats stats() {
+    <W> W stats(StatsShape.OfWorker<W> shape) {
         long taskId = (long) CURRENT_ID.getOpaque(this);
         TaskSpec spec = (TaskSpec) CURRENT_SPEC.getOpaque(this);
-        return new WorkerStats(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
+        return shape.of(index, getName(), read(POLLED), read(ENDED), read(SPAWNED),
                 read(WOKEN_INSIDE), read(FROM_INJECTOR), read(STOLEN), read(PARKS),
                 taskId, taskId == -1L || spec == null ? "" : spec.name(), queue.size(),
                 driver.operations(), driver.cqOverflows(), driver.cqDropped(),

@@ -1,9 +1,6 @@
 package dev.weft.task;
 
-import dev.weft.sched.Scheduler;
-import dev.weft.sched.Sleeps;
-import dev.weft.sched.TaskCell;
-import dev.weft.sched.Worker;
+import dev.weft.task.host.TaskHost;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -43,7 +40,7 @@ public interface Task {
      * @throws IllegalStateException if the caller is not a weft task
      */
     static Task current() {
-        TaskCell<?> cell = TaskCell.current();
+        Task cell = (Task) TaskHost.get().currentTask();
         if (cell == null) {
             throw new IllegalStateException("Task.current() was called on " + Thread.currentThread()
                     + ", which is not a weft task; spawn the code with Weft.spawn");
@@ -53,7 +50,7 @@ public interface Task {
 
     /** Whether the calling thread is running a weft task. */
     static boolean inTask() {
-        return TaskCell.current() != null;
+        return TaskHost.get().currentTask() != null;
     }
 
     /**
@@ -69,7 +66,7 @@ public interface Task {
      * loops that do not suspend. Outside a weft task it does nothing.
      */
     static void check() {
-        Worker.checkTimeslice();
+        TaskHost.get().checkTimeslice();
     }
 
     /**
@@ -80,7 +77,7 @@ public interface Task {
      * @throws IllegalArgumentException if {@code duration} is negative
      */
     static void sleep(Duration duration) throws InterruptedException {
-        Sleeps.sleep(duration);
+        TaskHost.get().sleep(duration);
     }
 
     /**
@@ -90,7 +87,7 @@ public interface Task {
      * @throws InterruptedException if the task is interrupted (or cancelled) while asleep
      */
     static void sleepUntil(Instant deadline) throws InterruptedException {
-        Sleeps.sleepUntil(deadline);
+        TaskHost.get().sleepUntil(deadline);
     }
 
     /**
@@ -105,7 +102,7 @@ public interface Task {
      * @throws IllegalStateException if the caller is not a weft task
      */
     static <T> T timeout(Duration limit, Callable<T> body) throws Exception {
-        return Sleeps.timeout(limit, body);
+        return TaskHost.get().timeout(limit, body);
     }
 
     /**
@@ -132,8 +129,7 @@ public interface Task {
      */
     static <T> T blocking(Callable<T> call) throws Exception {
         java.util.Objects.requireNonNull(call, "call");
-        TaskCell<?> task = TaskCell.current();
-        return task == null ? call.call() : task.scheduler().blocking(call, task);
+        return TaskHost.get().blocking(call);
     }
 
     /**
@@ -141,17 +137,20 @@ public interface Task {
      *
      * @throws IllegalStateException if the caller is not a weft task, or its runtime is closed
      */
+    @SuppressWarnings("unchecked") // the host returns the JoinHandle of the body it spawned
     static <T> JoinHandle<T> spawn(Callable<T> body) {
-        return Scheduler.current("Task.spawn").spawn(body);
+        return (JoinHandle<T>) TaskHost.get().spawn(body, "Task.spawn");
     }
 
     /** Like {@link #spawn(Callable)}, for a body without a result. */
+    @SuppressWarnings("unchecked")
     static JoinHandle<Void> spawn(Runnable body) {
-        return Scheduler.current("Task.spawn").spawn(body);
+        return (JoinHandle<Void>) TaskHost.get().spawn(body, "Task.spawn");
     }
 
     /** Like {@link #spawn(Callable)}, for a body without a result that may throw checked exceptions. */
+    @SuppressWarnings("unchecked")
     static JoinHandle<Void> spawn(CheckedRunnable body) {
-        return Scheduler.current("Task.spawn").spawn(body);
+        return (JoinHandle<Void>) TaskHost.get().spawn((Runnable) body, "Task.spawn");
     }
 }

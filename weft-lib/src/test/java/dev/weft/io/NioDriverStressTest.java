@@ -1,5 +1,7 @@
 package dev.weft.io;
 
+import dev.weft.runtime.RuntimeStats;
+import dev.weft.runtime.WorkerStats;
 import dev.weft.sched.Scheduler;
 import dev.weft.task.JoinHandle;
 import dev.weft.uring.ErrnoException;
@@ -149,7 +151,7 @@ class NioDriverStressTest {
                 try {
                     assertEquals(v, h.join(Duration.ofSeconds(10)));
                 } catch (TimeoutException e) {
-                    fail("spawn " + i + " from outside never ran: a lost wake-up; " + s.stats());
+                    fail("spawn " + i + " from outside never ran: a lost wake-up; " + s.stats(RuntimeStats::new, WorkerStats::new));
                 }
             }
             p[0].close();

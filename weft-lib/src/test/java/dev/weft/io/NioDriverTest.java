@@ -1,7 +1,7 @@
 package dev.weft.io;
 
-import dev.weft.runtime.Config;
 import dev.weft.sched.Scheduler;
+import dev.weft.sched.SchedulerConfig;
 import dev.weft.task.JoinException;
 import dev.weft.task.JoinHandle;
 import dev.weft.uring.Errno;
@@ -376,7 +376,7 @@ class NioDriverTest {
      */
     @Test
     void aTaskAndItsWorkerWaitingForOneSocketLockBothGetIt() throws Exception {
-        Scheduler s = Scheduler.start(Config.builder().workers(1).threadNamePrefix("nio-lock-test").build(),
+        Scheduler s = Scheduler.start(SchedulerConfig.of(1, "nio-lock-test"),
                 i -> new NioDriver());
         try {
             SocketHandle[] p = join(s.spawn(NioDriverTest::pair), s, "pair");

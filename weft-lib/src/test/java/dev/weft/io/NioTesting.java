@@ -1,7 +1,9 @@
 package dev.weft.io;
 
-import dev.weft.runtime.Config;
+import dev.weft.runtime.RuntimeStats;
+import dev.weft.runtime.WorkerStats;
 import dev.weft.sched.Scheduler;
+import dev.weft.sched.SchedulerConfig;
 import dev.weft.task.JoinHandle;
 import dev.weft.uring.ErrnoException;
 
@@ -31,14 +33,14 @@ final class NioTesting {
 
     /** A scheduler whose workers poll and sleep in NIO drivers. */
     static Scheduler start(int workers) {
-        return Scheduler.start(Config.builder().workers(workers).build(), i -> new NioDriver());
+        return Scheduler.start(SchedulerConfig.of(workers, "weft-worker"), i -> new NioDriver());
     }
 
     /** Closes {@code s} and waits (bounded) for its workers to exit, which closes their selectors. */
     static void stop(Scheduler s) throws InterruptedException {
         s.close();
         if (!s.awaitTermination(Duration.ofSeconds(10))) {
-            fail("the runtime did not terminate: " + s.stats());
+            fail("the runtime did not terminate: " + s.stats(RuntimeStats::new, WorkerStats::new));
         }
     }
 
@@ -56,7 +58,7 @@ final class NioTesting {
         try {
             return h.join(JOIN);
         } catch (TimeoutException e) {
-            throw new AssertionError(what + " did not end within " + JOIN + " (a lost wake-up?); " + s.stats(), e);
+            throw new AssertionError(what + " did not end within " + JOIN + " (a lost wake-up?); " + s.stats(RuntimeStats::new, WorkerStats::new), e);
         }
     }
 

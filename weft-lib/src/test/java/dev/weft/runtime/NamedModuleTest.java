@@ -46,6 +46,16 @@ class NamedModuleTest {
                                 System.out.println(e.getClass().getName() + ": " + e.getMessage());
                             }
                         }
+                        case "spawn" -> {
+                            try (var rt = dev.weft.runtime.Weft.start()) {
+                                var outer = rt.spawn(() -> {
+                                    var inner = dev.weft.task.Task.spawn(() -> 20);
+                                    dev.weft.task.Task.sleep(java.time.Duration.ofMillis(1));
+                                    return inner.join() + 22;
+                                });
+                                System.out.println("spawned: " + outer.join());
+                            }
+                        }
                         default -> throw new IllegalArgumentException(args[0]);
                     }
                 }
@@ -102,6 +112,17 @@ class NamedModuleTest {
     void onTheClassPathTheMissingFlagIsNamedForTheClassPath() throws Exception {
         String out = probe(List.of("--class-path", weftClasses, "--enable-native-access=ALL-UNNAMED"), "start");
         assertTrue(out.contains("needs the JVM flag --add-opens java.base/java.lang=ALL-UNNAMED "), out);
+    }
+
+    /** Task's static methods find the scheduler through a service (TaskHost): both ways of loading it work. */
+    @Test
+    void taskMethodsReachTheSchedulerOnTheModulePathAndOnTheClassPath() throws Exception {
+        String onModulePath = probe(modulePath("--add-opens", "java.base/java.lang=dev.weft",
+                "--enable-native-access=dev.weft"), "spawn");
+        assertTrue(onModulePath.contains("spawned: 42"), onModulePath);
+        String onClassPath = probe(List.of("--class-path", weftClasses, "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+                "--enable-native-access=ALL-UNNAMED"), "spawn");
+        assertTrue(onClassPath.contains("spawned: 42"), onClassPath);
     }
 
     @Test

@@ -25,28 +25,31 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The {@code dev.weft} packages depend on each other without a cycle (DESIGN: dependencies point
- * downwards only). The graph is read from the compiled main classes' constant pools (every class,
- * field and method type a class names, generic signatures included), so it is what the JVM links,
- * not what the imports say. A cycle fails the test with its packages, every edge between them and
- * the classes that make each edge.
+ * The {@code dev.weft} packages depend on each other without a cycle, and only downwards in the
+ * layer map (DESIGN: dependencies point downwards only). The graph is read from the compiled main
+ * classes' constant pools (every class, field and method type a class names, generic signatures
+ * included), so it is what the JVM links, not what the imports say. A cycle fails the test with
+ * its packages, every edge between them and the classes that make each edge; so does an edge that
+ * points up the map, and a package the map does not place.
  */
 class PackageGraphTest {
 
     /**
-     * Edges that still close a cycle, each with why it is not yet broken. This list may only
-     * shrink: an edge not here that closes a cycle fails the test, and so does an edge here that
-     * no longer exists (remove it).
+     * The layers, top first (DESIGN.md's layer map): a package may name packages of its own layer
+     * (without a cycle) and of the layers below it, never one above. A new package is placed here.
      */
-    static final Map<String, String> ALLOWED = Map.of(
-            "dev.weft.sched -> dev.weft.runtime",
-            "Scheduler is built from runtime.Config and fills runtime.RuntimeStats and WorkerStats (public"
-                    + " API records, which Worker fills too): moving them below sched changes the public API",
-            "dev.weft.task -> dev.weft.sched",
-            "Task's static methods (current, spawn, sleep, timeout, blocking, check) call Scheduler, TaskCell,"
-                    + " Worker and Sleeps, while TaskCell implements Task and JoinHandle; the small interface"
-                    + " between them would have to be public in the exported dev.weft.task (sched implements it),"
-                    + " or sit in a package that names task's types and so closes a cycle of its own");
+    static final List<Set<String>> LAYERS = List.of(
+            Set.of("dev.weft.http"),
+            Set.of("dev.weft.net", "dev.weft.fs", "dev.weft.ioqueue"),
+            Set.of("dev.weft.runtime"),
+            Set.of("dev.weft.actor"),
+            Set.of("dev.weft.io"),
+            Set.of("dev.weft.sched"),
+            Set.of("dev.weft.time"),
+            Set.of("dev.weft.task"),
+            Set.of("dev.weft.task.host"),
+            Set.of("dev.weft.device", "dev.weft.uring"),
+            Set.of("dev.weft.idle"));
 
     private static final Pattern TYPE = Pattern.compile("dev/weft/((?:[a-z0-9_]+/)+)[A-Za-z0-9_$]+");
 
@@ -55,23 +58,11 @@ class PackageGraphTest {
         Map<String, Map<String, Set<String>>> edges = edges(mainClasses());
         assertTrue(edges.containsKey("dev.weft.runtime") && edges.containsKey("dev.weft.sched"),
                 "the main classes were found: " + edges.keySet());
-        Map<String, Map<String, Set<String>>> checked = new TreeMap<>();
-        edges.forEach((from, tos) -> tos.forEach((to, classes) -> {
-            if (!ALLOWED.containsKey(from + " -> " + to)) {
-                checked.computeIfAbsent(from, k -> new TreeMap<>()).put(to, classes);
-            }
-        }));
         List<String> problems = new ArrayList<>();
-        for (String allowed : ALLOWED.keySet()) {
-            String[] p = allowed.split(" -> ");
-            if (!edges.getOrDefault(p[0], Map.of()).containsKey(p[1])) {
-                problems.add("the allowed edge " + allowed + " is gone: take it out of ALLOWED");
-            }
-        }
-        for (Set<String> cycle : cycles(checked)) {
+        for (Set<String> cycle : cycles(edges)) {
             StringBuilder b = new StringBuilder("a cycle among " + cycle + ", made by:");
             for (String from : cycle) {
-                checked.getOrDefault(from, Map.of()).forEach((to, classes) -> {
+                edges.getOrDefault(from, Map.of()).forEach((to, classes) -> {
                     if (cycle.contains(to)) {
                         b.append("\n    ").append(from).append(" -> ").append(to).append(" by ").append(classes);
                     }
@@ -82,6 +73,57 @@ class PackageGraphTest {
         if (!problems.isEmpty()) {
             fail(String.join("\n", problems));
         }
+    }
+
+    @Test
+    void everyEdgePointsDownTheLayerMap() throws Exception {
+        List<String> problems = upwardEdges(edges(mainClasses()));
+        if (!problems.isEmpty()) {
+            fail(String.join("\n", problems));
+        }
+    }
+
+    @Test
+    void anEdgeUpTheMapIsFound() {
+        Map<String, Map<String, Set<String>>> g = Map.of(
+                "dev.weft.sched", Map.of("dev.weft.runtime", Set.of("sched.Scheduler -> runtime.Config")),
+                "dev.weft.runtime", Map.of("dev.weft.sched", Set.of("runtime.Weft -> sched.Scheduler")),
+                "dev.weft.brandnew", Map.of("dev.weft.idle", Set.of("brandnew.X -> idle.Backoff")));
+        List<String> problems = upwardEdges(g);
+        assertTrue(problems.contains("dev.weft.sched -> dev.weft.runtime points up the layer map, by"
+                + " [sched.Scheduler -> runtime.Config]"), problems.toString());
+        assertTrue(problems.contains("dev.weft.brandnew is in no layer: place it in LAYERS (and in DESIGN.md's"
+                + " layer map)"), problems.toString());
+        assertTrue(problems.size() == 2, problems.toString());
+    }
+
+    /** Each edge of {@code g} that points up {@link #LAYERS}, and each package the map does not place. */
+    static List<String> upwardEdges(Map<String, Map<String, Set<String>>> g) {
+        Map<String, Integer> rank = new TreeMap<>();
+        for (int i = 0; i < LAYERS.size(); i++) {
+            for (String p : LAYERS.get(i)) {
+                rank.put(p, i);
+            }
+        }
+        Set<String> unplaced = new TreeSet<>();
+        List<String> problems = new ArrayList<>();
+        new TreeMap<>(g).forEach((from, tos) -> new TreeMap<>(tos).forEach((to, classes) -> {
+            Integer f = rank.get(from);
+            Integer t = rank.get(to);
+            if (f == null) {
+                unplaced.add(from);
+            }
+            if (t == null) {
+                unplaced.add(to);
+            }
+            if (f != null && t != null && t < f) {
+                problems.add(from + " -> " + to + " points up the layer map, by " + new TreeSet<>(classes));
+            }
+        }));
+        for (String p : unplaced) {
+            problems.add(p + " is in no layer: place it in LAYERS (and in DESIGN.md's layer map)");
+        }
+        return problems;
     }
 
     /** The directory (or jar) the main classes were loaded from. */

@@ -1,6 +1,7 @@
 package dev.weft.sched;
 
-import dev.weft.runtime.Config;
+import dev.weft.runtime.RuntimeStats;
+import dev.weft.runtime.WorkerStats;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import org.junit.jupiter.api.Test;
@@ -107,7 +108,7 @@ class DriverLockStressTest {
 
     /** Stats, and what each worker holds and is doing: for a failure message. */
     private static String describe(Scheduler s) {
-        StringBuilder sb = new StringBuilder(s.toString()).append(' ').append(s.stats())
+        StringBuilder sb = new StringBuilder(s.toString()).append(' ').append(s.stats(RuntimeStats::new, WorkerStats::new))
                 .append("\nsearching ").append(s.searching.get()).append(", sleepers ").append(s.sleepers.get())
                 .append(", injector empty ").append(s.injector.isEmpty());
         for (Worker w : s.workers) {
@@ -123,7 +124,7 @@ class DriverLockStressTest {
     @Test
     void everyTaskRunsAndTheRuntimeTerminatesWhenTheDriverTakesAMonitor() throws Exception {
         for (int round = 0; round < 1000; round++) {
-            Scheduler s = Scheduler.start(Config.builder().workers(2).threadNamePrefix("locking-" + round).build(),
+            Scheduler s = Scheduler.start(SchedulerConfig.of(2, "locking-" + round),
                     i -> new LockingDriver());
             List<JoinHandle<Void>> players = new ArrayList<>();
             List<SchedulerStressTest.PingPong> games = new ArrayList<>();

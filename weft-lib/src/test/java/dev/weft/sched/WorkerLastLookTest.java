@@ -1,6 +1,7 @@
 package dev.weft.sched;
 
-import dev.weft.runtime.Config;
+import dev.weft.runtime.RuntimeStats;
+import dev.weft.runtime.WorkerStats;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import org.junit.jupiter.api.AfterEach;
@@ -46,8 +47,8 @@ class WorkerLastLookTest {
 
     @Test
     void aSearcherWhoseLastLookFindsTwoTasksWakesASleeperForTheSecond() throws Exception {
-        scheduler = Scheduler.start(Config.builder().workers(3).threadNamePrefix("last-look").build());
-        assertTrue(spinUntil(this::allParked), "the workers did not all go to sleep: " + scheduler.stats());
+        scheduler = Scheduler.start(SchedulerConfig.of(3, "last-look"));
+        assertTrue(spinUntil(this::allParked), "the workers did not all go to sleep: " + scheduler.stats(RuntimeStats::new, WorkerStats::new));
 
         AtomicReference<Worker> held = new AtomicReference<>();
         CountDownLatch release = new CountDownLatch(1);

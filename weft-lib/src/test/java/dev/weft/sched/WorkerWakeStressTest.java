@@ -1,12 +1,13 @@
 package dev.weft.sched;
 
-import dev.weft.runtime.Config;
+import dev.weft.idle.Backoff;
+import dev.weft.runtime.RuntimeStats;
 import dev.weft.runtime.WorkerStats;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -64,10 +65,12 @@ class WorkerWakeStressTest {
     /** Tasks spawned by the test and its tasks. */
     private final AtomicLong spawned = new AtomicLong();
 
-    @ParameterizedTest(name = "{0} workers")
-    @ValueSource(ints = {1, 2, 4})
-    void everyTaskRunsWhenWorkArrivesAsWorkersFallAsleep(int workers) throws Exception {
-        scheduler = Scheduler.start(Config.builder().workers(workers).threadNamePrefix("wake").build());
+    @ParameterizedTest(name = "{0} workers on {1} processors")
+    @CsvSource({"1, 1", "2, 2", "2, 1", "4, 2"}) // the last two oversubscribed: idle workers yield, never spin
+    void everyTaskRunsWhenWorkArrivesAsWorkersFallAsleep(int workers, int processors) throws Exception {
+        scheduler = Scheduler.start(SchedulerConfig.of(workers, "wake").withProcessors(processors));
+        assertEquals(workers > processors ? Worker.SLEEP_YIELD : Backoff.DEFAULT, scheduler.workers[0].sleepWait,
+                "how an idle worker waits");
         try {
             List<Kind> kinds = new ArrayList<>(List.of(Kind.OUTSIDE_SPAWNS, Kind.OUTSIDE_UNPARK));
             if (workers >= 2) {
@@ -99,9 +102,9 @@ class WorkerWakeStressTest {
             }
             scheduler.close();
             assertTrue(scheduler.awaitTermination(Duration.ofSeconds(30)),
-                    "the runtime did not terminate: " + scheduler.stats());
+                    "the runtime did not terminate: " + scheduler.stats(RuntimeStats::new, WorkerStats::new));
             assertEquals(spawned.get(), ran.get(), "task bodies that ran");
-            assertEquals(spawned.get(), scheduler.stats().total(WorkerStats::completed),
+            assertEquals(spawned.get(), scheduler.stats(RuntimeStats::new, WorkerStats::new).total(WorkerStats::completed),
                     "tasks the workers completed");
         } finally {
             scheduler.close();
@@ -217,7 +220,7 @@ class WorkerWakeStressTest {
                     return;
                 }
                 if (System.nanoTime() > end) {
-                    fail(round + ": the waiting task never parked: " + test.scheduler.stats());
+                    fail(round + ": the waiting task never parked: " + test.scheduler.stats(RuntimeStats::new, WorkerStats::new));
                 }
                 Thread.onSpinWait();
             }
@@ -263,7 +266,7 @@ class WorkerWakeStressTest {
         try {
             return h.join(Duration.ofNanos(2 * LOST_NANOS)); // above a busy wait's bound
         } catch (TimeoutException e) {
-            fail(round + ": a task never ran (a lost wake-up): " + scheduler.stats());
+            fail(round + ": a task never ran (a lost wake-up): " + scheduler.stats(RuntimeStats::new, WorkerStats::new));
             throw e;
         }
     }
