@@ -273,6 +273,36 @@ public final class RegionRegistry {
         assert (after & USES) != USES : "release without acquire on slot " + slot;
     }
 
+    /** An operation on a region's memory, run while a use of the region is held ({@link #using}). */
+    @FunctionalInterface
+    interface RegionUse {
+        int run(MemorySegment region) throws java.io.IOException;
+    }
+
+    /**
+     * Runs {@code use} on region {@code (slot, generation)}, whose {@code [offset, offset + length)}
+     * it touches, holding a use of the region from before it starts until it returns, so that the
+     * region's unregister waits for the operation. When a failed driver gave the operation up with
+     * its memory still in the kernel ({@link DriverFailedException#bufferStillInKernel()}) the use
+     * is kept: the region then stays registered rather than be freed under the kernel.
+     *
+     * @throws IllegalArgumentException as {@link #acquire}
+     */
+    int using(int slot, int generation, long offset, long length, RegionUse use) throws java.io.IOException {
+        MemorySegment region = acquire(slot, generation, offset, length);
+        boolean keepUse = false;
+        try {
+            return use.run(region);
+        } catch (DriverFailedException e) {
+            keepUse = e.bufferStillInKernel();
+            throw e;
+        } finally {
+            if (!keepUse) {
+                release(slot);
+            }
+        }
+    }
+
     /** Uses in flight on {@code slot} (for tests and stats). */
     int uses(int slot) {
         return (int) ((long) STATE.getVolatile(state, slot) & USES);

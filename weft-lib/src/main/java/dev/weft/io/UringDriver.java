@@ -1105,33 +1105,20 @@ public final class UringDriver implements IoDriver {
     @Override
     public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                            long timeoutNanos) throws IOException {
-        RegionRegistry regions = regions();
-        MemorySegment region = regions.acquire(slot, generation, offset, length);
-        boolean keepRegionUse = false;
-        try { // the use lasts until the send's completion: unregister waits for it
-            return (int) holding(socket, s -> {
-                if (fixedSend) {
-                    int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
-                    if (r != -Errno.EINVAL) {
-                        return r;
-                    }
-                    // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
-                    // the address, which the region keeps valid. (The flag is a hint read on any
-                    // worker: a stale read costs one more EINVAL, never a wrong send.)
-                    fixedSend = false;
+        // the use lasts until the send's completion: unregister waits for it
+        return regions().using(slot, generation, offset, length, region -> (int) holding(socket, s -> {
+            if (fixedSend) {
+                int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
+                if (r != -Errno.EINVAL) {
+                    return r;
                 }
-                return current().sendFrom(s, region, offset, length, timeoutNanos);
-            });
-        } catch (DriverFailedException e) {
-            if (e.bufferStillInKernel()) {
-                keepRegionUse = true; // the kernel may still use the region: its unregister must wait
+                // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
+                // the address, which the region keeps valid. (The flag is a hint read on any
+                // worker: a stale read costs one more EINVAL, never a wrong send.)
+                fixedSend = false;
             }
-            throw e;
-        } finally {
-            if (!keepRegionUse) {
-                regions.release(slot);
-            }
-        }
+            return current().sendFrom(s, region, offset, length, timeoutNanos);
+        }));
     }
 
     private static volatile boolean fixedSend = true;
@@ -1150,21 +1137,9 @@ public final class UringDriver implements IoDriver {
     @Override
     public int readRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                           long timeoutNanos) throws IOException {
-        RegionRegistry regions = regions();
-        MemorySegment region = regions.acquire(slot, generation, offset, length);
-        boolean keepRegionUse = false;
-        try { // the use lasts until the receive's completion: unregister waits for it
-            return read(socket, region.asSlice(offset, length), timeoutNanos);
-        } catch (DriverFailedException e) {
-            if (e.bufferStillInKernel()) {
-                keepRegionUse = true; // the kernel may still use the region: its unregister must wait
-            }
-            throw e;
-        } finally {
-            if (!keepRegionUse) {
-                regions.release(slot);
-            }
-        }
+        // the use lasts until the receive's completion: unregister waits for it
+        return regions().using(slot, generation, offset, length,
+                region -> read(socket, region.asSlice(offset, length), timeoutNanos));
     }
 
     RegionRegistry regions() {

@@ -270,6 +270,11 @@ final class UringFile implements OpenFile {
         }
     }
 
+    /** The id of the file's registration ({@link FileTable#id}), or -1 if it was never registered. */
+    long registration() {
+        return table == null ? -1 : registration;
+    }
+
     @Override
     public boolean isRegistered() {
         FileTable t = table;
@@ -300,7 +305,32 @@ final class UringFile implements OpenFile {
 
     @Override
     public int read(ByteBuffer dst, long offset) throws IOException {
-        int want = dst.remaining();
+        return transfer(Abi.OP_READ, dst, offset);
+    }
+
+    @Override
+    public int read(MemorySegment dst, long offset) throws IOException {
+        return transfer(Abi.OP_READ, dst, offset);
+    }
+
+    @Override
+    public int write(ByteBuffer src, long offset) throws IOException {
+        return transfer(Abi.OP_WRITE, src, offset);
+    }
+
+    @Override
+    public int write(MemorySegment src, long offset) throws IOException {
+        return transfer(Abi.OP_WRITE, src, offset);
+    }
+
+    /**
+     * A {@code READ} into or {@code WRITE} from the buffer's remaining bytes, advancing its
+     * position by the count: a direct buffer as it is, a heap one through a staging buffer (a
+     * read's CQE handler copies what was read in at the position, a write copies out before the
+     * SQE; read-only buffers too).
+     */
+    private int transfer(int opcode, ByteBuffer b, long offset) throws IOException {
+        int want = b.remaining();
         if (want == 0) {
             return 0;
         }
@@ -309,46 +339,58 @@ final class UringFile implements OpenFile {
             int r = submit(op, (d, ring, sqe, token) -> {
                 long address;
                 int n;
-                if (dst.isDirect()) {
-                    op.keepAlive = dst;
-                    address = MemorySegment.ofBuffer(dst).address();
+                if (b.isDirect()) {
+                    op.keepAlive = b;
+                    address = MemorySegment.ofBuffer(b).address();
                     n = Math.min(want, MAX_TRANSFER);
                 } else {
-                    op.heapDst = dst; // the CQE's handler copies what was read, at dst's position
                     op.staging = d.stagingBuffers().acquire(want);
-                    address = op.staging.address();
                     n = Math.min(want, (int) op.staging.byteSize());
+                    if (opcode == Abi.OP_READ) {
+                        op.heapDst = b;
+                    } else {
+                        MemorySegment.copy(MemorySegment.ofBuffer(b), 0, op.staging, 0, n);
+                    }
+                    address = op.staging.address();
                 }
-                ring.prepare(sqe, Abi.OP_READ, fd, address, n, offset, token);
+                ring.prepare(sqe, opcode, fd, address, n, offset, token);
                 name(ring, sqe);
             });
             if (r > 0) {
-                dst.position(dst.position() + r);
+                b.position(b.position() + r);
             }
             return r;
         });
     }
 
-    @Override
-    public int read(MemorySegment dst, long offset) throws IOException {
-        long want = dst.byteSize();
+    /**
+     * A {@code READ} into or {@code WRITE} from memory: native memory as it is, heap memory (of
+     * any array type) through a staging buffer.
+     */
+    private int transfer(int opcode, MemorySegment m, long offset) throws IOException {
+        long want = m.byteSize();
         if (want == 0) {
             return 0;
         }
+        boolean read = opcode == Abi.OP_READ;
         return (int) holding(() -> {
-            if (dst.isNative()) {
-                UringOp op = new UringOp();
-                op.keepAlive = dst;
-                return submit(op, (d, ring, sqe, token) -> {
-                    ring.prepare(sqe, Abi.OP_READ, fd, dst.address(), (int) Math.min(want, MAX_TRANSFER), offset, token);
-                    name(ring, sqe);
-                });
-            }
-            HeapSegmentRead op = new HeapSegmentRead(dst);
+            UringOp op = read && !m.isNative() ? new HeapSegmentRead(m) : new UringOp();
             return submit(op, (d, ring, sqe, token) -> {
-                op.staging = d.stagingBuffers().acquire((int) Math.min(want, StagingBuffers.MAX_LENGTH));
-                int n = (int) Math.min(want, op.staging.byteSize());
-                ring.prepare(sqe, Abi.OP_READ, fd, op.staging.address(), n, offset, token);
+                long address;
+                int n;
+                if (m.isNative()) {
+                    op.keepAlive = m;
+                    address = m.address();
+                    n = (int) Math.min(want, MAX_TRANSFER);
+                } else {
+                    op.staging = d.stagingBuffers().acquire((int) Math.min(want, StagingBuffers.MAX_LENGTH));
+                    n = (int) Math.min(want, op.staging.byteSize());
+                    if (!read) {
+                        MemorySegment.copy(m, 0, op.staging, 0, n);
+                    }
+                    address = op.staging.address();
+                }
+                ring.prepare(sqe, opcode, fd, address, n, offset, token);
                 name(ring, sqe);
             });
         });
@@ -372,60 +414,6 @@ final class UringFile implements OpenFile {
     }
 
     @Override
-    public int write(ByteBuffer src, long offset) throws IOException {
-        int have = src.remaining();
-        if (have == 0) {
-            return 0;
-        }
-        return (int) holding(() -> {
-            UringOp op = new UringOp();
-            int r = submit(op, (d, ring, sqe, token) -> {
-                long address;
-                int n;
-                if (src.isDirect()) {
-                    op.keepAlive = src;
-                    address = MemorySegment.ofBuffer(src).address();
-                    n = Math.min(have, MAX_TRANSFER);
-                } else {
-                    op.staging = d.stagingBuffers().acquire(have);
-                    n = Math.min(have, (int) op.staging.byteSize());
-                    MemorySegment.copy(MemorySegment.ofBuffer(src), 0, op.staging, 0, n); // read-only buffers too
-                    address = op.staging.address();
-                }
-                ring.prepare(sqe, Abi.OP_WRITE, fd, address, n, offset, token);
-                name(ring, sqe);
-            });
-            if (r > 0) {
-                src.position(src.position() + r);
-            }
-            return r;
-        });
-    }
-
-    @Override
-    public int write(MemorySegment src, long offset) throws IOException {
-        long have = src.byteSize();
-        if (have == 0) {
-            return 0;
-        }
-        return (int) holding(() -> {
-            UringOp op = new UringOp();
-            return submit(op, (d, ring, sqe, token) -> {
-                if (src.isNative()) {
-                    op.keepAlive = src;
-                    ring.prepare(sqe, Abi.OP_WRITE, fd, src.address(), (int) Math.min(have, MAX_TRANSFER), offset, token);
-                } else {
-                    op.staging = d.stagingBuffers().acquire((int) Math.min(have, StagingBuffers.MAX_LENGTH));
-                    int n = (int) Math.min(have, op.staging.byteSize());
-                    MemorySegment.copy(src, 0, op.staging, 0, n);
-                    ring.prepare(sqe, Abi.OP_WRITE, fd, op.staging.address(), n, offset, token);
-                }
-                name(ring, sqe);
-            });
-        });
-    }
-
-    @Override
     public int readRegion(int slot, int generation, long regionOffset, int length, long fileOffset) throws IOException {
         return fixed(Abi.OP_READ_FIXED, slot, generation, regionOffset, length, fileOffset);
     }
@@ -441,10 +429,7 @@ final class UringFile implements OpenFile {
      */
     private int fixed(int opcode, int slot, int generation, long regionOffset, int length, long fileOffset)
             throws IOException {
-        RegionRegistry regions = driver().regions();
-        MemorySegment region = regions.acquire(slot, generation, regionOffset, length);
-        boolean keepRegionUse = false;
-        try {
+        return driver().regions().using(slot, generation, regionOffset, length, region -> {
             if (length == 0) {
                 return 0;
             }
@@ -459,21 +444,12 @@ final class UringFile implements OpenFile {
                 UringOp op = new UringOp();
                 op.keepAlive = region;
                 return submit(op, (d, ring, sqe, token) -> {
-                    ring.prepare(sqe, opcode, fd, region.address() + regionOffset, length, fileOffset, token);
+                    ring.prepare(sqe, opcode, fd, address, length, fileOffset, token);
                     ring.setBufIndex(sqe, slot);
                     name(ring, sqe);
                 });
             });
-        } catch (DriverFailedException e) {
-            if (e.bufferStillInKernel()) {
-                keepRegionUse = true; // the kernel may still use the region: its unregister must wait
-            }
-            throw e;
-        } finally {
-            if (!keepRegionUse) {
-                regions.release(slot);
-            }
-        }
+        });
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.weft.fs;
 import dev.weft.net.NetTesting;
 import dev.weft.net.TcpStream;
 import dev.weft.runtime.IoMode;
-import dev.weft.runtime.Weft;
 import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 import org.junit.jupiter.api.AfterEach;
@@ -21,17 +20,18 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import static dev.weft.net.NetTesting.assertLeaksNothing;
 import static dev.weft.net.NetTesting.pattern;
 import static dev.weft.net.NetTesting.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * No file descriptor outlives its use: after a runtime that opened, used, failed to open, failed
  * to read, closed under other tasks' reads, and sent files to sockets has shut down, the count
- * of {@code /proc/self/fd} is what it was before it started. The scenario runs once first, so
- * that what the JVM opens once and keeps is in the baseline.
+ * of {@code /proc/self/fd} is what it was before it started
+ * ({@link NetTesting#assertLeaksNothing}, which runs the scenario once first, so that what the
+ * JVM opens once and keeps is in the baseline).
  */
 @Timeout(120)
 class FileFdLeakTest {
@@ -46,31 +46,6 @@ class FileFdLeakTest {
     @AfterEach
     void clean() {
         files.close();
-    }
-
-    @FunctionalInterface
-    private interface Scenario {
-        void run(Weft rt) throws Exception;
-    }
-
-    private static void inRuntime(IoMode mode, Scenario scenario) throws Exception {
-        Weft rt = NetTesting.start(mode);
-        try {
-            scenario.run(rt);
-        } finally {
-            rt.shutdown(Duration.ofSeconds(2));
-            assertTrue(rt.awaitTermination(Duration.ofSeconds(10)), "the runtime terminated");
-        }
-    }
-
-    private static void assertLeaksNothing(IoMode mode, Scenario scenario) throws Exception {
-        inRuntime(mode, scenario); // warm-up
-        System.gc(); // descriptors the JDK releases through cleaners
-        Thread.sleep(200);
-        int before = NetTesting.fdCount();
-        inRuntime(mode, scenario);
-        int after = NetTesting.settledFdCount(before);
-        assertEquals(before, after, "descriptors before and after the runtime; now:\n" + NetTesting.fdListing());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -12,28 +12,28 @@ import java.util.stream.Stream;
  * ({@code target/fs-tests}), on the file system the build runs on (not {@code /tmp}, which may be
  * a tmpfs without direct I/O), removed by {@link #close()}.
  */
-final class FsTesting implements AutoCloseable {
+public final class FsTesting implements AutoCloseable {
 
     private static final Path BASE = Path.of("target", "fs-tests").toAbsolutePath();
 
-    final Path dir;
+    public final Path dir;
 
     private FsTesting(Path dir) {
         this.dir = dir;
     }
 
-    static FsTesting create() throws IOException {
+    public static FsTesting create() throws IOException {
         Files.createDirectories(BASE);
         return new FsTesting(Files.createTempDirectory(BASE, "t"));
     }
 
     /** A path in the directory (not created). */
-    Path path(String name) {
+    public Path path(String name) {
         return dir.resolve(name);
     }
 
     /** A file in the directory holding {@code bytes}. */
-    Path file(String name, byte[] bytes) throws IOException {
+    public Path file(String name, byte[] bytes) throws IOException {
         return Files.write(dir.resolve(name), bytes);
     }
 

@@ -2,6 +2,7 @@ package dev.weft.io;
 
 import dev.weft.fs.FileHandle;
 import dev.weft.fs.FileOption;
+import dev.weft.fs.FsTesting;
 import dev.weft.runtime.Config;
 import dev.weft.runtime.IoMode;
 import dev.weft.runtime.Weft;
@@ -46,24 +47,17 @@ class FileFailureTest {
 
     private static final Duration JOIN = Duration.ofSeconds(20);
     private final List<Ring> rings = new CopyOnWriteArrayList<>();
-    private Path dir;
+    private FsTesting files;
 
     @BeforeEach
     void directory() throws IOException {
-        Path base = Path.of("target", "fs-tests").toAbsolutePath();
-        Files.createDirectories(base);
-        dir = Files.createTempDirectory(base, "failure");
+        files = FsTesting.create();
     }
 
     @AfterEach
-    void realKernelAgain() throws IOException {
+    void realKernelAgain() {
         IoBackends.useKernel(UringKernel.REAL);
-        try (Stream<Path> all = Files.list(dir)) {
-            for (Path p : all.toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-        Files.deleteIfExists(dir);
+        files.close();
     }
 
     /** Whether a descriptor of this process refers to {@code file}. */
@@ -89,7 +83,7 @@ class FileFailureTest {
             rings.add(r);
             return r;
         }));
-        Path p = Files.write(dir.resolve("data"), new byte[8192]);
+        Path p = files.file("data", new byte[8192]);
         try (Weft rt = Weft.start(Config.builder().workers(1).io(IoMode.URING).build())) {
             FileHandle f = rt.spawn(() -> FileHandle.open(p, FileOption.READ)).join(JOIN);
             assertTrue(open(p), "the handle holds a descriptor of the file");
@@ -129,7 +123,7 @@ class FileFailureTest {
     @Test
     void withoutOpenatAndStatxOnTheRingFilesOpenAndMeasureOnTheBlockingPool() throws Exception {
         IoBackends.useKernel(withoutOpenatAndStatx());
-        Path p = dir.resolve("fallback");
+        Path p = files.path("fallback");
         byte[] content = dev.weft.net.NetTesting.pattern(5000, 1);
         try (Weft rt = Weft.start(Config.builder().workers(1).io(IoMode.URING).build())) {
             assertTrue(rt.ioInfo().kernel().contains("without OPENAT"), rt.ioInfo().kernel());
@@ -144,7 +138,7 @@ class FileFailureTest {
             }).join(JOIN);
             assertEquals(content.length, size);
             JoinException missing = assertThrows(JoinException.class,
-                    () -> rt.spawn(() -> FileHandle.open(dir.resolve("missing"))).join(JOIN));
+                    () -> rt.spawn(() -> FileHandle.open(files.path("missing"))).join(JOIN));
             NoSuchFileException e = assertInstanceOf(NoSuchFileException.class, missing.getCause());
             assertTrue(e.getMessage().contains("ENOENT"), e.getMessage());
         }

@@ -16,10 +16,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Shared plumbing of the weft net tests (and of the file tests, {@code dev.weft.fs}): runtimes,
@@ -197,6 +202,80 @@ public final class NetTesting {
                 listener.get().close();
             }
         }
+    }
+
+    @FunctionalInterface
+    public interface Scenario {
+        void run(Weft rt) throws Exception;
+    }
+
+    /** Starts a runtime, runs the scenario, shuts the runtime down and waits until its workers are gone. */
+    public static void inRuntime(IoMode mode, Scenario scenario) throws Exception {
+        Weft rt = NetTesting.start(mode);
+        try {
+            scenario.run(rt);
+        } finally {
+            rt.shutdown(Duration.ofSeconds(2));
+            assertTrue(rt.awaitTermination(Duration.ofSeconds(10)), "the runtime terminated");
+        }
+    }
+
+    /**
+     * Runs {@code scenario} in a runtime twice (the first time so that what the JVM opens once and
+     * keeps is in the baseline) and asserts that the second run leaves as many descriptors open
+     * as there were before it, listing the ones that differ.
+     */
+    public static void assertLeaksNothing(IoMode mode, Scenario scenario) throws Exception {
+        inRuntime(mode, scenario); // warm-up
+        Map<Integer, String> before = stableFds();
+        inRuntime(mode, scenario);
+        int after = settledFdCount(before.size());
+        if (after != before.size()) {
+            Map<Integer, String> now = fds();
+            StringBuilder diff = new StringBuilder();
+            now.forEach((fd, target) -> {
+                if (!target.equals(before.get(fd))) {
+                    diff.append("  new ").append(fd).append(" -> ").append(target).append('\n');
+                }
+            });
+            before.forEach((fd, target) -> {
+                if (!target.equals(now.get(fd))) {
+                    diff.append("  gone ").append(fd).append(" -> ").append(target).append('\n');
+                }
+            });
+            assertEquals(before.size(), after, "descriptors before and after the runtime:\n" + diff);
+        }
+    }
+
+    /** The open descriptors once the count has not changed for 200 ms (at most about 2 s). */
+    public static Map<Integer, String> stableFds() throws Exception {
+        int last = fdCount();
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(200);
+            System.gc();
+            int n = fdCount();
+            if (n == last) {
+                break;
+            }
+            last = n;
+        }
+        return fds();
+    }
+
+    public static Map<Integer, String> fds() throws IOException {
+        Map<Integer, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path p : s.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(p).toString();
+                } catch (IOException e) {
+                    continue; // the directory listing's own descriptor, closed meanwhile
+                }
+                m.put(Integer.parseInt(p.getFileName().toString()), target);
+            }
+        }
+        return m;
     }
 
     /** Open file descriptors of this JVM. */
