@@ -595,7 +595,9 @@ public final class FileHandle implements AutoCloseable {
      * descriptor up, and count a reference to the file, for each one. It pays for a file that
      * takes many small transfers. The slot is given back when the handle closes, after its last
      * operation; a registration is named by its slot and a generation that moves on when the slot
-     * is given back, so it can never name a file registered later in the same slot. Idempotent.
+     * is given back, so it can never name a file registered later in the same slot. The slot is
+     * the calling task's runtime's: tasks of another runtime that use the handle name its
+     * descriptor, as for an unregistered file. Idempotent.
      *
      * @return this handle
      * @throws UnsupportedOperationException on the NIO backend, or on a kernel without tables of

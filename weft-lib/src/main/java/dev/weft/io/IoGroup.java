@@ -67,6 +67,11 @@ public final class IoGroup {
         return f;
     }
 
+    /** Whether {@code table} is this runtime's registered-file table (never made here: false until {@link #files()}). */
+    boolean holds(FileTable table) {
+        return table != null && files == table;
+    }
+
     /** The region table, or null on a backend without one (NIO, io_uring before Linux 5.19). */
     public RegionRegistry regions() {
         return regions;

@@ -283,13 +283,15 @@ final class UringFile implements OpenFile {
 
     /**
      * Names the file in {@code sqe}: its registered slot ({@code IOSQE_FIXED_FILE}) while its
-     * registration is live, else the descriptor the SQE was prepared with. Called with a use held,
-     * so the slot cannot be given back meanwhile.
+     * registration is live and {@code d}'s ring belongs to the runtime it is registered with,
+     * else the descriptor the SQE was prepared with (slot numbers are per runtime: another
+     * runtime's slot of the same number holds a file of its own). Called with a use held, so the
+     * slot cannot be given back meanwhile.
      */
-    private void name(dev.weft.uring.Ring ring, long sqe) {
+    private void name(UringDriver d, dev.weft.uring.Ring ring, long sqe) {
         FileTable t = table;
         long id = registration;
-        if (t != null && t.live(id)) {
+        if (t != null && d.group().holds(t) && t.live(id)) {
             ring.sqes().set(JAVA_INT, sqe + Abi.SQE_FD, FileTable.slot(id));
             ring.addFlags(sqe, Abi.SQE_FIXED_FILE);
         }
@@ -354,7 +356,7 @@ final class UringFile implements OpenFile {
                     address = op.staging.address();
                 }
                 ring.prepare(sqe, opcode, fd, address, n, offset, token);
-                name(ring, sqe);
+                name(d, ring, sqe);
             });
             if (r > 0) {
                 b.position(b.position() + r);
@@ -391,7 +393,7 @@ final class UringFile implements OpenFile {
                     address = op.staging.address();
                 }
                 ring.prepare(sqe, opcode, fd, address, n, offset, token);
-                name(ring, sqe);
+                name(d, ring, sqe);
             });
         });
     }
@@ -446,7 +448,7 @@ final class UringFile implements OpenFile {
                 return submit(op, (d, ring, sqe, token) -> {
                     ring.prepare(sqe, opcode, fd, address, length, fileOffset, token);
                     ring.setBufIndex(sqe, slot);
-                    name(ring, sqe);
+                    name(d, ring, sqe);
                 });
             });
         });
@@ -457,7 +459,7 @@ final class UringFile implements OpenFile {
         return (int) holding(() -> submit(new UringOp(), (d, ring, sqe, token) -> {
             ring.prepare(sqe, Abi.OP_FSYNC, fd, 0, 0, 0, token); // length 0: the whole file
             ring.setOpFlags(sqe, dataOnly ? Abi.FSYNC_DATASYNC : 0);
-            name(ring, sqe);
+            name(d, ring, sqe);
         }));
     }
 

@@ -101,6 +101,40 @@ class TransferToTest {
         assertArrayEquals(Arrays.copyOfRange(content, SIZE - 10, SIZE), got);
     }
 
+    /**
+     * A file many times larger than what the connection buffers, to a peer with a small receive
+     * buffer that reads a few KiB at a time: the transfer waits whenever the socket's send buffer
+     * is full (a blocking SPLICE on io_uring, a wait for writability on NIO) and every byte arrives.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void aSlowReaderGetsEveryByteOfAFileLargerThanTheSocketBuffers(IoMode mode) throws Exception {
+        byte[] big = pattern(24 << 20, 5);
+        Path large = files.file("large", big);
+        rt = NetTesting.start(mode);
+        try (ServerSocket server = new ServerSocket()) {
+            server.setReceiveBufferSize(8192); // accepted sockets inherit it
+            server.bind(NetTesting.LOOPBACK_ANY_PORT);
+            server.setSoTimeout(15_000);
+            JoinHandle<Long> sender = rt.spawn(() -> {
+                try (TcpStream conn = TcpStream.connect(addressOf(server), CONNECT);
+                     FileHandle f = FileHandle.open(large)) {
+                    return f.transferTo(0, big.length, conn);
+                }
+            });
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream(big.length);
+            try (Socket peer = server.accept()) {
+                peer.setSoTimeout(20_000);
+                byte[] piece = new byte[4096];
+                for (int n; (n = peer.getInputStream().read(piece)) > 0; ) {
+                    got.write(piece, 0, n);
+                }
+            }
+            assertEquals((long) big.length, NetTesting.join(sender), "transferTo returned the count sent");
+            assertArrayEquals(big, got.toByteArray());
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
     void aPeerThatResetTheConnectionFailsTheTransferWithANetException(IoMode mode) throws Exception {

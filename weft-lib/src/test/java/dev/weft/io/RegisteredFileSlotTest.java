@@ -88,4 +88,44 @@ class RegisteredFileSlotTest {
             });
         }
     }
+    /**
+     * Slots are per runtime: a file registered with one runtime and read from a task of another
+     * names its descriptor there, not the other runtime's slot of the same number (which holds a
+     * file of its own).
+     */
+    @Test
+    void aFileRegisteredWithOneRuntimeIsReadByItsOwnDescriptorFromAnother() throws Exception {
+        byte[] mine = "registered with the first runtime".getBytes();
+        byte[] theirs = "REGISTERED WITH THE SECOND RUNTIME".getBytes();
+        Path a = files.file("mine", mine);
+        Path b = files.file("theirs", theirs);
+        try (Weft first = Weft.start(Config.builder().workers(1).io(IoMode.URING).build());
+             Weft second = Weft.start(Config.builder().workers(1).io(IoMode.URING).build())) {
+            Assumptions.assumeTrue(first.ioInfo().backend().equals("io_uring"), "needs the io_uring backend");
+            UringFile fa = dev.weft.net.NetTesting.call(first, () -> {
+                UringFile f = UringFile.open(a, READ);
+                try {
+                    f.register();
+                } catch (UnsupportedOperationException e) {
+                    f.close();
+                    Assumptions.abort("this kernel has no table of empty file slots: " + e.getMessage());
+                }
+                return f;
+            });
+            UringFile fb = dev.weft.net.NetTesting.call(second, () -> {
+                UringFile f = UringFile.open(b, READ);
+                f.register();
+                return f;
+            });
+            try {
+                assertEquals(FileTable.slot(fa.registration()), FileTable.slot(fb.registration()),
+                        "each runtime's first registration takes its slot 0");
+                byte[] read = dev.weft.net.NetTesting.call(second, () -> readAll(fa, mine.length));
+                assertArrayEquals(mine, read, "the first runtime's file, read from a task of the second");
+            } finally {
+                fa.close();
+                fb.close();
+            }
+        }
+    }
 }
