@@ -155,6 +155,14 @@ final class BlockingPool {
      * A call of {@link #callToEnd}: whether it runs or is dropped is decided once, by a CAS out of
      * NEW (a {@link FutureTask}'s own state stays NEW while it runs, so its {@code cancel} cannot
      * tell a started call from a queued one).
+     *
+     * <p>States: NEW → STARTED (by the pool thread that takes it, in {@link #run}) or NEW →
+     * DROPPED (by its interrupted caller, in {@link #drop}); both are final, and exactly one CAS
+     * wins. A DROPPED call's {@code run} does nothing, and its caller returns at once; a STARTED
+     * call's caller keeps waiting in {@code get()}, whose completion (the FutureTask's volatile
+     * state) publishes the result. No caller waits forever: either its call is DROPPED (it does
+     * not wait) or it is STARTED and completes. Checked by
+     * {@code BlockingPoolCallToEndTest.underRandomInterruptsEveryCallEitherRunsAndReturnsOrIsDroppedUnrun}.
      */
     private static final class ToEnd<T> extends FutureTask<T> {
         private static final int NEW = 0;

@@ -140,9 +140,11 @@ class TransferToTest {
     void aPeerThatResetTheConnectionFailsTheTransferWithANetException(IoMode mode) throws Exception {
         rt = NetTesting.start(mode);
         try (ServerSocket server = NetTesting.jdkListener()) {
+            java.util.concurrent.CountDownLatch connected = new java.util.concurrent.CountDownLatch(1);
             JoinHandle<Void> sender = rt.spawn(() -> {
                 try (TcpStream conn = TcpStream.connect(addressOf(server), CONNECT);
                      FileHandle f = FileHandle.open(file)) {
+                    connected.countDown(); // the reset must meet the transfers, not the connect
                     for (int i = 0; i < 1000; i++) { // until the reset arrives: bounded
                         f.transferTo(0, SIZE, conn);
                     }
@@ -150,6 +152,7 @@ class TransferToTest {
                 return null;
             });
             try (Socket peer = server.accept()) {
+                assertTrue(connected.await(20, java.util.concurrent.TimeUnit.SECONDS), "the sender connected");
                 peer.setSoLinger(true, 0); // close with a reset
             }
             NetException e = assertThrows(NetException.class, () -> NetTesting.join(sender));

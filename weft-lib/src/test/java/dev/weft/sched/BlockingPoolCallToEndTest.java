@@ -102,4 +102,72 @@ class BlockingPoolCallToEndTest {
             assertTrue(pool.awaitStopped(TimeUnit.SECONDS.toNanos(10)));
         }
     }
+    /**
+     * Callers interrupted at random moments, on a pool with fewer threads than callers: every
+     * call either ran once and its caller got its result, or never ran and its caller got
+     * {@link InterruptedException}; no pool thread ever saw an interrupt. (The CAS out of NEW in
+     * {@code ToEnd} decides which, once.)
+     */
+    @Test
+    void underRandomInterruptsEveryCallEitherRunsAndReturnsOrIsDroppedUnrun() throws Exception {
+        BlockingPool pool = new BlockingPool("bp-to-end-stress", 2);
+        int callers = 6;
+        int callsEach = 400;
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger returned = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger sawInterrupt = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger unexpected = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicBoolean stop = new AtomicBoolean();
+        try {
+            Thread[] threads = new Thread[callers];
+            for (int c = 0; c < callers; c++) {
+                threads[c] = Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < callsEach; i++) {
+                        try {
+                            Object r = pool.callToEnd(() -> {
+                                ran.incrementAndGet();
+                                if (Thread.currentThread().isInterrupted()) {
+                                    sawInterrupt.incrementAndGet();
+                                }
+                                java.util.concurrent.locks.LockSupport.parkNanos(20_000); // room for an interrupt while it runs
+                                return "ran";
+                            }, "stress caller");
+                            if ("ran".equals(r)) {
+                                returned.incrementAndGet();
+                            } else {
+                                unexpected.incrementAndGet();
+                            }
+                        } catch (InterruptedException e) {
+                            dropped.incrementAndGet();
+                        } catch (Exception e) {
+                            unexpected.incrementAndGet();
+                        }
+                        Thread.interrupted(); // the next call starts uninterrupted
+                    }
+                });
+            }
+            Thread interrupter = Thread.ofPlatform().start(() -> {
+                java.util.Random random = new java.util.Random(12);
+                while (!stop.get()) {
+                    threads[random.nextInt(callers)].interrupt();
+                    Thread.onSpinWait();
+                }
+            });
+            for (Thread t : threads) {
+                t.join(TimeUnit.SECONDS.toMillis(20));
+                assertFalse(t.isAlive(), "a caller finished its calls");
+            }
+            stop.set(true);
+            interrupter.join();
+            assertEquals(0, unexpected.get(), "no other outcome");
+            assertEquals(callers * callsEach, returned.get() + dropped.get(), "every call had one outcome");
+            assertEquals(ran.get(), returned.get(), "a call ran exactly when its caller got its result");
+            assertEquals(0, sawInterrupt.get(), "no pool thread was interrupted");
+        } finally {
+            stop.set(true);
+            pool.close();
+            assertTrue(pool.awaitStopped(TimeUnit.SECONDS.toNanos(10)));
+        }
+    }
 }
