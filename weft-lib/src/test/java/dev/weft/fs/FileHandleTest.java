@@ -285,6 +285,32 @@ class FileHandleTest {
         });
     }
 
+    /**
+     * A write the device refuses: {@code /dev/full}, the kernel's own fault device, fails every
+     * write with {@code ENOSPC}. The error is typed, names the errno and the path, and the handle
+     * stays open and usable (its reads give zeros).
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void aWriteTheDeviceRefusesFailsWithItsErrnoAndTheHandleStaysUsable(IoMode mode) throws Exception {
+        Path full = Path.of("/dev/full");
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isWritable(full), "needs a writable /dev/full");
+        run(start(mode), () -> {
+            try (FileHandle f = FileHandle.open(full, FileOption.READ, FileOption.WRITE)) {
+                ByteBuffer src = ByteBuffer.wrap(pattern(100, 21));
+                FileException e = assertThrows(FileException.class, () -> f.write(src, 0));
+                assertEquals(dev.weft.uring.Errno.ENOSPC, e.errno());
+                assertTrue(e.getMessage().contains("ENOSPC") && e.getMessage().contains("/dev/full"), e.getMessage());
+                assertEquals(0, src.position(), "nothing was written: the position did not move");
+                assertThrows(FileException.class, () -> f.writeAll(ByteBuffer.allocateDirect(10), 0));
+                assertTrue(f.isOpen());
+                ByteBuffer back = ByteBuffer.allocate(16);
+                assertEquals(16, f.read(back, 0));
+                assertArrayEquals(new byte[16], back.array(), "reads of /dev/full give zeros");
+            }
+        });
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
     void openingADirectoryForWritingFailsWithEisdir(IoMode mode) throws Exception {
