@@ -135,6 +135,56 @@ class TransferToTest {
         }
     }
 
+    /**
+     * A transfer stuck on a peer that never reads ends when its task is cancelled, while the peer
+     * still holds the connection open: the task ends cancelled or with
+     * {@link java.io.InterruptedIOException}, not with a socket or file error, and the file handle
+     * stays usable for other tasks.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void aTransferStuckOnAPeerThatNeverReadsEndsWhenItsTaskIsCancelled(IoMode mode) throws Exception {
+        Path sparse = files.path("sparse");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            raf.setLength(256L << 20); // far more than the connection buffers
+        }
+        rt = NetTesting.start(mode);
+        try (ServerSocket server = NetTesting.jdkListener()) {
+            FileHandle f = NetTesting.call(rt, () -> FileHandle.open(sparse));
+            try {
+                java.util.concurrent.CountDownLatch sending = new java.util.concurrent.CountDownLatch(1);
+                java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
+                JoinHandle<Long> sender = rt.spawn(() -> {
+                    try (TcpStream conn = TcpStream.connect(addressOf(server), CONNECT)) {
+                        sending.countDown();
+                        return f.transferTo(0, 256L << 20, conn);
+                    } finally {
+                        ended.countDown();
+                    }
+                });
+                try (Socket peer = server.accept()) { // never reads
+                    assertTrue(sending.await(20, java.util.concurrent.TimeUnit.SECONDS), "the sender connected");
+                    Thread.sleep(200); // the buffers fill and the transfer waits (no assertion depends on it)
+                    sender.cancel();
+                    try {
+                        long sent = NetTesting.join(sender);
+                        throw new AssertionError("the transfer ended by itself after " + sent + " bytes");
+                    } catch (java.io.InterruptedIOException expected) {
+                        // cancelled while it waited
+                    } catch (dev.weft.task.JoinException e) {
+                        assertTrue(e.isCancelled(), () -> "the task ended by its cancellation, not by " + e.getCause());
+                    }
+                    assertTrue(ended.await(20, java.util.concurrent.TimeUnit.SECONDS),
+                            "the transfer ended while the peer still held the connection open");
+                }
+                assertTrue(f.isOpen(), "the handle stays open");
+                assertEquals(100, NetTesting.call(rt, () -> f.read(java.nio.ByteBuffer.allocate(100), 0)));
+            } finally {
+                f.close();
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
     void aPeerThatResetTheConnectionFailsTheTransferWithANetException(IoMode mode) throws Exception {
