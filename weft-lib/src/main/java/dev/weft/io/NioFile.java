@@ -283,10 +283,10 @@ final class NioFile implements OpenFile {
                 break;
             }
             if (n < 0) {
-                // sendfile's errors are the socket's (EPIPE, ECONNRESET), unless the file is closed
-                boolean socketSide = channel.isOpen();
-                throw new TransferException(socketSide ? "transferTo to " + s : "transferTo from " + path + " (closed)",
-                        (int) -n, socketSide, sent, null);
+                int errno = (int) -n;
+                boolean socketSide = channel.isOpen() && socketErrno(errno);
+                throw new TransferException(socketSide ? "transferTo to " + s : "transferTo from " + path
+                        + (channel.isOpen() ? "" : " (closed)"), errno, socketSide, sent, null);
             }
             if (n > 0) {
                 sent += n;
@@ -298,6 +298,19 @@ final class NioFile implements OpenFile {
             }
         }
         return sent;
+    }
+
+    /**
+     * Whether an errno of {@code sendfile(2)} comes from the socket it writes to (the peer went
+     * away, the connection broke); any other ({@code EISDIR}, {@code EIO}, {@code EINVAL}, ...)
+     * is the file's, as a {@code SPLICE} on io_uring reports it.
+     */
+    private static boolean socketErrno(int errno) {
+        return switch (errno) {
+            case Errno.EPIPE, Errno.ECONNRESET, Errno.ECONNABORTED, Errno.ENOTCONN, Errno.ETIMEDOUT,
+                 Errno.EHOSTUNREACH, Errno.ENETUNREACH -> true;
+            default -> false;
+        };
     }
 
     /** Parks until the socket can take more bytes (or closes): 0, or {@code -errno}. */

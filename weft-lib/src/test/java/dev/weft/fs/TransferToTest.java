@@ -185,6 +185,29 @@ class TransferToTest {
         }
     }
 
+    /** A file that cannot be read (a directory) fails the transfer with the file's typed error, naming its path. */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void aFileThatCannotBeReadFailsTheTransferWithTheFilesError(IoMode mode) throws Exception {
+        rt = NetTesting.start(mode);
+        try (ServerSocket server = NetTesting.jdkListener()) {
+            JoinHandle<Long> sender = rt.spawn(() -> {
+                try (TcpStream conn = TcpStream.connect(addressOf(server), CONNECT);
+                     FileHandle dir = FileHandle.open(files.dir)) {
+                    return dir.transferTo(0, 4096, conn);
+                }
+            });
+            try (Socket peer = server.accept()) {
+                peer.setSoTimeout(20_000);
+                FileException e = assertThrows(FileException.class, () -> NetTesting.join(sender));
+                assertTrue(e.getMessage().contains("transferTo") && e.getMessage().contains(files.dir.toString()),
+                        e.getMessage());
+                assertTrue(e.errno() > 0, e.getMessage());
+                assertEquals(-1, peer.getInputStream().read(), "nothing was sent");
+            }
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
     void aPeerThatResetTheConnectionFailsTheTransferWithANetException(IoMode mode) throws Exception {
