@@ -88,6 +88,42 @@ class FileRegionTest {
         assertArrayEquals(content, Arrays.copyOfRange(onDisk, 5000, 5000 + content.length));
     }
 
+    /**
+     * {@link FileOption#DIRECT} on a region: aligned fixed transfers round-trip; a region offset
+     * whose address is misaligned fails before submission, naming the address and the alignment,
+     * and gives the region's use back (its unregister does not wait for it).
+     */
+    @Test
+    void directFixedTransfersAreAlignedOrRefusedNamingTheAddressAndTheRegionStaysFree() throws Exception {
+        Path p = files.path("direct-fixed");
+        Weft w = uring();
+        MemorySegment mem = arena.allocate(64 * 1024, 4096);
+        byte[] content = pattern(8192, 7);
+        MemorySegment.copy(content, 0, mem, JAVA_BYTE, 0, content.length);
+        RegionId id = w.registerRegion(mem);
+        run(w, () -> {
+            FileHandle f;
+            try {
+                f = FileHandle.open(p, FileOption.READ, FileOption.WRITE, FileOption.CREATE, FileOption.DIRECT);
+            } catch (FileException e) {
+                Assumptions.assumeFalse(e.errno() == dev.weft.uring.Errno.EINVAL, "no O_DIRECT here: " + e.getMessage());
+                throw e;
+            }
+            try (f) {
+                DirectAlignment a = f.directAlignment().orElseThrow();
+                Assumptions.assumeTrue(a.memory() <= 4096 && a.offset() <= 4096, "alignment " + a);
+                assertEquals(content.length, f.write(id, 0, content.length, 0));
+                assertEquals(content.length, f.read(id, 16 * 1024, content.length, 0));
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                        () -> f.read(id, 16 * 1024 + 1, 4096, 0));
+                assertTrue(e.getMessage().contains("0x" + Long.toHexString(mem.address() + 16 * 1024 + 1))
+                        && e.getMessage().contains("multiple of " + a.memory()), e.getMessage());
+            }
+        });
+        w.unregisterRegion(id); // would wait for a use the refused read kept
+        assertArrayEquals(content, mem.asSlice(16 * 1024, content.length).toArray(JAVA_BYTE));
+    }
+
     @Test
     void anUnregisteredRegionOrARangeOutsideItIsRefused() throws Exception {
         Path p = files.file("stale", pattern(100, 2));
