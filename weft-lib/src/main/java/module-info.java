@@ -21,8 +21,8 @@
  */
 module dev.weft {
     requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT, for direct I/O on the NIO backend
-    exports dev.weft.fs;
     exports dev.weft.device;
+    exports dev.weft.fs;
     exports dev.weft.idle;
     exports dev.weft.net;
     exports dev.weft.runtime;
