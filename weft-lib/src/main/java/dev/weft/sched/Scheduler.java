@@ -641,6 +641,14 @@ public final class Scheduler implements Executor {
         return blocking.isParked(task);
     }
 
+    /**
+     * Runs {@code body} on the blocking pool and parks the calling task until it returns; an
+     * interrupt cancels it only before it starts (see {@code BlockingPool.callToEnd}).
+     */
+    public <T> T blockingToEnd(Callable<T> body, Object who) throws Exception {
+        return blocking.callToEnd(body, who);
+    }
+
     /** The blocking pool's threads alive now. */
     int blockingThreads() {
         return blocking.threadCount();
