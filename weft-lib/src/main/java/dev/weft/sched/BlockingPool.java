@@ -125,6 +125,9 @@ final class BlockingPool {
         ToEnd<T> call = new ToEnd<>(body);
         submit(call);
         parked.increment();
+        if (who != null) {
+            parkedTasks.add(who);
+        }
         boolean interrupted = false;
         try {
             for (;;) {
@@ -149,6 +152,9 @@ final class BlockingPool {
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
+            }
+            if (who != null) {
+                parkedTasks.remove(who);
             }
             parked.decrement();
             Runner.afterPark();

@@ -634,11 +634,11 @@ public final class Scheduler implements Executor {
     }
 
     /**
-     * Whether {@code task} (a task of this scheduler) waits in {@code Task.blocking} now: its
-     * call is queued or running on the blocking pool. For stats; it may change at once.
+     * Whether {@code task} (a task of this scheduler) waits for I/O now: parked on an {@link IoWait}
+     * (a socket or file operation), or in {@code Task.blocking}. For stats; it may change at once.
      */
-    public boolean isInBlocking(Object task) {
-        return blocking.isParked(task);
+    public boolean isParkedOnIo(Object task) {
+        return task instanceof TaskCell<?> c && c.blocker() instanceof IoWait || blocking.isParked(task);
     }
 
     /**
