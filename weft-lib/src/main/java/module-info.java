@@ -15,6 +15,8 @@
  *       NIO where io_uring cannot work).</li>
  *   <li>{@link dev.weft.ioqueue}: the I/O request queue: request slots in shared memory that any
  *       process fills and an io_uring loop serves.</li>
+ *   <li>{@link dev.weft.fs}: files on the same drivers: positional reads and writes that park the
+ *       task, direct I/O, registered regions, file-to-socket transfers.</li>
  * </ul>
  * Internal: {@code dev.weft.uring} (the FFM binding to io_uring), {@code dev.weft.io} (the
  * per-worker drivers), {@code dev.weft.sched} (workers, run queues, the injector, the virtual-thread hook),
@@ -23,9 +25,11 @@
  */
 module dev.weft {
     requires jdk.jfr; // the actors' flight-recorder events (dev.weft.actor.ActorEvents)
+    requires jdk.unsupported; // com.sun.nio.file.ExtendedOpenOption.DIRECT, for direct I/O on the NIO backend
 
     exports dev.weft.actor;
     exports dev.weft.device;
+    exports dev.weft.fs;
     exports dev.weft.idle;
     exports dev.weft.ioqueue;
     exports dev.weft.net;

@@ -9,8 +9,9 @@ import java.util.List;
  * for monitoring, not per message.
  *
  * @param live             actors alive now (spawned and not yet ended)
- * @param parkedOnIo       actors waiting in {@code Task.blocking} (a call that would pin a
- *                         carrier, run on the blocking pool meanwhile)
+ * @param parkedOnIo       actors waiting for I/O: parked in a socket or file operation, or in
+ *                         {@code Task.blocking} (a call that would pin a carrier, run on the
+ *                         blocking pool meanwhile)
  * @param sleeping         actors in {@link Actor#sleep}
  * @param restarts         children restarted by supervisors since the runtime started
  * @param largestMailbox   the most messages waiting for one live actor (queued and set aside)

@@ -151,7 +151,7 @@ final class ActorSystem {
                 if (running.containsKey(t.id())) {
                     running.put(t.id(), p.pid);
                 }
-                if (scheduler.isInBlocking(t)) {
+                if (scheduler.isParkedOnIo(t)) {
                     counts[0]++;
                 }
             }

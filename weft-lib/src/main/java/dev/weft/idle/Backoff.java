@@ -39,13 +39,10 @@ public final class Backoff {
     public enum Phase { SPINNING, YIELDING, PARKING }
 
     /**
-     * Default spin steps. One {@link Thread#onSpinWait()} costs about 22 ns on the 2-vCPU machines
-     * weft is measured on, so this is about 90 µs of spinning: long enough that a dedicated thread
-     * answering back-to-back requests (a device runner, a caller waiting for its result) never
-     * leaves the spin phase. Measured against 1,024 and 256 spins on the device bench: medians
-     * within noise, but burst p99 rose from 1.4 µs to 15 µs with fewer spins. Where threads
-     * outnumber cores, spinning steals the core the awaited thread needs: configure a shorter
-     * back-off there (for devices, {@code DeviceConfig.withBackoff}).
+     * Default spin steps: long enough that a dedicated thread answering back-to-back requests
+     * (a device runner, a caller waiting for its result) stays in the spin phase between them.
+     * Where threads outnumber cores, spinning steals the core the awaited thread needs: configure a
+     * shorter back-off there (for devices, {@code DeviceConfig.withBackoff}).
      */
     public static final int DEFAULT_MAX_SPINS = 4_096;
     /** Default yield steps before parking. */

@@ -91,6 +91,14 @@ public interface IoDriver extends Driver {
     int readRegion(SocketHandle socket, int slot, int generation, long offset, int length, long timeoutNanos)
             throws IOException;
 
+    /**
+     * Opens the file at {@code path} as {@code spec} says, parking the task while the kernel opens
+     * it.
+     *
+     * @throws ErrnoException with the kernel's errno ({@code ENOENT}, {@code EEXIST}, ...)
+     */
+    OpenFile openFile(java.nio.file.Path path, OpenSpec spec) throws IOException;
+
     /** The runtime's shared I/O state; set by {@link #joinGroup} before the workers start. */
     IoGroup group();
 

@@ -19,6 +19,7 @@ public final class IoGroup {
     private final String backend;
     private final List<IoDriver> drivers;
     private final RegionRegistry regions;
+    private volatile FileTable files;
     private final Set<SocketHandle> listeners = ConcurrentHashMap.newKeySet();
     private volatile boolean shuttingDown;
     private volatile boolean cancelling;
@@ -50,6 +51,25 @@ public final class IoGroup {
 
     public String backend() {
         return backend;
+    }
+
+    /** The registered-file table, made at first use; null on a backend without one (NIO). */
+    FileTable files() {
+        FileTable f = files;
+        if (f == null && backend.equals("io_uring")) {
+            synchronized (this) {
+                f = files;
+                if (f == null) {
+                    files = f = new FileTable(FileTable.SLOTS, FileTable.of(drivers));
+                }
+            }
+        }
+        return f;
+    }
+
+    /** Whether {@code table} is this runtime's registered-file table (never made here: false until {@link #files()}). */
+    boolean holds(FileTable table) {
+        return table != null && files == table;
     }
 
     /** The region table, or null on a backend without one (NIO, io_uring before Linux 5.19). */

@@ -577,6 +577,12 @@ public final class NioDriver implements IoDriver {
         }));
     }
 
+    /** Opens a file: {@link NioFile#open}. */
+    @Override
+    public OpenFile openFile(java.nio.file.Path path, OpenSpec spec) throws IOException {
+        return NioFile.open(path, spec);
+    }
+
     /** @throws UnsupportedOperationException always: registered regions are io_uring's */
     @Override
     public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length, long timeoutNanos) {

@@ -11,6 +11,10 @@ import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.NotYetConnectedException;
 import java.nio.channels.UnresolvedAddressException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,7 +30,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li><b>The type</b>, where the JDK has one: {@link ClosedChannelException} (and its
  *       subtypes, an asynchronous close or an interrupt) is {@code EBADF},
  *       {@link NotYetConnectedException} {@code ENOTCONN}, {@link UnresolvedAddressException}
- *       {@code EINVAL}.</li>
+ *       {@code EINVAL}; of the file system's, {@link NoSuchFileException} {@code ENOENT},
+ *       {@link FileAlreadyExistsException} {@code EEXIST}, {@link AccessDeniedException}
+ *       {@code EACCES}, and any other {@link FileSystemException} by its reason, libc's text.</li>
  *   <li><b>The reset of a read.</b> The JDK's native read turns {@code ECONNRESET} into its
  *       internal {@code sun.net.ConnectionResetException}, which {@code SocketChannel.read}
  *       catches and replaces with a plain {@link SocketException} whose message is the JDK's own
@@ -79,6 +85,21 @@ final class NioErrno {
         }
         if (e instanceof UnresolvedAddressException) {
             return Errno.EINVAL;
+        }
+        if (e instanceof NoSuchFileException) {
+            return Errno.ENOENT;
+        }
+        if (e instanceof FileAlreadyExistsException) {
+            return Errno.EEXIST;
+        }
+        if (e instanceof AccessDeniedException) {
+            return Errno.EACCES;
+        }
+        if (e instanceof FileSystemException f) { // the JDK's reason is libc's text (the message adds the path)
+            int errno = fromStrerror(f.getReason());
+            if (errno > 0) {
+                return errno;
+            }
         }
         if (e.getClass() == SocketException.class && JDK_READ_RESET.equals(e.getMessage())) {
             return Errno.ECONNRESET;

@@ -1,5 +1,7 @@
 package dev.weft.io;
 
+import dev.weft.sched.IoWait;
+
 import dev.weft.sched.CarrierPin;
 import dev.weft.sched.Scheduler;
 import dev.weft.uring.Errno;
@@ -54,7 +56,7 @@ import java.util.concurrent.locks.LockSupport;
  * lock; whoever settles it writes {@code cancelled} before {@code ready} (volatile), and the task
  * reads them after it saw {@code ready}.
  */
-final class NioWaiter {
+final class NioWaiter implements IoWait {
 
     /** What a non-blocking attempt returns when it would block. */
     static final long WOULD_BLOCK = Long.MIN_VALUE;
@@ -145,9 +147,9 @@ final class NioWaiter {
                         timedOut = true;
                         break;
                     }
-                    LockSupport.parkNanos(socket, left);
+                    LockSupport.parkNanos(w, left); // the blocker says "waits for I/O" (IoWait)
                 } else {
-                    LockSupport.park(socket);
+                    LockSupport.park(w);
                 }
             }
         } finally {

@@ -273,6 +273,36 @@ public final class RegionRegistry {
         assert (after & USES) != USES : "release without acquire on slot " + slot;
     }
 
+    /** An operation on a region's memory, run while a use of the region is held ({@link #using}). */
+    @FunctionalInterface
+    interface RegionUse {
+        int run(MemorySegment region) throws java.io.IOException;
+    }
+
+    /**
+     * Runs {@code use} on region {@code (slot, generation)}, whose {@code [offset, offset + length)}
+     * it touches, holding a use of the region from before it starts until it returns, so that the
+     * region's unregister waits for the operation. When a failed driver gave the operation up with
+     * its memory still in the kernel ({@link DriverFailedException#bufferStillInKernel()}) the use
+     * is kept: the region then stays registered rather than be freed under the kernel.
+     *
+     * @throws IllegalArgumentException as {@link #acquire}
+     */
+    int using(int slot, int generation, long offset, long length, RegionUse use) throws java.io.IOException {
+        MemorySegment region = acquire(slot, generation, offset, length);
+        boolean keepUse = false;
+        try {
+            return use.run(region);
+        } catch (DriverFailedException e) {
+            keepUse = e.bufferStillInKernel();
+            throw e;
+        } finally {
+            if (!keepUse) {
+                release(slot);
+            }
+        }
+    }
+
     /** Uses in flight on {@code slot} (for tests and stats). */
     int uses(int slot) {
         return (int) ((long) STATE.getVolatile(state, slot) & USES);
@@ -328,14 +358,16 @@ public final class RegionRegistry {
         return results; // the latch's count-downs publish the writes
     }
 
-    private static void awaitAcks(CountDownLatch acks) throws InterruptedException {
+    /** Waits for every worker's answer to a table update (also {@link FileTable}'s). */
+    static void awaitAcks(CountDownLatch acks) throws InterruptedException {
         if (!acks.await(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("a worker did not acknowledge a region update within "
+            throw new IllegalStateException("a worker did not acknowledge an update of its ring's table within "
                     + ACK_TIMEOUT_SECONDS + " s (is the runtime shutting down?)");
         }
     }
 
-    private static String firstError(int[] results, String what) {
+    /** The first worker's refusal in {@code results} as a message, or null (also {@link FileTable}'s). */
+    static String firstError(int[] results, String what) {
         for (int i = 0; i < results.length; i++) {
             if (results[i] < 0 && results[i] != Integer.MIN_VALUE) {
                 return what + " failed on worker " + i + ": " + Errno.name(results[i]);

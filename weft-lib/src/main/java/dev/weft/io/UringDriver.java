@@ -544,6 +544,36 @@ public final class UringDriver implements IoDriver {
         control(() -> done.accept(isClosed() ? -Errno.EBADF : ring.updateBuffer(slot, address, length)));
     }
 
+    /**
+     * Creates this ring's registered-file table of {@code slots} empty slots, on the worker's
+     * thread; {@code done} gets 0 or the refusal's -errno ({@link FileTable}).
+     */
+    void createFileTable(int slots, java.util.function.IntConsumer done) {
+        control(() -> {
+            if (isClosed()) {
+                done.accept(-Errno.EBADF);
+                return;
+            }
+            if (!kernel.sparseBuffers()) {
+                done.accept(-Errno.EINVAL); // sparse resource tables came with Linux 5.19
+                return;
+            }
+            int r;
+            try {
+                ring.registerSparseFiles(slots);
+                r = 0;
+            } catch (ErrnoException e) {
+                r = -e.errno();
+            }
+            done.accept(r);
+        });
+    }
+
+    /** Puts {@code fd} (-1: empty) in registered-file slot {@code slot} of this ring, on the worker's thread. */
+    void installFile(int slot, int fd, java.util.function.IntConsumer done) {
+        control(() -> done.accept(isClosed() ? -Errno.EBADF : ring.updateFile(slot, fd)));
+    }
+
     @Override
     public void cancelAll() {
         control(() -> {
@@ -557,6 +587,11 @@ public final class UringDriver implements IoDriver {
     /** The ring, for control messages that run on this driver's thread (region registration). */
     Ring ring() {
         return ring;
+    }
+
+    /** The operations in flight; owner thread. */
+    OperationTable table() {
+        return table;
     }
 
     /** The provided-buffer ring; owner thread. */
@@ -579,7 +614,7 @@ public final class UringDriver implements IoDriver {
      * room for both is made first, so that a full SQ cannot submit the operation without its
      * timeout (the kernel would then run it with none, and refuse the lone timeout).
      */
-    private long sqeFor(long timeoutNanos) throws IOException {
+    long sqeFor(long timeoutNanos) throws IOException {
         IOException f = failure();
         if (f == null) {
             long sqe = sqe(timeoutNanos >= 0 ? 2 : 1);
@@ -643,7 +678,7 @@ public final class UringDriver implements IoDriver {
      *
      * @return the CQE's result; {@code -ETIMEDOUT} if the timeout cancelled it
      */
-    private int await(UringOp op, long sqe, long token, long timeoutNanos) throws IOException {
+    int await(UringOp op, long sqe, long token, long timeoutNanos) throws IOException {
         if (timeoutNanos >= 0) {
             ring.addFlags(sqe, Abi.SQE_IO_LINK); // keep BUFFER_SELECT
             long ts = table.timespec(op, timeoutNanos);
@@ -709,7 +744,7 @@ public final class UringDriver implements IoDriver {
         }
     }
 
-    private static UringSocket socket(SocketHandle s) {
+    static UringSocket socket(SocketHandle s) {
         if (s instanceof UringSocket u) {
             return u;
         }
@@ -738,6 +773,12 @@ public final class UringDriver implements IoDriver {
             CarrierPin.exit();
             s.release();
         }
+    }
+
+    /** Opens a file: {@link UringFile#open}. */
+    @Override
+    public OpenFile openFile(java.nio.file.Path path, OpenSpec spec) throws IOException {
+        return UringFile.open(path, spec);
     }
 
     @Override
@@ -1064,33 +1105,20 @@ public final class UringDriver implements IoDriver {
     @Override
     public int writeRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                            long timeoutNanos) throws IOException {
-        RegionRegistry regions = regions();
-        MemorySegment region = regions.acquire(slot, generation, offset, length);
-        boolean keepRegionUse = false;
-        try { // the use lasts until the send's completion: unregister waits for it
-            return (int) holding(socket, s -> {
-                if (fixedSend) {
-                    int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
-                    if (r != -Errno.EINVAL) {
-                        return r;
-                    }
-                    // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
-                    // the address, which the region keeps valid. (The flag is a hint read on any
-                    // worker: a stale read costs one more EINVAL, never a wrong send.)
-                    fixedSend = false;
+        // the use lasts until the send's completion: unregister waits for it
+        return regions().using(slot, generation, offset, length, region -> (int) holding(socket, s -> {
+            if (fixedSend) {
+                int r = writeFixed(socket, slot, region, offset, length, timeoutNanos);
+                if (r != -Errno.EINVAL) {
+                    return r;
                 }
-                return current().sendFrom(s, region, offset, length, timeoutNanos);
-            });
-        } catch (DriverFailedException e) {
-            if (e.bufferStillInKernel()) {
-                keepRegionUse = true; // the kernel may still use the region: its unregister must wait
+                // EINVAL: this kernel's SEND takes no fixed buffer (before Linux 6.10); send from
+                // the address, which the region keeps valid. (The flag is a hint read on any
+                // worker: a stale read costs one more EINVAL, never a wrong send.)
+                fixedSend = false;
             }
-            throw e;
-        } finally {
-            if (!keepRegionUse) {
-                regions.release(slot);
-            }
-        }
+            return current().sendFrom(s, region, offset, length, timeoutNanos);
+        }));
     }
 
     private static volatile boolean fixedSend = true;
@@ -1109,24 +1137,12 @@ public final class UringDriver implements IoDriver {
     @Override
     public int readRegion(SocketHandle socket, int slot, int generation, long offset, int length,
                           long timeoutNanos) throws IOException {
-        RegionRegistry regions = regions();
-        MemorySegment region = regions.acquire(slot, generation, offset, length);
-        boolean keepRegionUse = false;
-        try { // the use lasts until the receive's completion: unregister waits for it
-            return read(socket, region.asSlice(offset, length), timeoutNanos);
-        } catch (DriverFailedException e) {
-            if (e.bufferStillInKernel()) {
-                keepRegionUse = true; // the kernel may still use the region: its unregister must wait
-            }
-            throw e;
-        } finally {
-            if (!keepRegionUse) {
-                regions.release(slot);
-            }
-        }
+        // the use lasts until the receive's completion: unregister waits for it
+        return regions().using(slot, generation, offset, length,
+                region -> read(socket, region.asSlice(offset, length), timeoutNanos));
     }
 
-    private RegionRegistry regions() {
+    RegionRegistry regions() {
         if (group == null || group.regions() == null) {
             throw new IllegalStateException("this driver belongs to no runtime with registered regions");
         }

@@ -1,5 +1,7 @@
 package dev.weft.io;
 
+import dev.weft.sched.IoWait;
+
 import dev.weft.uring.Abi;
 
 import java.lang.foreign.MemorySegment;
@@ -22,7 +24,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * {@code done} before it unparks, and {@code LockSupport}'s permit covers an unpark that comes
  * before the park.
  */
-class UringOp {
+class UringOp implements IoWait {
     final Thread waiter = Thread.currentThread();
     // subclass: AcceptQueue (a multishot accept, many CQEs)
     int slot;

@@ -1,6 +1,6 @@
 /**
  * The per-worker I/O drivers: what a worker polls between ticks and sleeps in. Internal; tasks
- * use them through {@code dev.weft.net}.
+ * use them through {@code dev.weft.net} and {@code dev.weft.fs}.
  *
  * <ul>
  *   <li>{@link dev.weft.io.IoDriver}: the contract, implemented by {@link dev.weft.io.UringDriver}
@@ -25,6 +25,13 @@
  *       {@link dev.weft.io.NioErrno}.</li>
  *   <li>{@link dev.weft.io.AcceptQueue}: a listener's multishot accept, shared by acceptors on
  *       every worker.</li>
+ *   <li>Files ({@code dev.weft.fs} above): {@link dev.weft.io.OpenFile}, opened by
+ *       {@link dev.weft.io.IoDriver#openFile} as {@link dev.weft.io.OpenSpec} says;
+ *       {@link dev.weft.io.UringFile} (a descriptor, its operations as SQEs on the current
+ *       worker's ring, kept open while they are in flight) and {@link dev.weft.io.NioFile} (a
+ *       {@link java.nio.channels.FileChannel} on the blocking pool); {@link dev.weft.io.Blocking}
+ *       runs a call there to its end. {@link dev.weft.io.StreamSockets} lets {@code fs} find a
+ *       {@code TcpStream}'s socket for {@code transferTo}.</li>
  * </ul>
  */
 package dev.weft.io;

@@ -56,6 +56,11 @@ import java.util.Objects;
  */
 public final class TcpStream implements ByteChannel, GatheringByteChannel {
 
+    static {
+        // dev.weft.fs sends files to a stream's socket (FileHandle.transferTo) without an API here
+        dev.weft.io.StreamSockets.install(stream -> ((TcpStream) stream).socket);
+    }
+
     private final SocketHandle socket;
     private volatile long readTimeoutNanos = IoDriver.NO_TIMEOUT;
     private volatile long writeTimeoutNanos = IoDriver.NO_TIMEOUT;

@@ -108,6 +108,99 @@ final class BlockingPool {
         }
     }
 
+    /**
+     * Like {@link #call}, for a call that must not be torn down halfway: an interrupt of the
+     * caller cancels the call only if it has not started (then {@link InterruptedException});
+     * a started call runs to its end, unaware (its thread is not interrupted), the caller waits
+     * for it and gets its result, and the caller's interrupt status is set again. For calls whose
+     * effect must not be lost (an {@code open} whose descriptor would leak) or whose target an
+     * interrupt would break (a {@link java.nio.channels.FileChannel} closes itself when the
+     * thread using it is interrupted).
+     */
+    <T> T callToEnd(Callable<T> body, Object who) throws Exception {
+        Objects.requireNonNull(body, "body");
+        if (Thread.interrupted()) {
+            throw new InterruptedException("task " + who + " was interrupted before its blocking call started");
+        }
+        ToEnd<T> call = new ToEnd<>(body);
+        submit(call);
+        parked.increment();
+        if (who != null) {
+            parkedTasks.add(who);
+        }
+        boolean interrupted = false;
+        try {
+            for (;;) {
+                try {
+                    return call.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    if (call.drop()) { // not started: it never runs
+                        interrupted = false; // the exception says it; the status is cleared, as Java's convention asks
+                        InterruptedException ie = new InterruptedException("task " + who
+                                + " was interrupted while its blocking call waited for a thread; the call was dropped");
+                        ie.initCause(e);
+                        throw ie;
+                    }
+                    // started: wait for its end (get() throws no more: the status is clear now)
+                }
+            }
+        } catch (ExecutionException e) {
+            throw rethrow(e.getCause());
+        } catch (CancellationException e) {
+            throw new IllegalStateException("a blocking call of task " + who + ": the runtime stopped it", e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+            if (who != null) {
+                parkedTasks.remove(who);
+            }
+            parked.decrement();
+            Runner.afterPark();
+        }
+    }
+
+    /**
+     * A call of {@link #callToEnd}: whether it runs or is dropped is decided once, by a CAS out of
+     * NEW (a {@link FutureTask}'s own state stays NEW while it runs, so its {@code cancel} cannot
+     * tell a started call from a queued one).
+     *
+     * <p>States: NEW → STARTED (by the pool thread that takes it, in {@link #run}) or NEW →
+     * DROPPED (by its interrupted caller, in {@link #drop}); both are final, and exactly one CAS
+     * wins. A DROPPED call's {@code run} does nothing, and its caller returns at once; a STARTED
+     * call's caller keeps waiting in {@code get()}, whose completion (the FutureTask's volatile
+     * state) publishes the result. No caller waits forever: either its call is DROPPED (it does
+     * not wait) or it is STARTED and completes. Checked by
+     * {@code BlockingPoolCallToEndTest.underRandomInterruptsEveryCallEitherRunsAndReturnsOrIsDroppedUnrun}.
+     */
+    private static final class ToEnd<T> extends FutureTask<T> {
+        private static final int NEW = 0;
+        private static final int STARTED = 1;
+        private static final int DROPPED = 2;
+        private final java.util.concurrent.atomic.AtomicInteger state = new java.util.concurrent.atomic.AtomicInteger(NEW);
+
+        ToEnd(Callable<T> body) {
+            super(body);
+        }
+
+        @Override
+        public void run() {
+            if (state.compareAndSet(NEW, STARTED)) {
+                super.run();
+            }
+        }
+
+        /** Drops the call if it has not started: true if it never will. */
+        boolean drop() {
+            if (state.compareAndSet(NEW, DROPPED)) {
+                cancel(false);
+                return true;
+            }
+            return false;
+        }
+    }
+
     private static Exception rethrow(Throwable cause) {
         if (cause instanceof Error err) {
             throw err;

@@ -634,11 +634,19 @@ public final class Scheduler implements Executor {
     }
 
     /**
-     * Whether {@code task} (a task of this scheduler) waits in {@code Task.blocking} now: its
-     * call is queued or running on the blocking pool. For stats; it may change at once.
+     * Whether {@code task} (a task of this scheduler) waits for I/O now: parked on an {@link IoWait}
+     * (a socket or file operation), or in {@code Task.blocking}. For stats; it may change at once.
      */
-    public boolean isInBlocking(Object task) {
-        return blocking.isParked(task);
+    public boolean isParkedOnIo(Object task) {
+        return task instanceof TaskCell<?> c && c.blocker() instanceof IoWait || blocking.isParked(task);
+    }
+
+    /**
+     * Runs {@code body} on the blocking pool and parks the calling task until it returns; an
+     * interrupt cancels it only before it starts (see {@code BlockingPool.callToEnd}).
+     */
+    public <T> T blockingToEnd(Callable<T> body, Object who) throws Exception {
+        return blocking.callToEnd(body, who);
     }
 
     /** The blocking pool's threads alive now. */

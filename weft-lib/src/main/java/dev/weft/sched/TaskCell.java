@@ -515,6 +515,15 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
 
     private static final VarHandle STATE;
     private static final VarHandle WAITERS;
+    /**
+     * The park blocker of the thread running the body ({@link java.util.concurrent.locks.LockSupport#getBlocker}),
+     * or null when it is not running or not parked. For stats; it may change at once.
+     */
+    Object blocker() {
+        Thread t = (Thread) THREAD.getAcquire(this);
+        return t == null ? null : java.util.concurrent.locks.LockSupport.getBlocker(t);
+    }
+
     private static final VarHandle THREAD;
 
     static {

@@ -120,16 +120,6 @@ import java.util.concurrent.locks.LockSupport;
  * {@code wakeAt} (producers), and {@code cancels} with {@code purgeWakeAt} (cancellers) lie on
  * cache lines of their own.
  *
- * <h2>Measured</h2>
- * On the 2-vCPU machines weft is measured on (JDK 25, G1, other builds running): 10<sup>6</sup>
- * pending entries retain 55 MB with one shared action, 71 MB with an unpark lambda each (47 and
- * 63 MB with {@code -XX:+UseCompactObjectHeaders}): the entry, 12 bytes of heap arrays per slot,
- * and the caller's action. At low load (one thread, 2,000 sleeps of 1 to 5 ms) an action starts
- * p50 95 µs, p99 130 to 310 µs after its deadline, and the thread it unparks resumes p50 100 to
- * 107 µs, p99 270 to 570 µs after it; a plain {@code parkNanos} loop over the same durations
- * wakes p50 94 µs late. The kernel's timer slack (50 µs) and wake-up set the median, not the
- * timer.
- *
  * <h2>Considered and rejected</h2>
  * <ul>
  *   <li>A hashed timing wheel (Netty, Kafka): O(1) schedule, but it ticks. A 1 ms tick wakes the

@@ -69,10 +69,12 @@ public final class Abi {
     public static final int OP_CONNECT = 16;
     public static final int OP_OPENAT = 18;
     public static final int OP_CLOSE = 19;
+    public static final int OP_STATX = 21;
     public static final int OP_READ = 22;
     public static final int OP_WRITE = 23;
     public static final int OP_SEND = 26;
     public static final int OP_RECV = 27;
+    public static final int OP_SPLICE = 30;
     public static final int OP_SHUTDOWN = 34;
     public static final int OP_MSG_RING = 40;
     public static final int OP_SOCKET = 45;
@@ -108,6 +110,13 @@ public final class Abi {
     public static final int SQ_NEED_WAKEUP = 1;
     public static final int SQ_CQ_OVERFLOW = 1 << 1;
     public static final int SQ_TASKRUN = 1 << 2;
+
+    // ---- sqe->fsync_flags
+    public static final int FSYNC_DATASYNC = 1;
+
+    // ---- sqe->splice_flags
+    public static final int SPLICE_F_MOVE = 1;
+    public static final int SPLICE_F_FD_IN_FIXED = 1 << 31;
 
     // ---- sqe->cancel_flags
     public static final int ASYNC_CANCEL_ALL = 1;

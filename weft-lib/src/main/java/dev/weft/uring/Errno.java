@@ -11,6 +11,7 @@ public final class Errno {
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int EIO = 5;
+    public static final int ENXIO = 6;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
@@ -18,13 +19,24 @@ public final class Errno {
     public static final int EFAULT = 14;
     public static final int EBUSY = 16;
     public static final int EEXIST = 17;
+    public static final int EXDEV = 18;
+    public static final int ENOTDIR = 20;
+    public static final int EISDIR = 21;
     public static final int EINVAL = 22;
     public static final int ENFILE = 23;
     public static final int EMFILE = 24;
+    public static final int ETXTBSY = 26;
+    public static final int EFBIG = 27;
+    public static final int ENOSPC = 28;
+    public static final int ESPIPE = 29;
+    public static final int EROFS = 30;
     public static final int EPIPE = 32;
+    public static final int ENAMETOOLONG = 36;
     public static final int ENOSYS = 38;
+    public static final int ELOOP = 40;
     public static final int EBADR = 53;
     public static final int ETIME = 62;
+    public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
     public static final int EAFNOSUPPORT = 97;
     public static final int EADDRINUSE = 98;
@@ -39,6 +51,7 @@ public final class Errno {
     public static final int EHOSTUNREACH = 113;
     public static final int EALREADY = 114;
     public static final int EINPROGRESS = 115;
+    public static final int EDQUOT = 122;
     public static final int ECANCELED = 125;
 
     private Errno() {
@@ -81,6 +94,19 @@ public final class Errno {
             case EALREADY -> "EALREADY";
             case EINPROGRESS -> "EINPROGRESS";
             case ECANCELED -> "ECANCELED";
+            case ENXIO -> "ENXIO";
+            case EXDEV -> "EXDEV";
+            case ENOTDIR -> "ENOTDIR";
+            case EISDIR -> "EISDIR";
+            case ETXTBSY -> "ETXTBSY";
+            case EFBIG -> "EFBIG";
+            case ENOSPC -> "ENOSPC";
+            case ESPIPE -> "ESPIPE";
+            case EROFS -> "EROFS";
+            case ENAMETOOLONG -> "ENAMETOOLONG";
+            case ELOOP -> "ELOOP";
+            case EOVERFLOW -> "EOVERFLOW";
+            case EDQUOT -> "EDQUOT";
             default -> "errno " + e;
         };
     }

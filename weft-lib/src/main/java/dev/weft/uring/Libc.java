@@ -43,6 +43,35 @@ public final class Libc {
     public static final int MAP_ANONYMOUS = 0x20;
     public static final int MAP_POPULATE = 0x8000;
 
+    /** {@code openat}'s directory for paths relative to the current directory. */
+    public static final int AT_FDCWD = -100;
+    /** {@code statx} of the descriptor itself, with an empty path. */
+    public static final int AT_EMPTY_PATH = 0x1000;
+    public static final int STATX_SIZE = 0x200;
+    /** {@code stx_dio_mem_align} and {@code stx_dio_offset_align} (Linux 6.1). */
+    public static final int STATX_DIOALIGN = 0x2000;
+    /** {@code sizeof(struct statx)}, and its fields weft reads. */
+    public static final int STATX_BYTES = 0x100;
+    public static final int STATX_MASK = 0x00;
+    public static final int STATX_BLKSIZE = 0x04;
+    public static final int STATX_MODE = 0x1c;
+    public static final int STATX_SIZE_FIELD = 0x28;
+    public static final int STATX_DEV_MAJOR = 0x88;
+    public static final int STATX_DEV_MINOR = 0x8c;
+    public static final int STATX_DIO_MEM_ALIGN = 0x98;
+    public static final int STATX_DIO_OFFSET_ALIGN = 0x9c;
+
+    public static final int O_RDONLY = 0;
+    public static final int O_WRONLY = 1;
+    public static final int O_RDWR = 2;
+    public static final int O_CREAT = 0x40;
+    public static final int O_EXCL = 0x80;
+    public static final int O_TRUNC = 0x200;
+    public static final int O_APPEND = 0x400;
+    public static final int O_CLOEXEC = 0x80000;
+    /** {@code O_DIRECT}: its value differs between architectures (x86-64 {@code 040000}, arm64 {@code 0200000}). */
+    public static final int O_DIRECT = "aarch64".equals(System.getProperty("os.arch")) ? 0x10000 : 0x4000;
+
     public static final int EFD_CLOEXEC = 0x80000;
     public static final int EFD_NONBLOCK = 0x800;
 
@@ -240,6 +269,44 @@ public final class Libc {
         } catch (Throwable t) {
             throw unexpected(t);
         }
+    }
+
+    /**
+     * The file calls, looked up on first use: a libc without {@code statx} (glibc before 2.28)
+     * fails only the calls that need it, not everything else here.
+     */
+    private static final class Files {
+        static final MethodHandle OPENAT = downcall("openat",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT), Linker.Option.firstVariadicArg(3));
+        static final MethodHandle STATX = downcall("statx",
+                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_LONG));
+    }
+
+    /** {@code openat(dirfd, path, flags, mode)}: a descriptor, or {@code -errno}. {@code path} is a NUL-terminated native string. */
+    public static int openat(MemorySegment state, int dirfd, long path, int flags, int mode) {
+        try {
+            return (int) result((int) Files.OPENAT.invokeExact(state, dirfd, path, flags, mode), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /** {@code statx(dirfd, path, flags, mask, buf)}: 0, or {@code -errno}; {@code buf} holds {@link #STATX_BYTES}. */
+    public static int statx(MemorySegment state, int dirfd, long path, int flags, int mask, long buf) {
+        try {
+            return (int) result((int) Files.STATX.invokeExact(state, dirfd, path, flags, mask, buf), state);
+        } catch (Throwable t) {
+            throw unexpected(t);
+        }
+    }
+
+    /**
+     * {@code path} as the NUL-terminated bytes the kernel takes, encoded as the JDK encodes file
+     * names ({@code sun.jnu.encoding}).
+     */
+    public static byte[] nativePath(String path) {
+        byte[] b = path.getBytes(JNU_CHARSET);
+        return java.util.Arrays.copyOf(b, b.length + 1);
     }
 
     public static int shutdown(MemorySegment state, int fd, int how) {

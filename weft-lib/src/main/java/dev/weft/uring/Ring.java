@@ -332,6 +332,11 @@ public final class Ring implements AutoCloseable {
         sqes.set(JAVA_INT, sqe + Abi.SQE_OP_FLAGS, flags);
     }
 
+    /** splice_fd_in: the descriptor {@code IORING_OP_SPLICE} reads from (the SQE's {@code fd} is where it writes). */
+    public void setSpliceFdIn(long sqe, int fd) {
+        sqes.set(JAVA_INT, sqe + Abi.SQE_FILE_INDEX, fd);
+    }
+
     /** buf_index (fixed buffers) or buf_group (provided buffers). */
     public void setBufIndex(long sqe, int index) {
         sqes.set(JAVA_SHORT, sqe + Abi.SQE_BUF_INDEX, (short) index);

@@ -1,8 +1,18 @@
 package dev.weft.actor;
 
+import dev.weft.net.TcpListener;
+import dev.weft.net.TcpStream;
+import dev.weft.runtime.Config;
+import dev.weft.runtime.IoMode;
+import dev.weft.runtime.Weft;
 import dev.weft.task.Task;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 
 import java.time.Duration;
 import java.util.List;
@@ -71,6 +81,42 @@ class ActorStatsTest extends ActorTesting {
             return List.of(parked, end, Actor.stats().parkedOnIo());
         });
         assertEquals(List.of(1L, new Outcome.Exit("done"), 0L), value(o));
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void anActorWaitingInASocketReadCountsAsParkedOnIo(IoMode mode) throws Exception {
+        rt = Weft.start(Config.builder().workers(2).io(mode).build());
+        Outcome o = rt.run(() -> {
+            try (TcpListener l = TcpListener.bind(new InetSocketAddress("127.0.0.1", 0), 1);
+                 TcpStream client = TcpStream.connect(l.localAddress(), Duration.ofSeconds(5));
+                 TcpStream server = l.accept()) {
+                MonitorRef r = Actor.spawnMonitor(() -> {
+                    ByteBuffer b = ByteBuffer.allocateDirect(8);
+                    return server.read(b);
+                });
+                long parked = await(x -> x.parkedOnIo() == 1).parkedOnIo();
+                client.write(ByteBuffer.wrap(new byte[] {42}));
+                Outcome end = awaitDown(r);
+                return List.of(parked, end, Actor.stats().parkedOnIo());
+            }
+        });
+        assertEquals(List.of(1L, new Outcome.Exit(1), 0L), value(o));
+    }
+
+    @Test
+    void anActorThatSleepsOrWaitsForAMessageIsNotParkedOnIo() throws Exception {
+        Outcome o = start().run(() -> {
+            MonitorRef sleeper = Actor.spawnMonitor(() -> Actor.sleep(LONG));
+            MonitorRef receiver = Actor.spawnMonitor(() -> Actor.receive());
+            ActorStats s = await(x -> x.sleeping() == 1);
+            Actor.exit(sleeper.pid(), "kill");
+            Actor.exit(receiver.pid(), "kill");
+            awaitDown(sleeper);
+            awaitDown(receiver);
+            return s.parkedOnIo();
+        });
+        assertEquals(0L, value(o));
     }
 
     @Test

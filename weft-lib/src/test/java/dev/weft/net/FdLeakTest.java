@@ -13,22 +13,21 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static dev.weft.net.NetTesting.CONNECT;
 import static dev.weft.net.NetTesting.EchoServer;
 import static dev.weft.net.NetTesting.JOIN;
 import static dev.weft.net.NetTesting.LOOPBACK_ANY_PORT;
-import static dev.weft.net.NetTesting.fdCount;
+import static dev.weft.net.NetTesting.assertLeaksNothing;
+import static dev.weft.net.NetTesting.fds;
+import static dev.weft.net.NetTesting.inRuntime;
+import static dev.weft.net.NetTesting.stableFds;
 import static dev.weft.net.NetTesting.join;
 import static dev.weft.net.NetTesting.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,75 +40,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * opens once and keeps (jar files, the JDK's own NIO helpers) is in the baseline.
  */
 class FdLeakTest {
-
-    @FunctionalInterface
-    private interface Scenario {
-        void run(Weft rt) throws Exception;
-    }
-
-    /** Starts a runtime, runs the scenario, shuts the runtime down and waits until its workers are gone. */
-    private static void inRuntime(IoMode mode, Scenario scenario) throws Exception {
-        Weft rt = NetTesting.start(mode);
-        try {
-            scenario.run(rt);
-        } finally {
-            rt.shutdown(Duration.ofSeconds(2));
-            assertTrue(rt.awaitTermination(Duration.ofSeconds(10)), "the runtime terminated");
-        }
-    }
-
-    private static void assertLeaksNothing(IoMode mode, Scenario scenario) throws Exception {
-        inRuntime(mode, scenario); // warm-up
-        Map<Integer, String> before = stableFds();
-        inRuntime(mode, scenario);
-        int after = NetTesting.settledFdCount(before.size());
-        if (after != before.size()) {
-            Map<Integer, String> now = fds();
-            StringBuilder diff = new StringBuilder();
-            now.forEach((fd, target) -> {
-                if (!target.equals(before.get(fd))) {
-                    diff.append("  new ").append(fd).append(" -> ").append(target).append('\n');
-                }
-            });
-            before.forEach((fd, target) -> {
-                if (!target.equals(now.get(fd))) {
-                    diff.append("  gone ").append(fd).append(" -> ").append(target).append('\n');
-                }
-            });
-            assertEquals(before.size(), after, "descriptors before and after the runtime:\n" + diff);
-        }
-    }
-
-    /** The open descriptors once the count has not changed for 200 ms (at most about 2 s). */
-    private static Map<Integer, String> stableFds() throws Exception {
-        int last = fdCount();
-        for (int i = 0; i < 10; i++) {
-            Thread.sleep(200);
-            System.gc();
-            int n = fdCount();
-            if (n == last) {
-                break;
-            }
-            last = n;
-        }
-        return fds();
-    }
-
-    private static Map<Integer, String> fds() throws IOException {
-        Map<Integer, String> m = new TreeMap<>();
-        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
-            for (Path p : s.toList()) {
-                String target;
-                try {
-                    target = Files.readSymbolicLink(p).toString();
-                } catch (IOException e) {
-                    continue; // the directory listing's own descriptor, closed meanwhile
-                }
-                m.put(Integer.parseInt(p.getFileName().toString()), target);
-            }
-        }
-        return m;
-    }
 
     private static long count(Map<Integer, String> fds, String kind) {
         return fds.values().stream().filter(t -> t.contains(kind)).count();

@@ -16,28 +16,36 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
-/** Shared plumbing of the weft net tests: runtimes, running code in a task, an echo server, fd counts. */
-final class NetTesting {
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Shared plumbing of the weft net tests (and of the file tests, {@code dev.weft.fs}): runtimes,
+ * running code in a task, an echo server, fd counts.
+ */
+public final class NetTesting {
 
     /** How long a test waits for a task it spawned. Generous: the machine is small and shared. */
-    static final Duration JOIN = Duration.ofSeconds(20);
+    public static final Duration JOIN = Duration.ofSeconds(20);
     /** Connect timeout used by the tests (loopback connects are immediate). */
-    static final Duration CONNECT = Duration.ofSeconds(10);
-    static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
+    public static final Duration CONNECT = Duration.ofSeconds(10);
+    public static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress("127.0.0.1", 0);
 
     private NetTesting() {
     }
 
-    static Weft start(IoMode mode) {
+    public static Weft start(IoMode mode) {
         return start(mode, 2);
     }
 
-    static Weft start(IoMode mode, int workers) {
+    public static Weft start(IoMode mode, int workers) {
         String simulated = System.getProperty(dev.weft.io.SimulatedKernelExtension.PROPERTY);
         if (simulated != null && !simulated.isBlank() && dev.weft.io.SimulatedKernel.installed() == null) {
             // JUnit's extension auto-detection finds the extension through META-INF/services on the
@@ -54,7 +62,7 @@ final class NetTesting {
     }
 
     /** For {@code @AfterEach}: shuts the runtime down (cancelling leftover I/O) and waits for its workers. */
-    static void stop(Weft rt) throws InterruptedException {
+    public static void stop(Weft rt) throws InterruptedException {
         if (rt == null) {
             return;
         }
@@ -64,17 +72,17 @@ final class NetTesting {
 
     /** A body for {@link #run}. */
     @FunctionalInterface
-    interface Body {
+    public interface Body {
         void run() throws Exception;
     }
 
     /** Runs {@code body} in a task of {@code rt} and returns its value; rethrows what the body threw. */
-    static <T> T call(Weft rt, Callable<T> body) throws Exception {
+    public static <T> T call(Weft rt, Callable<T> body) throws Exception {
         return join(rt.spawn(body));
     }
 
     /** Runs {@code body} in a task of {@code rt}; rethrows what the body threw. */
-    static void run(Weft rt, Body body) throws Exception {
+    public static void run(Weft rt, Body body) throws Exception {
         join(rt.spawn(() -> {
             body.run();
             return null;
@@ -82,7 +90,7 @@ final class NetTesting {
     }
 
     /** Joins with {@link #JOIN}, unwrapping a failed task's exception (so assertion failures show as such). */
-    static <T> T join(JoinHandle<T> h) throws Exception {
+    public static <T> T join(JoinHandle<T> h) throws Exception {
         try {
             return h.join(JOIN);
         } catch (JoinException e) {
@@ -97,7 +105,7 @@ final class NetTesting {
     }
 
     /** {@code n} bytes of a pattern that depends on {@code seed}, so that misplaced bytes show. */
-    static byte[] pattern(int n, int seed) {
+    public static byte[] pattern(int n, int seed) {
         byte[] b = new byte[n];
         int x = seed * 0x9E3779B1 + 1;
         for (int i = 0; i < n; i++) {
@@ -110,13 +118,13 @@ final class NetTesting {
     }
 
     /** A plain JDK listener on a loopback port, for a peer on a platform thread; its accept waits at most 15 s. */
-    static ServerSocket jdkListener() throws IOException {
+    public static ServerSocket jdkListener() throws IOException {
         ServerSocket s = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
         s.setSoTimeout(15_000);
         return s;
     }
 
-    static InetSocketAddress addressOf(ServerSocket s) {
+    public static InetSocketAddress addressOf(ServerSocket s) {
         return (InetSocketAddress) s.getLocalSocketAddress();
     }
 
@@ -125,7 +133,7 @@ final class NetTesting {
     }
 
     /** The remaining bytes of {@code b} (its position is not moved). */
-    static byte[] bytes(ByteBuffer b) {
+    public static byte[] bytes(ByteBuffer b) {
         byte[] out = new byte[b.remaining()];
         b.duplicate().get(out);
         return out;
@@ -196,8 +204,82 @@ final class NetTesting {
         }
     }
 
+    @FunctionalInterface
+    public interface Scenario {
+        void run(Weft rt) throws Exception;
+    }
+
+    /** Starts a runtime, runs the scenario, shuts the runtime down and waits until its workers are gone. */
+    public static void inRuntime(IoMode mode, Scenario scenario) throws Exception {
+        Weft rt = NetTesting.start(mode);
+        try {
+            scenario.run(rt);
+        } finally {
+            rt.shutdown(Duration.ofSeconds(2));
+            assertTrue(rt.awaitTermination(Duration.ofSeconds(10)), "the runtime terminated");
+        }
+    }
+
+    /**
+     * Runs {@code scenario} in a runtime twice (the first time so that what the JVM opens once and
+     * keeps is in the baseline) and asserts that the second run leaves as many descriptors open
+     * as there were before it, listing the ones that differ.
+     */
+    public static void assertLeaksNothing(IoMode mode, Scenario scenario) throws Exception {
+        inRuntime(mode, scenario); // warm-up
+        Map<Integer, String> before = stableFds();
+        inRuntime(mode, scenario);
+        int after = settledFdCount(before.size());
+        if (after != before.size()) {
+            Map<Integer, String> now = fds();
+            StringBuilder diff = new StringBuilder();
+            now.forEach((fd, target) -> {
+                if (!target.equals(before.get(fd))) {
+                    diff.append("  new ").append(fd).append(" -> ").append(target).append('\n');
+                }
+            });
+            before.forEach((fd, target) -> {
+                if (!target.equals(now.get(fd))) {
+                    diff.append("  gone ").append(fd).append(" -> ").append(target).append('\n');
+                }
+            });
+            assertEquals(before.size(), after, "descriptors before and after the runtime:\n" + diff);
+        }
+    }
+
+    /** The open descriptors once the count has not changed for 200 ms (at most about 2 s). */
+    public static Map<Integer, String> stableFds() throws Exception {
+        int last = fdCount();
+        for (int i = 0; i < 10; i++) {
+            Thread.sleep(200);
+            System.gc();
+            int n = fdCount();
+            if (n == last) {
+                break;
+            }
+            last = n;
+        }
+        return fds();
+    }
+
+    public static Map<Integer, String> fds() throws IOException {
+        Map<Integer, String> m = new TreeMap<>();
+        try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path p : s.toList()) {
+                String target;
+                try {
+                    target = Files.readSymbolicLink(p).toString();
+                } catch (IOException e) {
+                    continue; // the directory listing's own descriptor, closed meanwhile
+                }
+                m.put(Integer.parseInt(p.getFileName().toString()), target);
+            }
+        }
+        return m;
+    }
+
     /** Open file descriptors of this JVM. */
-    static int fdCount() throws IOException {
+    public static int fdCount() throws IOException {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             return (int) s.count();
         }
@@ -208,7 +290,7 @@ final class NetTesting {
      * (descriptors are released on worker threads, and NIO releases a channel's descriptor only
      * when its selectors drop the cancelled key).
      */
-    static int settledFdCount(int expected) throws Exception {
+    public static int settledFdCount(int expected) throws Exception {
         int n = fdCount();
         for (int i = 0; i < 40 && n != expected; i++) {
             Thread.sleep(50);
@@ -219,7 +301,7 @@ final class NetTesting {
     }
 
     /** The descriptors open now, for a failure message. */
-    static String fdListing() {
+    public static String fdListing() {
         StringBuilder sb = new StringBuilder();
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             s.sorted().forEach(p -> {
