@@ -208,7 +208,12 @@ public final class UringDriver implements IoDriver {
     @Override
     public void park() {
         if (mailbox.pending()) {
+            // A message may have made tasks runnable, queued on this worker (its acknowledgement
+            // unparked a task: the JDK hands the task to this thread's own queue without a wake):
+            // return without sleeping, so that the worker looks at its queue; a spurious return
+            // is allowed. ControlMessageWakeTest.
             mailbox.runPending();
+            return;
         }
         if (failure != null && !undrained && (table.inFlight() > 0 || wakeup.armed())) {
             reapAfterFailure(10_000_000L); // failed, CQEs still due: wait for them in short slices

@@ -369,6 +369,8 @@ public final class Scheduler implements Executor {
             // The worker's own thread, nothing mounted: a hand-off it waits for, or a yield. A
             // yielded thread goes to the back of this worker's queue; the worker is awake and
             // looks there next, so no one needs waking (idle workers steal when they next look).
+            // A driver's park that runs a control message returns before sleeping for this
+            // reason: the message may have unparked a task onto this queue.
             if (!own.takeHandoff(continuation)) {
                 own.push(continuation);
             }

@@ -93,6 +93,9 @@ public final class NetTesting {
     public static <T> T join(JoinHandle<T> h) throws Exception {
         try {
             return h.join(JOIN);
+        } catch (java.util.concurrent.TimeoutException e) {
+            dumpThreads(e.getMessage());
+            throw e;
         } catch (JoinException e) {
             if (e.isFailed() && e.getCause() instanceof Exception x) {
                 throw x;
@@ -101,6 +104,27 @@ public final class NetTesting {
                 throw x;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Prints every thread of this JVM, virtual threads included ({@code jcmd Thread.dump_to_file}),
+     * to standard error: a test that timed out leaves the stacks that say where it waited.
+     */
+    public static void dumpThreads(String why) {
+        try {
+            java.nio.file.Path f = java.nio.file.Files.createTempFile("weft-threads", ".txt");
+            java.nio.file.Files.delete(f);
+            Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                    Long.toString(ProcessHandle.current().pid()), "Thread.dump_to_file", "-format=text", f.toString())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && java.nio.file.Files.exists(f)) {
+                System.err.println("=== threads at a timeout (" + why + ") ===");
+                System.err.println(java.nio.file.Files.readString(f));
+                java.nio.file.Files.delete(f);
+            }
+        } catch (java.io.IOException | InterruptedException x) {
+            System.err.println("no thread dump: " + x);
         }
     }
 
