@@ -57,8 +57,6 @@ final class BlockingPool {
     private final ArrayDeque<FutureTask<?>> queue = new ArrayDeque<>();
     private final List<Thread> threads = new ArrayList<>();
     private final LongAdder parked = new LongAdder();
-    /** The callers ({@code who}) parked in {@link #call} now, for {@link #isParked}. */
-    private final java.util.Set<Object> parkedTasks = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private int waiting;
     private int started;
     private boolean closed;
@@ -85,10 +83,9 @@ final class BlockingPool {
         if (Thread.interrupted()) {
             throw new InterruptedException("task " + who + " was interrupted before Task.blocking started its call");
         }
-        FutureTask<T> call = new FutureTask<>(body);
+        FutureTask<T> call = new Call<>(body);
         submit(call);
         parked.increment();
-        parkedTasks.add(who);
         try {
             return call.get();
         } catch (InterruptedException e) {
@@ -102,7 +99,6 @@ final class BlockingPool {
         } catch (CancellationException e) {
             throw new IllegalStateException("Task.blocking in task " + who + ": the runtime stopped its call", e);
         } finally {
-            parkedTasks.remove(who);
             parked.decrement();
             Runner.afterPark(); // for the stats of the worker the task resumed on
         }
@@ -125,9 +121,6 @@ final class BlockingPool {
         ToEnd<T> call = new ToEnd<>(body);
         submit(call);
         parked.increment();
-        if (who != null) {
-            parkedTasks.add(who);
-        }
         boolean interrupted = false;
         try {
             for (;;) {
@@ -153,9 +146,6 @@ final class BlockingPool {
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
-            if (who != null) {
-                parkedTasks.remove(who);
-            }
             parked.decrement();
             Runner.afterPark();
         }
@@ -174,7 +164,17 @@ final class BlockingPool {
      * not wait) or it is STARTED and completes. Checked by
      * {@code BlockingPoolCallToEndTest.underRandomInterruptsEveryCallEitherRunsAndReturnsOrIsDroppedUnrun}.
      */
-    private static final class ToEnd<T> extends FutureTask<T> {
+    /**
+     * A call on the pool. Its caller waits in {@code get()}, parked with the call as blocker: as an
+     * {@link IoWait}, the blocker alone tells {@link Scheduler#isParkedOnIo} that the task waits here.
+     */
+    private static class Call<T> extends FutureTask<T> implements IoWait {
+        Call(java.util.concurrent.Callable<T> body) {
+            super(body);
+        }
+    }
+
+    private static final class ToEnd<T> extends Call<T> {
         private static final int NEW = 0;
         private static final int STARTED = 1;
         private static final int DROPPED = 2;
@@ -271,11 +271,6 @@ final class BlockingPool {
             threads.remove(Thread.currentThread());
             lock.unlock();
         }
-    }
-
-    /** Whether {@code who} (a caller of {@link #call}) is parked in it now. */
-    boolean isParked(Object who) {
-        return who != null && parkedTasks.contains(who);
     }
 
     /** Tasks parked in {@link #call} now: their call is queued or running. */

@@ -640,7 +640,7 @@ public final class Scheduler implements Executor {
      * (a socket or file operation), or in {@code Task.blocking}. For stats; it may change at once.
      */
     public boolean isParkedOnIo(Object task) {
-        return task instanceof TaskCell<?> c && c.blocker() instanceof IoWait || blocking.isParked(task);
+        return task instanceof TaskCell<?> c && c.blocker() instanceof IoWait;
     }
 
     /**
