@@ -1,6 +1,7 @@
 package dev.weft.actor;
 
 import dev.weft.sched.Scheduler;
+import dev.weft.sched.TaskTally;
 import dev.weft.task.CheckedRunnable;
 import dev.weft.task.JoinHandle;
 
@@ -83,6 +84,11 @@ final class ActorSystem {
      * runs.
      */
     Proc spawn(Object behavior, int throughput, Proc linkTo, MailboxLimit limit) {
+        return spawn(behavior, throughput, linkTo, limit, null);
+    }
+
+    /** {@link #spawn(Object, int, Proc, MailboxLimit)}; a process body's task counts in {@code tally} if not null. */
+    private Proc spawn(Object behavior, int throughput, Proc linkTo, MailboxLimit limit, TaskTally tally) {
         Objects.requireNonNull(behavior, "body");
         long sg = table.allocate();
         Proc p = new Proc(this, new Pid(this, LOCAL_NODE, (int) (sg >>> 32), (int) sg), behavior, throughput, limit);
@@ -100,7 +106,11 @@ final class ActorSystem {
         }
         if (throughput == 0) {
             try {
-                scheduler.spawn(p);
+                if (tally == null) {
+                    scheduler.spawn(p);
+                } else {
+                    scheduler.spawnTallied(tally, p);
+                }
             } catch (RuntimeException e) {
                 p.terminate(new Outcome.Killed("shutdown"));
                 throw e;
@@ -356,14 +366,18 @@ final class ActorSystem {
                     + "; a runtime runs one root at a time: wait until that run returns");
         }
         try {
-            rootWaiter = Thread.currentThread();
+            Thread waiter = Thread.currentThread();
+            rootWaiter = waiter;
+            // Every task the root spawns, and theirs, transitively: actors' tasks and plain ones.
+            TaskTally family = new TaskTally(() -> LockSupport.unpark(waiter));
             Proc p = spawn(root instanceof Callable<?> || root instanceof CheckedRunnable ? root
-                    : (CheckedRunnable) ((Runnable) root)::run, 0, null, null);
-            while (live.get() != 0) {
+                    : (CheckedRunnable) ((Runnable) root)::run, 0, null, null, family);
+            while (live.get() != 0 || family.live() != 0) {
                 LockSupport.park(this);
                 if (Thread.interrupted()) {
                     throw new InterruptedException("interrupted while Weft.run waited for actors to end ("
-                            + live.get() + " alive, root " + p.pid + "); they go on");
+                            + live.get() + " alive, " + family.live() + " of the run's tasks not ended, root "
+                            + p.pid + "); they go on");
                 }
             }
             return p.outcome();

@@ -266,12 +266,14 @@ public final class Weft implements AutoCloseable {
     }
 
     /**
-     * Runs {@code root} as a process actor ({@link dev.weft.actor.Actor}) and waits until every
-     * actor of this runtime has ended: the root, what it spawned, what they spawned. Then returns
-     * the root's outcome. Once no actor is alive nothing can run for them any more (a pending
-     * {@code sendAfter} could only reach an ended actor). Plain tasks that actors spawned and did
-     * not join are not waited for. Run after run on one runtime is fine; actors spawned outside
-     * the run (from plain tasks) are waited for too while they live.
+     * Runs {@code root} as a process actor ({@link dev.weft.actor.Actor}) and waits until nothing
+     * of the run is pending: every actor of this runtime has ended, and so has every task that the
+     * run's actors spawned, transitively ({@code Task.spawn}, a task builder, the runtime's
+     * {@code spawn}, called from inside the run), with whatever it waited for (a sleep, I/O, a
+     * blocking call). Then returns the root's outcome. Once no actor is alive a pending
+     * {@code sendAfter} could only reach an ended actor, so it is not waited for. Run after run
+     * on one runtime is fine; actors spawned outside the run (from plain tasks) are waited for
+     * too while they live, but not the plain tasks of outside callers.
      *
      * <pre>{@code
      * Outcome o = rt.run(() -> {

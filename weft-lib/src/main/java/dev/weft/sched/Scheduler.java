@@ -292,10 +292,34 @@ public final class Scheduler implements Executor {
         return spawn(Objects.requireNonNull(body, "body"), true, defaultSpec);
     }
 
-    /** Spawns {@code body}: a {@link Runnable} if {@code runnable}, else a {@link Callable}. */
+    /**
+     * Spawns an unnamed pooled task that counts in {@code tally}, and with it every task it
+     * spawns, transitively (see {@link TaskTally}).
+     *
+     * @throws IllegalStateException if the scheduler is closed
+     */
+    public JoinHandle<Void> spawnTallied(TaskTally tally, Runnable body) {
+        return spawn(Objects.requireNonNull(body, "body"), true,
+                Objects.requireNonNull(tally, "tally").spec(defaultSpec));
+    }
+
+    /**
+     * Spawns {@code body}: a {@link Runnable} if {@code runnable}, else a {@link Callable}. A task
+     * spawned by a task that counts in a {@link TaskTally} counts in it too.
+     */
     private <T> JoinHandle<T> spawn(Object body, boolean runnable, TaskSpec spec) {
         Worker w = Worker.current();
         TaskCell<T> cell;
+        if (spec.tally() == null) {
+            TaskCell<?> spawner = TaskCell.current();
+            TaskTally family = spawner == null ? null : spawner.spec().tally();
+            if (family != null && spawner.spec().scheduler() == this) {
+                spec = family.spec(spec);
+            }
+        }
+        if (spec.tally() != null) {
+            spec.tally().spawned(); // before the task can run, and end
+        }
         if (w != null && w.scheduler == this) {
             // From a task: no fence. The spawning task is live and its end is counted after this
             // spawn, so termination cannot overlook the task; and this worker is awake and will

@@ -284,6 +284,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
             Thread.interrupted(); // the cancel's interrupt was for this task alone
         }
         wakeJoiners();
+        spec.ended(); // last: whoever sees its tally drop sees the task done
     }
 
     /** Whether a thread waits in {@link #join()} now (one that gave up has cleared its node). */
@@ -300,6 +301,7 @@ public final class TaskCell<T> implements Runnable, JoinHandle<T>, Task {
     private void finish() {
         spec.scheduler().taskEnded();
         wakeJoiners();
+        spec.ended();
     }
 
     /** Wakes the joiners of a task that is DONE. */

@@ -266,6 +266,44 @@ class ProcessActorTest extends ActorTesting {
     }
 
     @Test
+    void runWaitsForThePlainTasksItsActorsSpawnedAndTheirs() throws Exception {
+        AtomicLong ended = new AtomicLong();
+        Outcome o = start(2).run(() -> {
+            Actor.spawn(() -> {
+                // A task that an actor spawns and never joins, which spawns one of its own.
+                dev.weft.task.Task.spawn(() -> {
+                    dev.weft.task.Task.spawn(() -> {
+                        dev.weft.task.Task.sleep(Duration.ofMillis(50));
+                        ended.incrementAndGet();
+                    });
+                    dev.weft.task.Task.blocking(() -> {
+                        Thread.sleep(50);
+                        return null;
+                    });
+                    ended.incrementAndGet();
+                });
+            });
+            return "root done";
+        });
+        assertEquals("root done", value(o));
+        assertEquals(2, ended.get(), "both plain tasks ended before run returned");
+    }
+
+    @Test
+    void runDoesNotWaitForTasksThatOutsideCallersSpawned() throws Exception {
+        start(2);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        dev.weft.task.JoinHandle<Void> outside = rt.spawn(() -> {
+            release.await();
+            return null;
+        });
+        assertEquals("done", value(rt.run(() -> "done")));
+        assertFalse(outside.isDone(), "the outside task still waits: run did not wait for it");
+        release.countDown();
+        outside.join(Duration.ofSeconds(10));
+    }
+
+    @Test
     void runCanBeCalledRunAfterRun() throws Exception {
         start(2);
         for (int i = 0; i < 3; i++) {
