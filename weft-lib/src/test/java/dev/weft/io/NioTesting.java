@@ -155,11 +155,15 @@ final class NioTesting {
         return last;
     }
 
-    /** Waits (bounded) until the fd count is back to {@code expected}; fails with both counts otherwise. */
+    /**
+     * Waits (bounded) until the fd count is back to {@code expected} or below; fails with both
+     * counts otherwise. Below is no leak: the JVM runs other tests' code too, whose descriptors
+     * (a closed runtime's eventfd, a finished test's sockets) may close while this one runs.
+     */
     static void fdsBackTo(int expected, IntSupplier now) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         int n;
-        while ((n = now.getAsInt()) != expected) {
+        while ((n = now.getAsInt()) > expected) {
             if (System.nanoTime() - deadline > 0) {
                 fail("file descriptors leaked: " + expected + " open before, " + n + " after");
             }
