@@ -33,8 +33,8 @@ final class CQueueImpl implements IoImpl {
     static final String NAME = "weft-ioqueue-c";
     /** The program's source, a resource beside this class. */
     static final String SOURCE = "ioq_bench.c";
-    /** The loop thread's name. */
-    static final String LOOP = "wb-io-loop-c";
+    /** The loop thread's name, before its number. */
+    static final String LOOP = "wb-io-cloop";
 
     private final boolean pin;
     private final Optional<String> unavailable;

@@ -24,8 +24,8 @@ public record IoPlan(int warmupRounds, int rounds, Duration warmup, Duration sam
     public static final long GIB = 1L << 30;
 
     /** {@code --quick}: the same cases and files, shorter measurements, 3 rounds. */
-    public static final IoPlan QUICK = new IoPlan(1, 3, Duration.ofMillis(200), Duration.ofMillis(400), 10_000,
-            150, Duration.ofMillis(1), Duration.ofMillis(1500), GIB, 256L << 20);
+    public static final IoPlan QUICK = new IoPlan(1, 3, Duration.ofMillis(250), Duration.ofMillis(300), 10_000,
+            150, Duration.ofMillis(1), Duration.ofMillis(1000), GIB, 256L << 20);
 
     /** The full run: 5 rounds of 2 s. */
     public static final IoPlan FULL = new IoPlan(1, 5, Duration.ofSeconds(1), Duration.ofSeconds(2), 100_000,

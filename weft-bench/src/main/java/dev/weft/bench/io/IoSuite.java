@@ -159,6 +159,8 @@ public final class IoSuite implements BenchSuite {
         final List<IoImpl> ready = new ArrayList<>();
         final List<String> configurations = new ArrayList<>();
         final List<String> notes = new ArrayList<>();
+        /** Figures an implementation gave beside its case's metrics, by case/impl, in order. */
+        final Map<String, List<String>> extras = new LinkedHashMap<>();
         /** Per case, the smallest resident share of the data file seen before or after it. */
         final Map<IoCase, Double> residency = new LinkedHashMap<>();
 
@@ -177,7 +179,7 @@ public final class IoSuite implements BenchSuite {
                  ResidentFile write = ResidentFile.create(dir.resolve("write"), plan.writeBytes(), false)) {
                 notes.add(String.format(Locale.ROOT, "data file: %,d MiB in %s, kept resident: %s; write file: %,d MiB"
                         + " beside it, not locked.", plan.dataBytes() >> 20, dir, data.how(), plan.writeBytes() >> 20));
-                progress.println("io: " + notes.getLast());
+                progress.printf(Locale.ROOT, "io: [%5.1f s] %s%n", (System.nanoTime() - started) / 1e9, notes.getLast());
                 progress.flush();
                 IoFiles files = new IoFiles(data.path(), data.bytes(), write.path(), write.bytes());
                 open(impls, files);
@@ -187,6 +189,7 @@ public final class IoSuite implements BenchSuite {
                 for (int r = 0; r < plan.rounds(); r++) {
                     round("round " + (r + 1) + "/" + plan.rounds(), plan.warmupRounds() + r, true, data);
                 }
+                explain();
                 notes.add("data file resident (mincore, smallest share before or after each case): "
                         + residency.entrySet().stream().map(e -> e.getKey().id() + " " + ResidentFile.percent(e.getValue()))
                         .collect(Collectors.joining(", ")));
@@ -199,6 +202,29 @@ public final class IoSuite implements BenchSuite {
                     }
                 }
                 Files.deleteIfExists(dir);
+            }
+        }
+
+        /**
+         * A note per (case, impl) that gave figures beside its case's metrics (what an idle loop's
+         * CPU is made of, say): their medians.
+         */
+        void explain() {
+            for (IoCase c : IoCase.values()) {
+                for (IoImpl impl : ready) {
+                    List<String> figures = new ArrayList<>();
+                    for (String extra : extras.getOrDefault(c.id() + "/" + impl.name(), List.of())) {
+                        List<Double> rounds = samples.rounds(c.id(), impl.name(), extra);
+                        if (!rounds.isEmpty() && !samples.isOut(c.id(), impl.name())) {
+                            double median = dev.weft.bench.Result.measured(c.id(), impl.name(), extra, "-", false, rounds)
+                                    .value();
+                            figures.add(String.format(Locale.ROOT, "%s %.1f", extra, median));
+                        }
+                    }
+                    if (!figures.isEmpty()) {
+                        notes.add(c.id() + ", " + impl.name() + " (medians): " + String.join(", ", figures));
+                    }
+                }
             }
         }
 
@@ -247,6 +273,14 @@ public final class IoSuite implements BenchSuite {
                         Map<String, Double> m = impl.measure(c, length, plan);
                         if (keep) {
                             m.forEach((metric, v) -> samples.keep(c.id(), impl.name(), metric, v));
+                            m.keySet().stream().filter(k -> c.metrics().stream().noneMatch(x -> x.name().equals(k)))
+                                    .forEach(k -> {
+                                        List<String> known = extras.computeIfAbsent(c.id() + "/" + impl.name(),
+                                                x -> new ArrayList<>());
+                                        if (!known.contains(k)) {
+                                            known.add(k);
+                                        }
+                                    });
                         }
                         line.add(impl.name() + " " + ResultTable.quantity(m.getOrDefault(c.headline(), Double.NaN),
                                 c.metrics().getFirst().unit()));
@@ -257,7 +291,8 @@ public final class IoSuite implements BenchSuite {
                     }
                 }
                 resident(c, data);
-                progress.println("io: " + label + " " + c.id() + ": " + String.join(", ", line));
+                progress.printf(Locale.ROOT, "io: [%5.1f s] %s %s: %s%n", (System.nanoTime() - started) / 1e9, label,
+                        c.id(), String.join(", ", line));
                 progress.flush();
             }
         }

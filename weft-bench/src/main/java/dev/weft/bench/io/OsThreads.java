@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -15,7 +16,19 @@ import java.util.concurrent.TimeUnit;
  */
 final class OsThreads {
 
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
     private OsThreads() {
+    }
+
+    /**
+     * {@code prefix} and a number not given before (modulo 10,000), cut to the kernel's 15 bytes
+     * from the prefix's end: a thread name to find one thread by, since a thread that has ended
+     * can linger in /proc for a moment under its name.
+     */
+    static String uniqueName(String prefix) {
+        String n = "-" + NAMES.getAndIncrement() % 10_000;
+        return (prefix.length() + n.length() > 15 ? prefix.substring(0, 15 - n.length()) : prefix) + n;
     }
 
     /** The kernel ids of this process's threads named {@code name} (the first 15 bytes). */

@@ -48,13 +48,15 @@ final class QueueServer implements AutoCloseable {
     }
 
     /**
-     * Starts a loop on {@code queue} on a thread named {@code thread} (15 bytes at most, unique in
-     * this process), pinned to {@code cpu} if not null.
+     * Starts a loop on {@code queue} on a thread named {@code prefix} and a number of its own (a
+     * thread that has ended can linger in /proc for a moment under its name), pinned to {@code cpu}
+     * if not null.
      *
      * @throws IoLoopException when the loop cannot start (no io_uring, a file that does not open)
      */
-    static QueueServer start(IoQueue queue, IoFiles files, MemorySegment region, String thread, String cpu)
+    static QueueServer start(IoQueue queue, IoFiles files, MemorySegment region, String prefix, String cpu)
             throws IoLoopException, IOException, InterruptedException {
+        String thread = OsThreads.uniqueName(prefix);
         SourceFiles sources = new SourceFiles().add(DATA, files.data(), SourceFiles.Access.READ)
                 .add(WRITE, files.write(), SourceFiles.Access.WRITE);
         IoLoop loop = IoLoop.start(queue, sources, destinations(region), IoLoopConfig.DEFAULT.withThreadName(thread));

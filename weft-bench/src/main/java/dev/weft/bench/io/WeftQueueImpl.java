@@ -35,10 +35,14 @@ final class WeftQueueImpl implements IoImpl {
 
     /** The stable name. */
     static final String NAME = "weft-ioqueue";
-    /** The producer thread's name. */
-    static final String PRODUCER = "wb-io-producer";
-    /** The loop thread's name. */
+    /** The producer thread's name, before its number. */
+    static final String PRODUCER = "wb-io-prod";
+    /** The loop thread's name, before its number. */
     static final String LOOP = "wb-io-loop";
+    /** idle-cpu's explanation, beside its metric: the idle loop's parks per second. */
+    static final String PARKS_PER_SECOND = "parks/s";
+    /** idle-cpu's explanation, beside its metric: the loop's CPU per park, µs. */
+    static final String CPU_PER_PARK = "cpu-per-park-µs";
 
     static final String NO_DIRECT = "the request queue opens its files without O_DIRECT (SourceFiles has no direct"
             + " access)";
@@ -102,13 +106,14 @@ final class WeftQueueImpl implements IoImpl {
 
     /** Runs {@code body} on a new producer thread (pinned to CPU 1 if pinning). */
     private <T> T onProducer(Callable<T> body, Duration length) throws Exception {
+        String name = OsThreads.uniqueName(PRODUCER);
         FutureTask<T> task = new FutureTask<>(() -> {
             if (pin) {
-                OsThreads.pin(OsThreads.one(PRODUCER), "1");
+                OsThreads.pin(OsThreads.one(name), "1");
             }
             return body.call();
         });
-        Thread t = Thread.ofPlatform().name(PRODUCER).daemon(true).start(task);
+        Thread t = Thread.ofPlatform().name(name).daemon(true).start(task);
         try {
             return task.get(length.toMillis() + 30_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
@@ -203,14 +208,26 @@ final class WeftQueueImpl implements IoImpl {
         return ns;
     }
 
+    /**
+     * The idle loop's CPU over {@code window}, as % of one core, and what it is made of: its parks
+     * per second ({@link #PARKS_PER_SECOND}) and the CPU each costs ({@link #CPU_PER_PARK}, µs).
+     */
     private static Map<String, Double> idle(QueueServer server, Duration window) throws Exception {
         Thread.sleep(200); // past the back-off's spinning, into its parks
+        long parks0 = server.loop().stats().idleParks();
         long cpu0 = server.cpuNanos();
         long t0 = System.nanoTime();
         Thread.sleep(window);
         long cpu = server.cpuNanos() - cpu0;
         long nanos = System.nanoTime() - t0;
-        return Map.of(IoCase.CPU, 100.0 * cpu / nanos);
+        long parks = server.loop().stats().idleParks() - parks0;
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put(IoCase.CPU, 100.0 * cpu / nanos);
+        m.put(PARKS_PER_SECOND, parks * 1e9 / nanos);
+        if (parks > 0) {
+            m.put(CPU_PER_PARK, cpu / 1e3 / parks);
+        }
+        return m;
     }
 
     @Override

@@ -48,6 +48,15 @@ class OsThreadsTest {
     }
 
     @Test
+    void uniqueNamesFitTheKernelsFifteenBytesAndDiffer() {
+        String a = OsThreads.uniqueName("wb-io-a-long-prefix");
+        String b = OsThreads.uniqueName("wb-io-a-long-prefix");
+
+        assertTrue(a.length() <= 15 && b.length() <= 15, a + " " + b);
+        assertTrue(a.startsWith("wb-io-a") && !a.equals(b), a + " " + b);
+    }
+
+    @Test
     void aNameNoThreadHasIsAnError() {
         assertThrows(java.io.IOException.class, () -> OsThreads.one("wb-io-nobody"));
     }
