@@ -69,9 +69,6 @@ final class CQueueImpl implements IoImpl {
 
     @Override
     public Optional<String> unsupported(IoCase c) {
-        if (c.direct()) {
-            return Optional.of(WeftQueueImpl.NO_DIRECT);
-        }
         return c.kind() == IoCase.Kind.IDLE ? Optional.of("the same IoLoop as weft-ioqueue: measured there")
                 : Optional.empty();
     }
@@ -111,7 +108,7 @@ final class CQueueImpl implements IoImpl {
                     Long.toString(files.bytesOf(c)), Integer.toString(plan.busyRequests()),
                     Integer.toString(plan.idleRequests()), Long.toString(plan.idleGap().toNanos() / 1000)));
         } else {
-            cmd.addAll(List.of("file", Integer.toString(c.write() ? QueueServer.WRITE : QueueServer.DATA),
+            cmd.addAll(List.of("file", Integer.toString(QueueServer.source(c)),
                     Integer.toString(c.write() ? QueueAbi.OP_WRITE : QueueAbi.OP_READ), Integer.toString(c.blockBytes()),
                     Integer.toString(c.depth()), Long.toString(files.bytesOf(c)), c.random() ? "1" : "0",
                     Long.toString(Math.max(1, length.toMillis()))));

@@ -13,16 +13,19 @@ import java.util.Optional;
 
 /**
  * An {@link IoLoop} serving a queue for the queue implementations: the data file as source
- * {@link #DATA} (read), the write file as {@link #WRITE} (write), and {@link #DESTINATIONS}
- * destinations of 128 KiB, handle {@code i} at {@code i * 128 KiB} of one region. Its thread has
+ * {@link #DATA} (read, through the page cache) and {@link #DATA_DIRECT} (read, O_DIRECT), the
+ * write file as {@link #WRITE_DIRECT} (write, O_DIRECT), and {@link #DESTINATIONS} destinations of
+ * 128 KiB, handle {@code i} at {@code i * 128 KiB} of one region aligned to 4 KiB. Its thread has
  * a name of its own, so that its CPU time can be read from /proc and it can be pinned.
  */
 final class QueueServer implements AutoCloseable {
 
-    /** The data file's handle. */
+    /** The data file's handle, read through the page cache. */
     static final int DATA = 1;
-    /** The write file's handle. */
-    static final int WRITE = 2;
+    /** The write file's handle, written with O_DIRECT. */
+    static final int WRITE_DIRECT = 2;
+    /** The data file's handle, read with O_DIRECT. */
+    static final int DATA_DIRECT = 3;
     /** Destinations: one per request in flight at the largest depth. */
     static final int DESTINATIONS = 32;
     /** Bytes per destination: the largest block. */
@@ -36,6 +39,17 @@ final class QueueServer implements AutoCloseable {
     private QueueServer(IoLoop loop, long tid) {
         this.loop = loop;
         this.tid = tid;
+    }
+
+    /** The source a request of case {@code c} names. */
+    static int source(IoCase c) {
+        if (c.write()) {
+            if (!c.direct()) {
+                throw new IllegalArgumentException(c.id() + ": the queue's write file is opened with O_DIRECT only");
+            }
+            return WRITE_DIRECT;
+        }
+        return c.direct() ? DATA_DIRECT : DATA;
     }
 
     /** The destinations over {@code region} ({@link #DESTINATIONS} × {@link #DESTINATION_BYTES}). */
@@ -58,7 +72,8 @@ final class QueueServer implements AutoCloseable {
             throws IoLoopException, IOException, InterruptedException {
         String thread = OsThreads.uniqueName(prefix);
         SourceFiles sources = new SourceFiles().add(DATA, files.data(), SourceFiles.Access.READ)
-                .add(WRITE, files.write(), SourceFiles.Access.WRITE);
+                .addDirect(DATA_DIRECT, files.data(), SourceFiles.Access.READ)
+                .addDirect(WRITE_DIRECT, files.write(), SourceFiles.Access.WRITE);
         IoLoop loop = IoLoop.start(queue, sources, destinations(region), IoLoopConfig.DEFAULT.withThreadName(thread));
         try {
             long tid = OsThreads.one(thread);

@@ -23,13 +23,13 @@ import java.util.concurrent.locks.LockSupport;
  * its own, against an {@link dev.weft.ioqueue.IoLoop} in this JVM with its default idle back-off (a
  * new queue and loop per measurement, so that no loop idles beside the other implementations).
  * The loop's thread is pinned to CPU 0 and the producer's to CPU 1 when {@code pin} (as a server
- * and its load generator: see BENCHMARKS.md). The producer keeps the case's queue depth of requests in flight, collecting the oldest and publishing the next; it
- * spins on the slot's status ({@link QueueProducer#poll}) rather than parking, since it has a CPU
- * of its own. CPU per transfer is the loop thread's (from /proc), the producer's not counted.
+ * and its load generator: see BENCHMARKS.md). The producer keeps the case's queue depth of
+ * requests in flight, collecting the oldest and publishing the next; it spins on the slot's
+ * status ({@link QueueProducer#poll}) rather than parking, since it has a CPU of its own. CPU per
+ * transfer is the loop thread's (from /proc), the producer's not counted.
  *
- * <p>The queue's files are opened without O_DIRECT (its {@code SourceFiles} has no direct
- * access), so the direct cases are not run. idle-cpu: the loop's thread's CPU over a window with
- * nothing published, as % of one core.
+ * <p>The direct cases name sources added with {@code SourceFiles.addDirect} (O_DIRECT). idle-cpu:
+ * the loop's thread's CPU over a window with nothing published, as % of one core.
  */
 final class WeftQueueImpl implements IoImpl {
 
@@ -43,9 +43,6 @@ final class WeftQueueImpl implements IoImpl {
     static final String PARKS_PER_SECOND = "parks/s";
     /** idle-cpu's explanation, beside its metric: the loop's CPU per park, µs. */
     static final String CPU_PER_PARK = "cpu-per-park-µs";
-
-    static final String NO_DIRECT = "the request queue opens its files without O_DIRECT (SourceFiles has no direct"
-            + " access)";
 
     private final boolean pin;
     private Arena arena;
@@ -70,7 +67,7 @@ final class WeftQueueImpl implements IoImpl {
 
     @Override
     public Optional<String> unsupported(IoCase c) {
-        return c.direct() ? Optional.of(NO_DIRECT) : Optional.empty();
+        return Optional.empty();
     }
 
     @Override
@@ -128,7 +125,7 @@ final class WeftQueueImpl implements IoImpl {
             throws Exception {
         int depth = c.depth();
         int op = c.write() ? QueueAbi.OP_WRITE : QueueAbi.OP_READ;
-        int src = c.write() ? QueueServer.WRITE : QueueServer.DATA;
+        int src = QueueServer.source(c);
         int block = c.blockBytes();
         IoFiles.Offsets offsets = files.offsets(c, 7);
         long[] tickets = new long[depth];
