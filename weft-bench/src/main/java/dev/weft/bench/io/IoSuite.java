@@ -53,7 +53,7 @@ import java.util.stream.Collectors;
  * thread, from /proc) for weft-fs and filechannel, fio's own figure ({@code usr_cpu + sys_cpu}
  * over its run time) for fio, the IoLoop thread's (from /proc) for the queue, whose producer's
  * CPU is not counted. The queue's loop and producer are pinned to CPUs 0 and 1 with
- * {@code taskset} where there are two CPUs and taskset is installed.
+ * {@code taskset} where there are two CPUs and taskset is installed ({@link #pinning()}).
  */
 public final class IoSuite implements BenchSuite {
 
@@ -94,9 +94,17 @@ public final class IoSuite implements BenchSuite {
         this.directory = Objects.requireNonNull(directory, "directory");
     }
 
-    /** Whether the queue's loop and producer are pinned: two CPUs or more, and taskset. */
+    /** The system property that turns the queue's pinning off: {@code -Dweft.bench.io.pin=false}. */
+    public static final String PIN_PROPERTY = "weft.bench.io.pin";
+
+    /**
+     * Whether the queue's loop and producer are pinned: two CPUs or more, taskset installed, and
+     * not turned off with {@link #PIN_PROPERTY} (to see what pinning costs on a machine that other
+     * processes keep busy, where a pinned thread cannot move to the other CPU).
+     */
     static boolean pinning() {
-        return java.lang.Runtime.getRuntime().availableProcessors() >= 2 && Tools.onPath("taskset");
+        return java.lang.Runtime.getRuntime().availableProcessors() >= 2 && Tools.onPath("taskset")
+                && !"false".equals(System.getProperty(PIN_PROPERTY));
     }
 
     /**
