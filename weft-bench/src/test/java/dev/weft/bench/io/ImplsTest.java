@@ -1,6 +1,7 @@
 package dev.weft.bench.io;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -80,6 +81,22 @@ class ImplsTest {
     void theCProducerRunsTheQueueCasesInAProcessOfItsOwn() throws Exception {
         assertTrue(Tools.onPath("gcc"), "gcc is needed to build the C producer (./test installs it)");
         runsEveryCaseItHas(new CQueueImpl(false, Optional.empty()));
+    }
+
+    @Test
+    void theCProducerWithoutGccIsSkippedNamingThePackage() {
+        CQueueImpl c = new CQueueImpl(false, Optional.of(Tools.missing("gcc", "gcc", false)));
+
+        assertEquals(Optional.of("gcc is not installed (Debian: apt-get install -y gcc)"), c.unavailableReason());
+    }
+
+    @Test
+    void fioRunsTheFileCasesWithBothEnginesWhereItIsInstalled() throws Exception {
+        Assumptions.assumeTrue(Tools.onPath("fio"), "fio is not installed (Debian: apt-get install -y fio);"
+                + " ./weft bench io installs it when run as root");
+        for (FioImpl.Engine e : FioImpl.Engine.values()) {
+            runsEveryCaseItHas(new FioImpl(e, Optional.empty()));
+        }
     }
 
     @Test
