@@ -2,6 +2,7 @@ package dev.weft.bench;
 
 import dev.weft.bench.actors.ActorSuite;
 import dev.weft.bench.device.DeviceSuite;
+import dev.weft.bench.io.IoSuite;
 import dev.weft.bench.net.NetSuite;
 import dev.weft.bench.sched.SchedSuite;
 
@@ -25,8 +26,11 @@ public enum Suite {
     ACTORS("actors", "actors", ActorSuite::new),
     /** Echo servers over io_uring and NIO against Netty's io_uring and epoll and JDK virtual threads. */
     NET("net", "io_uring networking", NetSuite::new),
-    /** The I/O request queue. */
-    IO("io", "the I/O request queue", null),
+    /**
+     * Files and the I/O request queue (a Java and a C producer) against fio's io_uring and psync
+     * engines and FileChannel on a thread pool.
+     */
+    IO("io", "files and the I/O request queue", IoSuite::new),
     /** An HTTP server over io_uring networking. */
     HTTP("http", "io_uring networking", null);
 

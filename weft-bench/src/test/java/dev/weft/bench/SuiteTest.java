@@ -15,9 +15,9 @@ class SuiteTest {
     }
 
     @Test
-    void onlyDeviceSchedActorsAndNetAreAvailable() {
+    void onlyDeviceSchedActorsNetAndIoAreAvailable() {
         for (Suite s : Suite.values()) {
-            assertEquals(s == Suite.DEVICE || s == Suite.SCHED || s == Suite.ACTORS || s == Suite.NET,
+            assertEquals(s == Suite.DEVICE || s == Suite.SCHED || s == Suite.ACTORS || s == Suite.NET || s == Suite.IO,
                     s.available(), s.id());
         }
     }
@@ -25,10 +25,9 @@ class SuiteTest {
     @Test
     void unavailableSuiteNamesThePartThatBringsIt() {
         assertTrue(Suite.SCHED.unavailableMessage().contains("work-stealing scheduler"));
-        assertTrue(Suite.IO.unavailableMessage().contains("I/O request queue"));
         assertTrue(Suite.HTTP.unavailableMessage().contains("io_uring networking"));
-        IllegalStateException e = assertThrows(IllegalStateException.class, Suite.IO::create);
-        assertTrue(e.getMessage().contains("'io'"), e.getMessage());
+        IllegalStateException e = assertThrows(IllegalStateException.class, Suite.HTTP::create);
+        assertTrue(e.getMessage().contains("'http'"), e.getMessage());
     }
 
     @Test

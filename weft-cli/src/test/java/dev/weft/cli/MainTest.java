@@ -68,7 +68,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = Suite.class, names = {"DEVICE", "SCHED", "ACTORS", "NET"}, mode = EnumSource.Mode.EXCLUDE)
+    @EnumSource(value = Suite.class, names = {"DEVICE", "SCHED", "ACTORS", "NET", "IO"}, mode = EnumSource.Mode.EXCLUDE)
     void suiteNotWrittenYetSaysWhichPartOfWeftBringsIt(Suite suite) {
         Run run = weft("bench", suite.id(), "--quick");
 

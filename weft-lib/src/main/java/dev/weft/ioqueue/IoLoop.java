@@ -334,7 +334,8 @@ public final class IoLoop {
     private int open(int i) throws IoLoopException {
         java.nio.file.Path path = files.path(i).toAbsolutePath();
         SourceFiles.Access access = files.access(i);
-        int flags = O_CLOEXEC | switch (access) {
+        boolean direct = files.direct(i);
+        int flags = O_CLOEXEC | (direct ? Libc.O_DIRECT : 0) | switch (access) {
             case READ -> O_RDONLY;
             case WRITE -> O_WRONLY;
             case READ_WRITE -> O_RDWR;
@@ -364,10 +365,13 @@ public final class IoLoop {
                     case Errno.ENOENT -> "create the file or correct the path";
                     case Errno.EACCES, Errno.EPERM -> "give this process permission to open it for " + access
                             + ", or open it for less (SourceFiles.Access.READ)";
+                    case Errno.EINVAL -> direct ? "its file system does not support O_DIRECT (tmpfs before Linux"
+                            + " 6.6 does not): put the file on one that does (ext4, xfs), or add it with SourceFiles.add"
+                            : "check the path, its type and its permissions";
                     default -> "check the path, its type and its permissions";
                 };
                 throw new IoLoopException("cannot open source file " + files.handle(i) + " (" + path + ") for "
-                        + access + ": " + Errno.name(errno), hint);
+                        + access + (direct ? " with O_DIRECT" : "") + ": " + Errno.name(errno), hint);
             }
             return res[0];
         }

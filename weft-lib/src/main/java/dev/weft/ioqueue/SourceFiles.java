@@ -17,8 +17,8 @@ import java.util.Objects;
  * }</pre>
  *
  * A file opened for one direction fails requests of the other with the kernel's
- * {@code EBADF} ({@code QueueError.fromErrno(EBADF)}). Not thread-safe; {@link IoLoop#start}
- * copies it.
+ * {@code EBADF} ({@code QueueError.fromErrno(EBADF)}). A file added with {@link #addDirect} is
+ * opened with {@code O_DIRECT}. Not thread-safe; {@link IoLoop#start} copies it.
  */
 public final class SourceFiles {
 
@@ -32,7 +32,7 @@ public final class SourceFiles {
         READ_WRITE
     }
 
-    private record Entry(int handle, Path path, Access access) {
+    private record Entry(int handle, Path path, Access access, boolean direct) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
@@ -49,6 +49,25 @@ public final class SourceFiles {
      * @throws IllegalArgumentException naming the handle when it is outside 0..65,535 or taken
      */
     public SourceFiles add(int handle, Path path, Access access) {
+        return add(handle, path, access, false);
+    }
+
+    /**
+     * Adds {@code path} under {@code handle}, opened with {@code O_DIRECT}: its transfers bypass
+     * the page cache, and each request's file offset, length and destination address must be
+     * aligned as the file system needs (its logical block size: 512 bytes or 4 KiB), else the
+     * request completes DONE_ERROR with {@code QueueError.fromErrno(EINVAL)}, and the loop goes on.
+     * A file system without O_DIRECT (tmpfs before Linux 6.6) makes {@link IoLoop#start} fail,
+     * saying so.
+     *
+     * @return this
+     * @throws IllegalArgumentException naming the handle when it is outside 0..65,535 or taken
+     */
+    public SourceFiles addDirect(int handle, Path path, Access access) {
+        return add(handle, path, access, true);
+    }
+
+    private SourceFiles add(int handle, Path path, Access access, boolean direct) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(access, "access");
         if (handle < 0 || handle > QueueAbi.MAX_HANDLE) {
@@ -61,7 +80,7 @@ public final class SourceFiles {
                         + "; give " + path + " another handle");
             }
         }
-        entries.add(new Entry(handle, path, access));
+        entries.add(new Entry(handle, path, access, direct));
         maxHandle = Math.max(maxHandle, handle);
         return this;
     }
@@ -93,5 +112,9 @@ public final class SourceFiles {
 
     Access access(int i) {
         return entries.get(i).access;
+    }
+
+    boolean direct(int i) {
+        return entries.get(i).direct;
     }
 }
