@@ -53,6 +53,27 @@ import java.util.concurrent.locks.LockSupport;
  * overflows. The {@code user_data} of a request is its position in the queue (the cursor), so a
  * completion can only name the request it belongs to.
  *
+ * <h2>Where a loop starts</h2>
+ * The loop serves the queue from its position: the ticket of the next request, in slot
+ * {@code position mod slots}. On a new queue ({@link IoQueue#allocate}, a new or empty file) that
+ * is slot 0; on a queue a loop of this {@code IoQueue} served, where that loop stopped. On a queue
+ * that came with contents (an existing file mapped by {@link IoQueue#map}, memory given to
+ * {@link IoQueue#of}) and that no loop has served yet, a producer in another process may have
+ * published before (its head at slot 17, say), and a loop that died may have left slots CLAIMED:
+ * <ol>
+ *   <li>before {@link #start} returns, every slot found CLAIMED is completed DONE_ERROR
+ *       {@link QueueError#LOOP_DIED} (the request may or may not have run), so that no producer
+ *       waits for it forever;</li>
+ *   <li>the loop starts at the oldest PUBLISHED slot in ring order: the first of the run of
+ *       PUBLISHED slots, walking back around the ring. With nothing PUBLISHED yet it looks at
+ *       every slot while it waits, and starts at the first publication it finds the same way.</li>
+ * </ol>
+ * This is exact for a producer that publishes in slot order, one request after another, as
+ * {@code ioqueue.h} asks of producer processes. This process's own {@link QueueProducer} fixes the
+ * position when it is made ({@link IoQueue#producer()}: slot 0 if still unknown), and a loop takes
+ * that position over whatever it would have found, so the two always agree, however many threads
+ * publish at once.
+ *
  * <h2>Waiting</h2>
  * An idle loop backs off with {@link IoLoopConfig#backoff()}: spins, then parks from 10 µs doubling
  * to 100 µs; any claim or completion starts the back-off over. While requests are in flight a park
@@ -65,7 +86,8 @@ import java.util.concurrent.locks.LockSupport;
  * reported as it finished, one it cancelled DONE_ERROR {@link QueueError#STOPPED}; a FENCE still
  * waiting completes STOPPED too. No claimed slot is left without a completion, so no producer
  * waits forever. Published slots the loop had not claimed stay PUBLISHED: a later loop on the
- * same queue object goes on from where this one stopped. A fatal error (a hard
+ * same queue object goes on from where this one stopped, one in another process finds them
+ * (see "Where a loop starts"). A fatal error (a hard
  * {@code io_uring_enter} error, a bug in the loop) ends the loop the same way, with
  * {@link QueueError#LOOP_FAILED}; {@link #stop()} returns the first one, and each carries a
  * {@linkplain IoLoopException#hint() hint} that says what to fix. Destination memory is never freed by the
@@ -125,6 +147,7 @@ public final class IoLoop {
     private final boolean[] busy;
     /** The position ({@code user_data}) of the request in the kernel for each busy slot, -1 for a FENCE. */
     private final long[] positionOf;
+    /** The position of the next request to claim; {@link IoQueue#UNKNOWN} until {@link #findPosition} finds it. */
     private long cursor;
     private int inFlight;
     private int maxInFlight;
@@ -144,7 +167,7 @@ public final class IoLoop {
         this.mask = queue.mask();
         this.busy = new boolean[queue.slots()];
         this.positionOf = new long[queue.slots()];
-        this.cursor = queue.resumeAt();
+        this.cursor = queue.position(); // IoQueue.UNKNOWN: found by findPosition
         this.thread = Thread.ofPlatform().name(config.threadName()).daemon(true).unstarted(this::run);
     }
 
@@ -176,7 +199,7 @@ public final class IoLoop {
             loop = new IoLoop(queue, files.copy(), destinations.copy(), config, kernel);
             loop.thread.start();
         } catch (RuntimeException | Error e) {
-            queue.releaseLoop(queue.resumeAt());
+            queue.releaseLoop(IoQueue.UNKNOWN);
             throw e;
         }
         boolean interrupted = false;
@@ -261,6 +284,15 @@ public final class IoLoop {
             closeRing();
             started.completeExceptionally(t);
             return;
+        }
+        try {
+            if (cursor == IoQueue.UNKNOWN) {
+                completeAbandoned();
+                findPosition();
+            }
+        } catch (Throwable t) {
+            fatal(new IoLoopException("the loop thread threw " + t + " while finding its position", "this is a bug in "
+                    + "weft: report it with the stack trace", t));
         }
         started.complete(null);
         try {
@@ -377,6 +409,13 @@ public final class IoLoop {
     private void serve() {
         long step = 0;
         while (!stopRequested && failure == null) {
+            if (cursor == IoQueue.UNKNOWN && !findPosition()) {
+                if (config.backoff().parks(step)) {
+                    counts.setRelease(PARKS, counts.getPlain(PARKS) + 1);
+                }
+                step = config.backoff().idle(step); // nothing is in flight before the first claim
+                continue;
+            }
             boolean work = false;
             if (inFlight > 0 && ring.needsEnter() && !entered(ring.submitAndGetEvents(), "reaping")) {
                 return;
@@ -418,6 +457,58 @@ public final class IoLoop {
             }
             step = config.backoff().idle(step);
         }
+    }
+
+    /**
+     * A queue that came with contents (an existing file, given memory) and that no loop of this
+     * process has served: completes every slot found CLAIMED, which a loop that died claimed and
+     * never completed, DONE_ERROR {@link QueueError#LOOP_DIED}, so that no producer waits for it
+     * forever. Only a loop writes CLAIMED, and one loop serves a queue, so nobody else completes
+     * these slots.
+     */
+    private void completeAbandoned() {
+        for (int slot = 0; slot < busy.length; slot++) {
+            if (queue.statusAcquire(slot) == QueueAbi.STATUS_CLAIMED) {
+                counts.setRelease(CLAIMED, counts.getPlain(CLAIMED) + 1);
+                complete(slot, QueueAbi.STATUS_DONE_ERROR, QueueError.LOOP_DIED.code());
+            }
+        }
+    }
+
+    /**
+     * Finds where to start on a queue whose position is unknown (see "Where a loop starts"): the
+     * position a producer of this process fixed meanwhile, else the oldest PUBLISHED slot: the
+     * first slot of the run of PUBLISHED slots, in ring order, that holds the lowest PUBLISHED
+     * slot, found by walking back from that slot while the slot before it is PUBLISHED too (every
+     * slot PUBLISHED: the lowest). The walk reads live statuses: a producer that publishes in slot
+     * order published the slot before any PUBLISHED slot it is seen in first, so the walk finds it.
+     *
+     * @return whether the position is known now (else nothing is published yet: look again later)
+     */
+    private boolean findPosition() {
+        long known = queue.position();
+        if (known == IoQueue.UNKNOWN) {
+            int lowest = -1;
+            for (int slot = 0; slot < busy.length && lowest < 0; slot++) {
+                if (queue.statusAcquire(slot) == QueueAbi.STATUS_PUBLISHED) {
+                    lowest = slot;
+                }
+            }
+            if (lowest < 0) {
+                return false;
+            }
+            int start = lowest;
+            for (int walked = 1; walked < busy.length; walked++) {
+                int before = (start - 1) & mask;
+                if (queue.statusAcquire(before) != QueueAbi.STATUS_PUBLISHED) {
+                    break;
+                }
+                start = walked == busy.length - 1 ? lowest : before; // all PUBLISHED: no oldest to find
+            }
+            known = queue.fixPosition(start); // the producer's position if it fixed one first
+        }
+        cursor = known;
+        return true;
     }
 
     /**

@@ -8,7 +8,8 @@ import java.util.TreeMap;
  * What an {@link IoLoop} has done: a snapshot, each number read on its own (they need not add up
  * at one instant while the loop runs; after {@link IoLoop#stop()} they do).
  *
- * @param claimed        slots claimed (valid requests, fences and bad slots)
+ * @param claimed        slots claimed (valid requests, fences and bad slots), and slots a loop that
+ *                       died left CLAIMED, which this one completed {@link QueueError#LOOP_DIED}
  * @param completedOk    slots completed DONE_OK
  * @param completedError slots completed DONE_ERROR
  * @param errorsByCode   DONE_ERROR completions by {@link QueueError} code (errno codes included),

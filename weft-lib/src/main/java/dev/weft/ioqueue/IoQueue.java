@@ -42,8 +42,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <h2>Why no slot is lost or claimed twice</h2>
  * One loop serves a queue ({@link IoLoop#start} refuses a second one on the same {@code IoQueue};
  * two processes serving one queue file is a misuse the memory cannot prevent). The loop serves
- * slots in order from slot 0 (or from where the previous loop on this {@code IoQueue} stopped): it
- * waits at {@code cursor mod slots} and advances only after claiming that slot. A claim is the
+ * slots in order from the queue's position (slot 0 of a new queue, where the previous loop on
+ * this {@code IoQueue} stopped, or as {@link IoLoop}'s "Where a loop starts" finds it): it waits
+ * at {@code cursor mod slots} and advances only after claiming that slot. A claim is the
  * CAS PUBLISHED → CLAIMED by the loop's one thread,
  * and only a producer writes PUBLISHED, and only into an EMPTY slot: so each publication is
  * claimed once, and a completed slot (DONE_*, not yet collected) is never claimed again — the
@@ -83,14 +84,22 @@ public final class IoQueue implements AutoCloseable {
     private QueueProducer producer;
     /** The name of the loop serving the queue, or null. */
     private final java.util.concurrent.atomic.AtomicReference<String> servedBy = new java.util.concurrent.atomic.AtomicReference<>();
-    /** Where the next loop starts: where the last one stopped (written before servedBy is cleared). */
-    private volatile long resumeAt;
+    /**
+     * The queue's position: the ticket of the next request to claim, where the next loop starts
+     * and this process's producer starts issuing; {@link #UNKNOWN} until a loop finds it or the
+     * producer fixes it (see "Where a loop starts" in {@link IoLoop}).
+     */
+    private final java.util.concurrent.atomic.AtomicLong position;
 
-    private IoQueue(MemorySegment memory, int slots, Arena arena) {
+    /** {@link #position()} of a queue whose memory came from before and that no loop has positioned. */
+    static final long UNKNOWN = -1;
+
+    private IoQueue(MemorySegment memory, int slots, Arena arena, long position) {
         this.memory = memory;
         this.slots = slots;
         this.mask = slots - 1;
         this.arena = arena;
+        this.position = new java.util.concurrent.atomic.AtomicLong(position);
     }
 
     /**
@@ -102,13 +111,15 @@ public final class IoQueue implements AutoCloseable {
         QueueAbi.checkSlots(slots);
         Arena arena = Arena.ofShared();
         MemorySegment m = arena.allocate((long) slots * QueueAbi.SLOT_BYTES, 64); // zeroed: every slot EMPTY
-        return new IoQueue(m, slots, arena);
+        return new IoQueue(m, slots, arena, 0);
     }
 
     /**
      * The queue in {@code file}, mapped shared: created with every slot EMPTY if it does not exist
-     * or is empty, else used as it is (a producer may have created and filled it), if its size is
-     * exactly {@code slots} slots.
+     * or is empty, else used as it is (a producer may have created and filled it, a loop that
+     * died may have left slots CLAIMED), if its size is exactly {@code slots} slots. A new or
+     * empty file starts at slot 0; on an existing one, the first loop finds where to start from
+     * the slots (see "Where a loop starts" in {@link IoLoop}).
      *
      * @throws IllegalArgumentException naming {@code slots}, or the file's size and the slots it
      *                                  would hold, when they do not fit
@@ -130,7 +141,7 @@ public final class IoQueue implements AutoCloseable {
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena); // extends an empty file
-                return new IoQueue(m, slots, arena);
+                return new IoQueue(m, slots, arena, existing == 0 ? 0 : UNKNOWN);
             } catch (IOException | RuntimeException e) {
                 arena.close();
                 throw e;
@@ -140,7 +151,8 @@ public final class IoQueue implements AutoCloseable {
 
     /**
      * A queue over memory the caller owns and keeps alive while the queue is used: native,
-     * 4-byte aligned, at least {@code slots} slots long. Its contents are used as they are.
+     * 4-byte aligned, at least {@code slots} slots long. Its contents are used as they are, like
+     * an existing file's in {@link #map}.
      *
      * @throws IllegalArgumentException naming what does not fit
      */
@@ -160,7 +172,7 @@ public final class IoQueue implements AutoCloseable {
             throw new IllegalArgumentException("a queue of " + slots + " slots needs " + size + " bytes, the memory has "
                     + memory.byteSize() + "; give fewer slots or more memory");
         }
-        return new IoQueue(memory.asSlice(0, size), slots, null);
+        return new IoQueue(memory.asSlice(0, size), slots, null, UNKNOWN);
     }
 
     /** The number of slots. */
@@ -174,13 +186,17 @@ public final class IoQueue implements AutoCloseable {
     }
 
     /**
-     * This process's producer of the queue, shared by all its threads (created on first use).
+     * This process's producer of the queue, shared by all its threads (created on first use). Its
+     * first ticket is the queue's position: slot 0 of a new queue, where the last loop on this
+     * queue stopped, or where the loop serving it started; on a queue that came with contents and
+     * that no loop has positioned yet, slot 0, and a loop that starts later starts there too.
      * Other processes feeding the same queue would need to agree with it on the next slot: use one
      * producer process per queue.
      */
     public synchronized QueueProducer producer() {
         if (producer == null) {
-            producer = new QueueProducer(this);
+            position.compareAndSet(UNKNOWN, 0);
+            producer = new QueueProducer(this, position.get());
         }
         return producer;
     }
@@ -213,14 +229,29 @@ public final class IoQueue implements AutoCloseable {
         }
     }
 
-    /** The loop stopped at {@code cursor}: the next one starts there. */
+    /**
+     * The loop stopped at {@code cursor}: the next one starts there ({@link #UNKNOWN}: it never
+     * found its position, which stays as it is).
+     */
     void releaseLoop(long cursor) {
-        resumeAt = cursor;
+        if (cursor != UNKNOWN) {
+            position.set(cursor);
+        }
         servedBy.set(null);
     }
 
-    long resumeAt() {
-        return resumeAt;
+    /** The queue's position, or {@link #UNKNOWN}. */
+    long position() {
+        return position.get();
+    }
+
+    /**
+     * Fixes the unknown position at {@code at}, unless it is known already (the producer fixed
+     * it first); the position, known from here on.
+     */
+    long fixPosition(long at) {
+        position.compareAndSet(UNKNOWN, at);
+        return position.get();
     }
 
     // ---- word access (the loop's and the producer's)
