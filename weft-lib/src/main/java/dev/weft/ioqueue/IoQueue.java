@@ -52,7 +52,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * was: none is skipped. A status that is none of the five (or CLAIMED that the loop did not
  * write) is claimed by a CAS from the value seen and completed DONE_ERROR
  * {@link QueueError#NOT_PUBLISHED}. The claim logic is {@code SlotDecoder}; the producers' side is
- * {@link QueueProducer}; {@code QueueProducerStressTest} and {@code IoLoopTest} run both.
+ * {@link QueueProducer}; {@code QueueProducerLincheckTest} model-checks both against each other,
+ * {@code QueueProducerStressTest} and {@code IoLoopTest} run both.
  *
  * <h2>Why no wake-up is lost</h2>
  * Nobody sleeps waiting for a signal that someone else must send: producers in other processes

@@ -54,6 +54,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * plain stores of the request words cannot overtake the collector's reads of the result. A
  * publisher that finds the slot not EMPTY although {@code turn} and {@code next} both say
  * {@code t} knows that no thread of this producer took {@code t}: something else wrote the slot.
+ * {@code QueueProducerLincheckTest} model-checks the protocol (every interleaving of a few
+ * publishers, collectors and a stand-in loop on a two-slot queue: no ticket issued twice, no torn
+ * request, every result collected once and by its own ticket, the tickets served in order);
  * {@code QueueProducerStressTest} publishes and collects from several threads, each holding
  * several tickets, against a stand-in loop and against the real one.
  *
@@ -258,6 +261,11 @@ public final class QueueProducer {
             }
             step = backoff.idle(step);
         }
+    }
+
+    /** Results collected for their owners that the owners have not taken yet (for tests). */
+    int keptResults() {
+        return kept.size();
     }
 
     /** How many tickets this producer has issued so far. */
