@@ -66,7 +66,8 @@ import java.util.concurrent.locks.LockSupport;
  *       waits for it forever;</li>
  *   <li>the loop starts at the oldest PUBLISHED slot in ring order: the first of the run of
  *       PUBLISHED slots, walking back around the ring. With nothing PUBLISHED yet it looks at
- *       every slot while it waits, and starts at the first publication it finds the same way.</li>
+ *       the slots in turn while it waits (a few per poll), and starts at the first publication
+ *       it finds the same way.</li>
  * </ol>
  * This is exact for a producer that publishes in slot order, one request after another, as
  * {@code ioqueue.h} asks of producer processes. This process's own {@link QueueProducer} fixes the
@@ -108,6 +109,8 @@ public final class IoLoop {
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
+    /** Slots an idle loop that has not found its position looks at per poll. */
+    private static final int POSITION_SCAN = 64;
     /** How long the set-up waits for each file to open. */
     private static final long OPEN_NANOS = 10_000_000_000L;
 
@@ -152,6 +155,8 @@ public final class IoLoop {
     private int inFlight;
     private int maxInFlight;
     private int fenceSlot = -1;
+    /** Where {@link #findPosition}'s next scan starts. */
+    private int scanFrom;
     private boolean draining;
     private int drainCode;
     private final Ring.CompletionHandler onCompletion = this::completed;
@@ -288,7 +293,7 @@ public final class IoLoop {
         try {
             if (cursor == IoQueue.UNKNOWN) {
                 completeAbandoned();
-                findPosition();
+                findPosition(busy.length); // from slot 0, every slot once
             }
         } catch (Throwable t) {
             fatal(new IoLoopException("the loop thread threw " + t + " while finding its position", "this is a bug in "
@@ -409,7 +414,7 @@ public final class IoLoop {
     private void serve() {
         long step = 0;
         while (!stopRequested && failure == null) {
-            if (cursor == IoQueue.UNKNOWN && !findPosition()) {
+            if (cursor == IoQueue.UNKNOWN && !findPosition(POSITION_SCAN)) {
                 if (config.backoff().parks(step)) {
                     counts.setRelease(PARKS, counts.getPlain(PARKS) + 1);
                 }
@@ -478,18 +483,22 @@ public final class IoLoop {
     /**
      * Finds where to start on a queue whose position is unknown (see "Where a loop starts"): the
      * position a producer of this process fixed meanwhile, else the oldest PUBLISHED slot: the
-     * first slot of the run of PUBLISHED slots, in ring order, that holds the lowest PUBLISHED
-     * slot, found by walking back from that slot while the slot before it is PUBLISHED too (every
-     * slot PUBLISHED: the lowest). The walk reads live statuses: a producer that publishes in slot
-     * order published the slot before any PUBLISHED slot it is seen in first, so the walk finds it.
+     * first slot of the run of PUBLISHED slots, in ring order, that holds the first PUBLISHED slot
+     * the scan finds, found by walking back from that slot while the slot before it is PUBLISHED
+     * too (every slot PUBLISHED: the one found). The walk reads live statuses: a producer that
+     * publishes in slot order published the slot before any PUBLISHED slot it is seen in first, so
+     * the walk finds it. The scan goes on where the last one stopped, {@code scan} slots at most,
+     * so that an idle loop waiting on a large queue reads a few slots per poll, not all of them.
      *
      * @return whether the position is known now (else nothing is published yet: look again later)
      */
-    private boolean findPosition() {
+    private boolean findPosition(int scan) {
         long known = queue.position();
         if (known == IoQueue.UNKNOWN) {
             int lowest = -1;
-            for (int slot = 0; slot < busy.length && lowest < 0; slot++) {
+            for (int i = 0; i < scan && lowest < 0; i++) {
+                int slot = scanFrom;
+                scanFrom = (scanFrom + 1) & mask;
                 if (queue.statusAcquire(slot) == QueueAbi.STATUS_PUBLISHED) {
                     lowest = slot;
                 }

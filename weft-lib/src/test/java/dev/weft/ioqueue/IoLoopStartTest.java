@@ -146,6 +146,26 @@ class IoLoopStartTest {
     }
 
     @Test
+    void onALargeQueueAnIdleLoopFindsAPublicationFarFromWhereItLooksFirst() throws Exception {
+        int slots = 4096;
+        try (IoQueue created = IoQueue.map(queueFile, slots)) {
+            assertEquals(0, created.position(), "a new file starts at slot 0");
+        }
+        try (IoQueue q = IoQueue.map(queueFile, slots); IoQueue producer = IoQueue.map(queueFile, slots)) {
+            IoLoop loop = start(q);
+            try {
+                publishRead(producer, 3001); // scanned a few slots per poll, so found many polls later
+                publishRead(producer, 3002);
+                assertReadDone(producer, 3001);
+                assertReadDone(producer, 3002);
+            } finally {
+                assertTrue(loop.stop().isEmpty());
+            }
+            assertEquals(3003, q.position());
+        }
+    }
+
+    @Test
     void aLoopStoppedBeforeItFoundItsPositionLeavesItToTheNext() throws Exception {
         producerRanBefore(9);
         try (IoQueue q = IoQueue.map(queueFile, SLOTS)) {
