@@ -122,6 +122,28 @@ public final class IoLoop {
 
     static volatile KernelSource kernelSource = KernelFeatures::probe;
 
+    /** How the loop registers its files and regions: with its ring, or in tests a refusal. */
+    interface Registrar {
+        void registerFiles(Ring ring, int[] fds) throws ErrnoException;
+
+        void registerBuffers(Ring ring, java.util.List<MemorySegment> regions) throws ErrnoException;
+    }
+
+    /** The kernel's registration, through the ring. */
+    static final Registrar RING_REGISTRAR = new Registrar() {
+        @Override
+        public void registerFiles(Ring ring, int[] fds) throws ErrnoException {
+            ring.registerFiles(fds);
+        }
+
+        @Override
+        public void registerBuffers(Ring ring, java.util.List<MemorySegment> regions) throws ErrnoException {
+            ring.registerBuffers(regions);
+        }
+    };
+
+    static volatile Registrar registrar = RING_REGISTRAR;
+
     private static final int CLAIMED = 0;
     private static final int OK = 1;
     private static final int ERROR = 2;
@@ -333,7 +355,7 @@ public final class IoLoop {
             }
             if (fds.length > 0) {
                 try {
-                    ring.registerFiles(fds);
+                    registrar.registerFiles(ring, fds);
                 } catch (ErrnoException e) {
                     throw new IoLoopException("registering " + fds.length + " files with the loop's ring failed: "
                             + Errno.name(e.errno()), e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE
@@ -351,7 +373,7 @@ public final class IoLoop {
         }
         if (destinations.size() > 0) {
             try {
-                ring.registerBuffers(destinations.regions());
+                registrar.registerBuffers(ring, destinations.regions());
             } catch (ErrnoException e) {
                 String hint = switch (e.errno()) {
                     case Errno.EFAULT, Errno.EOPNOTSUPP -> "a region must be anonymous memory (an Arena's) or a "
