@@ -45,7 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  * one {@code io_uring_enter}: a READ as {@code READ_FIXED} of {@code bytes} from the file offset
  * into the destination at its base, a WRITE as {@code WRITE_FIXED} from the destination's base to
  * the file offset. A slot that fails validation completes at once DONE_ERROR with its
- * {@link QueueError} code, counted by code, and the loop goes on with the next. Each completion
+ * {@link QueueError} code, counted by code, and the loop goes on with the next; so does a request
+ * into a destination whose arena was closed ({@link QueueError#DESTINATION_FREED}). Each completion
  * writes its result into {@code bytes}, then the status with release semantics. A FENCE waits
  * until every request claimed before it has completed, then completes DONE_OK; the loop claims
  * nothing after a FENCE until then, so a request after a FENCE sees the effects of those before
@@ -156,6 +157,8 @@ public final class IoLoop {
     private final IoLoopConfig config;
     private final KernelFeatures kernel;
     private final SlotDecoder decoder;
+    /** Each region's scope, by fixed-buffer index: a request into a closed one is refused. */
+    private final MemorySegment.Scope[] regionScopes;
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     /** Counters: the loop writes them (release), stats read them. */
@@ -191,6 +194,7 @@ public final class IoLoop {
         this.config = config;
         this.kernel = kernel;
         this.decoder = SlotDecoder.of(files, destinations);
+        this.regionScopes = destinations.regionScopes();
         this.mask = queue.mask();
         this.busy = new boolean[queue.slots()];
         this.positionOf = new long[queue.slots()];
@@ -579,6 +583,10 @@ public final class IoLoop {
                 positionOf[slot] = -1;
                 fenceSlot = slot;
                 return n;
+            }
+            if (!regionScopes[decoder.buffer].isAlive()) {
+                complete(slot, QueueAbi.STATUS_DONE_ERROR, QueueError.DESTINATION_FREED.code());
+                continue;
             }
             long sqe = ring.nextSqe();
             ring.prepare(sqe, decoder.op == QueueAbi.OP_READ ? Abi.OP_READ_FIXED : Abi.OP_WRITE_FIXED,

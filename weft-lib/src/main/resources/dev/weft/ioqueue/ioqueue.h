@@ -68,8 +68,9 @@
  * THE QUEUE IS UNTRUSTED INPUT
  *   The loop checks every claimed slot, in this order, and completes a bad one DONE_ERROR with the
  *   first code that applies, then goes on with the next slot: NOT_PUBLISHED, BAD_OP; for READ and
- *   WRITE: BAD_SRC, BAD_DST, ZERO_LENGTH, PAST_DESTINATION, OFFSET_OVERFLOW. Nothing is ever read
- *   or written outside a registered destination.
+ *   WRITE: BAD_SRC, BAD_DST, ZERO_LENGTH, PAST_DESTINATION, OFFSET_OVERFLOW, and then
+ *   DESTINATION_FREED if the server's own memory behind dst is gone. Nothing is ever read or
+ *   written outside a registered destination.
  *
  * STOPPING
  *   When the loop stops it completes every slot it has claimed: a request the kernel finished is
@@ -146,6 +147,7 @@
 #define WEFT_IOQ_ERR_STOPPED 8          /* the loop stopped before the request ran */
 #define WEFT_IOQ_ERR_LOOP_FAILED 9      /* the loop failed (its fatal error says why) */
 #define WEFT_IOQ_ERR_LOOP_DIED 10       /* a loop claimed it and died before completing it (it may have run) */
+#define WEFT_IOQ_ERR_DESTINATION_FREED 11 /* the server's memory behind dst was freed while it served */
 #define WEFT_IOQ_ERR_ERRNO_BASE 0x1000  /* + errno: the kernel failed the operation */
 #define WEFT_IOQ_ERR_ERRNO_MAX 0x1fff
 

@@ -373,4 +373,36 @@ class IoLoopFaultTest {
             }
         }
     }
+
+    @Test
+    void aRequestIntoADestinationWhoseArenaWasClosedFailsAndTheOthersAreServed() throws Exception {
+        // A shared mapping of a /dev/shm file: once unmapped, pages the kernel still holds belong to the file, not the heap.
+        Path shm = Path.of("/dev/shm/weft-ioqueue-test-freed-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.write(shm, new byte[4096]);
+        Arena regionArena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(shm, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             IoQueue q = IoQueue.allocate(8)) {
+            MemorySegment region = ch.map(FileChannel.MapMode.READ_WRITE, 0, 4096, regionArena);
+            IoLoop loop = IoLoop.start(q, files(), destinations().add(1, region));
+            try {
+                QueueProducer p = q.producer();
+                assertTrue(p.await(p.publish(QueueAbi.OP_READ, DATA, 1, 0, 4096, 1), AWAIT).ok(), "while it is mapped");
+                regionArena.close(); // against Destinations' rule: before the loop stopped
+
+                Completion freed = p.await(p.publish(QueueAbi.OP_READ, DATA, 1, 0, 4096, 2), AWAIT);
+                Completion other = p.await(p.publish(QueueAbi.OP_READ, DATA, DST, 0, 4096, 3), AWAIT);
+
+                assertEquals(QueueError.DESTINATION_FREED.code(), freed.errorCode(), freed.toString());
+                assertTrue(other.ok(), other.toString());
+                assertEquals(1, loop.stats().errors(QueueError.DESTINATION_FREED), loop.stats().toString());
+            } finally {
+                assertTrue(loop.stop().isEmpty());
+            }
+        } finally {
+            if (regionArena.scope().isAlive()) {
+                regionArena.close();
+            }
+            Files.deleteIfExists(shm);
+        }
+    }
 }
