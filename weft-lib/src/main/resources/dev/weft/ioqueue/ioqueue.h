@@ -88,7 +88,7 @@
  *     S2 it starts at the oldest PUBLISHED slot in ring order: the first slot of the run of
  *        PUBLISHED slots (walking back from slot k to slot k-1 mod N while that is PUBLISHED too).
  *        With nothing PUBLISHED it watches every slot until something is, and starts there the
- *        same way. With every slot PUBLISHED (no oldest to tell) it starts at slot 0.
+ *        same way. With every slot PUBLISHED as it starts (no oldest to tell), at slot 0.
  *   So a producer keeps its own next slot across server restarts, and collects its results as
  *   usual. A producer that restarts while a server goes on serving must go on from its last slot
  *   too (the server waits there), or restart the server with it, or start on a new file.
