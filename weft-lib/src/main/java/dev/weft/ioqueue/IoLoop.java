@@ -80,7 +80,17 @@ import java.util.concurrent.locks.LockSupport;
  * An idle loop backs off with {@link IoLoopConfig#backoff()}: spins, then parks from 10 µs doubling
  * to 100 µs; any claim or completion starts the back-off over. While requests are in flight a park
  * is spent waiting in {@code io_uring_enter} for a completion, for as long as the park would be.
- * Producers never wake the loop: it finds their slots within one park period.
+ * Producers need not wake the loop: it finds their slots within one park period.
+ *
+ * <p>A loop idle for longer, with nothing in flight ({@link IoLoopConfig#dozeAfter()}, 10 ms by
+ * default), dozes: it parks for {@link IoLoopConfig#dozePeriod()} (2 ms by default) at a time, so
+ * that an idle loop wakes a few hundred times a second instead of thousands. A request published
+ * by this process ({@link QueueProducer}) wakes a dozing loop at once: the loop announces its doze
+ * and re-reads its next slot, the publisher writes the slot and reads the announcement, each with
+ * a full fence between, so one of them sees the other (see {@code IoQueue.dozer};
+ * {@code IoLoopDozeTest} races them). A request published by another process, which cannot
+ * unpark this thread, waits at most one doze period. {@code withDoze(after, Duration.ZERO)} turns
+ * dozing off.
  *
  * <h2>Stopping and failing</h2>
  * {@link #stop()} makes the loop stop claiming, cancels the requests in flight and waits (at most
@@ -150,6 +160,7 @@ public final class IoLoop {
     private static final int ERROR = 2;
     private static final int PARKS = 3;
     private static final int IN_FLIGHT = 4;
+    private static final int DOZES = 5;
 
     private final IoQueue queue;
     private final SourceFiles files;
@@ -162,7 +173,7 @@ public final class IoLoop {
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     /** Counters: the loop writes them (release), stats read them. */
-    private final AtomicLongArray counts = new AtomicLongArray(5);
+    private final AtomicLongArray counts = new AtomicLongArray(6);
     private final AtomicLongArray errorsByCode = new AtomicLongArray(QueueError.ERRNO_MAX + 1);
     private volatile boolean stopRequested;
     /** The first fatal error; written by the loop thread only. */
@@ -171,6 +182,9 @@ public final class IoLoop {
     // The loop thread's own state.
     private Ring ring;
     private final int mask;
+    private final long dozeAfterNanos;
+    /** One doze's park; 0: the loop never dozes. */
+    private final long dozeNanos;
     /** Slots this loop holds CLAIMED: in the kernel, or a FENCE waiting. */
     private final boolean[] busy;
     /** The position ({@code user_data}) of the request in the kernel for each busy slot, -1 for a FENCE. */
@@ -199,6 +213,8 @@ public final class IoLoop {
         this.busy = new boolean[queue.slots()];
         this.positionOf = new long[queue.slots()];
         this.cursor = queue.position(); // IoQueue.UNKNOWN: found by findPosition
+        this.dozeAfterNanos = config.dozeAfter().toNanos();
+        this.dozeNanos = config.dozePeriod().toNanos();
         this.thread = Thread.ofPlatform().name(config.threadName()).daemon(true).unstarted(this::run);
     }
 
@@ -439,12 +455,20 @@ public final class IoLoop {
     /** Claims, submits and reaps until stopped or failed. */
     private void serve() {
         long step = 0;
+        long idleSince = 0; // when the loop last began to park with nothing in flight; 0: it has work
         while (!stopRequested && failure == null) {
             if (cursor == IoQueue.UNKNOWN && !findPosition(POSITION_SCAN)) {
+                // nothing is in flight before the first claim
                 if (config.backoff().parks(step)) {
+                    if (idleSince == 0) {
+                        idleSince = System.nanoTime();
+                    } else if (dozeNanos > 0 && System.nanoTime() - idleSince >= dozeAfterNanos) {
+                        doze();
+                        continue;
+                    }
                     counts.setRelease(PARKS, counts.getPlain(PARKS) + 1);
                 }
-                step = config.backoff().idle(step); // nothing is in flight before the first claim
+                step = config.backoff().idle(step);
                 continue;
             }
             boolean work = false;
@@ -473,9 +497,18 @@ public final class IoLoop {
             }
             if (work) {
                 step = 0;
+                idleSince = 0;
                 continue;
             }
             if (config.backoff().parks(step)) {
+                if (inFlight == 0) {
+                    if (idleSince == 0) {
+                        idleSince = System.nanoTime();
+                    } else if (dozeNanos > 0 && System.nanoTime() - idleSince >= dozeAfterNanos) {
+                        doze();
+                        continue;
+                    }
+                }
                 counts.setRelease(PARKS, counts.getPlain(PARKS) + 1);
                 if (inFlight > 0) {
                     // Park in the ring: a completion ends the wait at once.
@@ -488,6 +521,33 @@ public final class IoLoop {
             }
             step = config.backoff().idle(step);
         }
+    }
+
+    /**
+     * One doze of an idle loop with nothing in flight (see the class comment, "Waiting"): says so
+     * to this process's publishers ({@link IoQueue#dozing}), looks at its next slot once more,
+     * and parks for the doze period unless a request is there; a publication of this process, or
+     * {@link #stop()}, ends the park early.
+     */
+    private void doze() {
+        counts.setRelease(DOZES, counts.getPlain(DOZES) + 1);
+        queue.dozing(thread);
+        try {
+            if (!stopRequested && !nextSlotPublished()) {
+                LockSupport.parkNanos(this, dozeNanos);
+            }
+        } finally {
+            queue.awake();
+        }
+    }
+
+    /** Whether the slot the loop claims next is PUBLISHED (false while its position is unknown). */
+    private boolean nextSlotPublished() {
+        if (cursor == IoQueue.UNKNOWN) {
+            return queue.position() != IoQueue.UNKNOWN; // a producer of this process fixed it
+        }
+        int slot = (int) cursor & mask;
+        return !busy[slot] && queue.statusAcquire(slot) == QueueAbi.STATUS_PUBLISHED;
     }
 
     /**
@@ -793,7 +853,7 @@ public final class IoLoop {
             }
         }
         return new IoLoopStats(counts.getAcquire(CLAIMED), counts.getAcquire(OK), counts.getAcquire(ERROR), codes,
-                (int) counts.getAcquire(IN_FLIGHT), counts.getAcquire(PARKS));
+                (int) counts.getAcquire(IN_FLIGHT), counts.getAcquire(PARKS), counts.getAcquire(DOZES));
     }
 
     /** The loop's ring, for tests that inject faults into it; set before {@link #start} returns. */

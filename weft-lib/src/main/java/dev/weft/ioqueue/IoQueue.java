@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -288,6 +289,39 @@ public final class IoQueue implements AutoCloseable {
         setWord(slot, QueueAbi.WORD_BYTES, bytes);
         setWord(slot, QueueAbi.WORD_TAG, tag);
         setStatusRelease(slot, QueueAbi.STATUS_PUBLISHED);
+        wakeDozer();
+    }
+
+    // ---- the dozing loop (see IoLoop, "Waiting")
+
+    /**
+     * The loop thread while it dozes, else null. Dekker-style with {@link #publish}: the loop
+     * writes it (volatile), fences, then reads the slot it would claim next; a publisher writes
+     * the slot's status, fences, then reads this. With a full fence on each side at least one
+     * sees the other's write: either the loop sees the publication and does not doze, or the
+     * publisher sees the dozer and unparks it. So a publication by this process never waits out
+     * a doze. (Publishers in other processes cannot unpark; the doze period bounds their wait.)
+     */
+    private volatile Thread dozer;
+
+    /** The loop, before it dozes: it re-checks its next slot after this returns. */
+    void dozing(Thread loop) {
+        dozer = loop;
+        VarHandle.fullFence();
+    }
+
+    /** The loop, after its doze. */
+    void awake() {
+        dozer = null;
+    }
+
+    /** Unparks the loop if it dozes (after a publication; see {@link #dozer}). */
+    private void wakeDozer() {
+        VarHandle.fullFence();
+        Thread t = dozer;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** The status, read with acquire (L1, P1, P4). */

@@ -72,6 +72,13 @@
  *   DESTINATION_FREED if the server's own memory behind dst is gone. Nothing is ever read or
  *   written outside a registered destination.
  *
+ * WAITING
+ *   A producer never needs to wake the loop. A busy loop finds a publication within
+ *   microseconds; an idle one polls the slot it waits at, spinning, then parking from 10 us
+ *   doubling to 100 us; a loop idle for 10 ms with nothing in flight dozes, polling every 2 ms
+ *   (both configurable; `weft ioqueue` uses the defaults). So the first request after a quiet
+ *   spell may wait up to one doze period (2 ms) before it is claimed; then the loop is busy again.
+ *
  * STOPPING
  *   When the loop stops it completes every slot it has claimed: a request the kernel finished is
  *   reported as it finished, every other one DONE_ERROR with WEFT_IOQ_ERR_STOPPED (or
