@@ -32,7 +32,10 @@ import java.util.concurrent.TimeUnit;
  * serves an I/O request queue in a file (under {@code /dev/shm}, say) until SIGINT or SIGTERM, so
  * that programs in any language can publish reads and writes into it ({@code ioqueue.h};
  * {@code --print-header} prints it). On exit it prints the loop's stats; if the loop ends by itself
- * (a fatal error), the command stops too, prints why and exits 1.
+ * (a fatal error), the command stops too, prints why and exits 1. Started on an existing queue
+ * file, it completes the slots a dead server left CLAIMED ({@code LOOP_DIED}) and starts at the
+ * oldest PUBLISHED slot, so producers keep their next slot across restarts ({@code ioqueue.h},
+ * STARTING).
  */
 @Command(name = "ioqueue",
         description = {
@@ -44,7 +47,8 @@ final class IoqueueCommand implements Callable<Integer> {
     boolean help;
 
     @Option(names = "--queue", paramLabel = "FILE",
-            description = "The queue file, created with every slot EMPTY if missing (e.g. /dev/shm/weft-queue).")
+            description = "The queue file, created with every slot EMPTY if missing (e.g. /dev/shm/weft-queue);"
+                    + " an existing one is served from its oldest published slot.")
     Path queue;
 
     @Option(names = "--slots", paramLabel = "N", defaultValue = "64",

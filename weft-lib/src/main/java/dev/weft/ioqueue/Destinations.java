@@ -22,7 +22,10 @@ import java.util.Objects;
  * A region is native memory of 1 byte to 1 GiB (the kernel's limit for one fixed buffer):
  * anonymous memory (an {@link java.lang.foreign.Arena}'s) or a shared mapping of a file on tmpfs or
  * hugetlbfs (such as {@code /dev/shm}; the kernel refuses to pin pages of other file systems'
- * files). Its owner keeps it allocated until the loop has stopped. Not thread-safe;
+ * files). Its owner keeps it allocated until the loop has stopped: the loop checks before each
+ * request that the region's arena is still open and completes a request into a freed one
+ * DONE_ERROR {@link QueueError#DESTINATION_FREED}, but memory freed while a request is in the
+ * kernel may still be written. Not thread-safe;
  * {@link IoLoop#start} copies it.
  */
 public final class Destinations {
@@ -140,6 +143,15 @@ public final class Destinations {
     /** The fixed-buffer index of the destination's region. */
     int regionIndex(int i) {
         return entries.get(i).region;
+    }
+
+    /** The scope of each distinct region, in fixed-buffer order: alive while its memory is. */
+    MemorySegment.Scope[] regionScopes() {
+        MemorySegment.Scope[] scopes = new MemorySegment.Scope[regions.size()];
+        for (int i = 0; i < scopes.length; i++) {
+            scopes[i] = regions.get(i).scope();
+        }
+        return scopes;
     }
 
     /** The distinct regions, in fixed-buffer order. */

@@ -45,7 +45,8 @@ import java.util.concurrent.locks.LockSupport;
  * one {@code io_uring_enter}: a READ as {@code READ_FIXED} of {@code bytes} from the file offset
  * into the destination at its base, a WRITE as {@code WRITE_FIXED} from the destination's base to
  * the file offset. A slot that fails validation completes at once DONE_ERROR with its
- * {@link QueueError} code, counted by code, and the loop goes on with the next. Each completion
+ * {@link QueueError} code, counted by code, and the loop goes on with the next; so does a request
+ * into a destination whose arena was closed ({@link QueueError#DESTINATION_FREED}). Each completion
  * writes its result into {@code bytes}, then the status with release semantics. A FENCE waits
  * until every request claimed before it has completed, then completes DONE_OK; the loop claims
  * nothing after a FENCE until then, so a request after a FENCE sees the effects of those before
@@ -53,11 +54,43 @@ import java.util.concurrent.locks.LockSupport;
  * overflows. The {@code user_data} of a request is its position in the queue (the cursor), so a
  * completion can only name the request it belongs to.
  *
+ * <h2>Where a loop starts</h2>
+ * The loop serves the queue from its position: the ticket of the next request, in slot
+ * {@code position mod slots}. On a new queue ({@link IoQueue#allocate}, a new or empty file) that
+ * is slot 0; on a queue a loop of this {@code IoQueue} served, where that loop stopped. On a queue
+ * that came with contents (an existing file mapped by {@link IoQueue#map}, memory given to
+ * {@link IoQueue#of}) and that no loop has served yet, a producer in another process may have
+ * published before (its head at slot 17, say), and a loop that died may have left slots CLAIMED:
+ * <ol>
+ *   <li>before {@link #start} returns, every slot found CLAIMED is completed DONE_ERROR
+ *       {@link QueueError#LOOP_DIED} (the request may or may not have run), so that no producer
+ *       waits for it forever;</li>
+ *   <li>the loop starts at the oldest PUBLISHED slot in ring order: the first of the run of
+ *       PUBLISHED slots, walking back around the ring. With nothing PUBLISHED yet it looks at
+ *       the slots in turn while it waits (a few per poll), and starts at the first publication
+ *       it finds the same way.</li>
+ * </ol>
+ * This is exact for a producer that publishes in slot order, one request after another, as
+ * {@code ioqueue.h} asks of producer processes. This process's own {@link QueueProducer} fixes the
+ * position when it is made ({@link IoQueue#producer()}: slot 0 if still unknown), and a loop takes
+ * that position over whatever it would have found, so the two always agree, however many threads
+ * publish at once.
+ *
  * <h2>Waiting</h2>
  * An idle loop backs off with {@link IoLoopConfig#backoff()}: spins, then parks from 10 µs doubling
  * to 100 µs; any claim or completion starts the back-off over. While requests are in flight a park
  * is spent waiting in {@code io_uring_enter} for a completion, for as long as the park would be.
- * Producers never wake the loop: it finds their slots within one park period.
+ * Producers need not wake the loop: it finds their slots within one park period.
+ *
+ * <p>A loop idle for longer, with nothing in flight ({@link IoLoopConfig#dozeAfter()}, 10 ms by
+ * default), dozes: it parks for {@link IoLoopConfig#dozePeriod()} (2 ms by default) at a time, so
+ * that an idle loop wakes a few hundred times a second instead of thousands. A request published
+ * by this process ({@link QueueProducer}) wakes a dozing loop at once: the loop announces its doze
+ * and re-reads its next slot, the publisher writes the slot and reads the announcement, each with
+ * a full fence between, so one of them sees the other (see {@code IoQueue.dozer};
+ * {@code IoLoopDozeTest} races them). A request published by another process, which cannot
+ * unpark this thread, waits at most one doze period. {@code withDoze(after, Duration.ZERO)} turns
+ * dozing off.
  *
  * <h2>Stopping and failing</h2>
  * {@link #stop()} makes the loop stop claiming, cancels the requests in flight and waits (at most
@@ -65,7 +98,8 @@ import java.util.concurrent.locks.LockSupport;
  * reported as it finished, one it cancelled DONE_ERROR {@link QueueError#STOPPED}; a FENCE still
  * waiting completes STOPPED too. No claimed slot is left without a completion, so no producer
  * waits forever. Published slots the loop had not claimed stay PUBLISHED: a later loop on the
- * same queue object goes on from where this one stopped. A fatal error (a hard
+ * same queue object goes on from where this one stopped, one in another process finds them
+ * (see "Where a loop starts"). A fatal error (a hard
  * {@code io_uring_enter} error, a bug in the loop) ends the loop the same way, with
  * {@link QueueError#LOOP_FAILED}; {@link #stop()} returns the first one, and each carries a
  * {@linkplain IoLoopException#hint() hint} that says what to fix. Destination memory is never freed by the
@@ -86,6 +120,8 @@ public final class IoLoop {
     private static final int O_WRONLY = 1;
     private static final int O_RDWR = 2;
     private static final int O_CLOEXEC = 0x80000;
+    /** Slots an idle loop that has not found its position looks at per poll. */
+    private static final int POSITION_SCAN = 64;
     /** How long the set-up waits for each file to open. */
     private static final long OPEN_NANOS = 10_000_000_000L;
 
@@ -97,11 +133,34 @@ public final class IoLoop {
 
     static volatile KernelSource kernelSource = KernelFeatures::probe;
 
+    /** How the loop registers its files and regions: with its ring, or in tests a refusal. */
+    interface Registrar {
+        void registerFiles(Ring ring, int[] fds) throws ErrnoException;
+
+        void registerBuffers(Ring ring, java.util.List<MemorySegment> regions) throws ErrnoException;
+    }
+
+    /** The kernel's registration, through the ring. */
+    static final Registrar RING_REGISTRAR = new Registrar() {
+        @Override
+        public void registerFiles(Ring ring, int[] fds) throws ErrnoException {
+            ring.registerFiles(fds);
+        }
+
+        @Override
+        public void registerBuffers(Ring ring, java.util.List<MemorySegment> regions) throws ErrnoException {
+            ring.registerBuffers(regions);
+        }
+    };
+
+    static volatile Registrar registrar = RING_REGISTRAR;
+
     private static final int CLAIMED = 0;
     private static final int OK = 1;
     private static final int ERROR = 2;
     private static final int PARKS = 3;
     private static final int IN_FLIGHT = 4;
+    private static final int DOZES = 5;
 
     private final IoQueue queue;
     private final SourceFiles files;
@@ -109,10 +168,12 @@ public final class IoLoop {
     private final IoLoopConfig config;
     private final KernelFeatures kernel;
     private final SlotDecoder decoder;
+    /** Each region's scope, by fixed-buffer index: a request into a closed one is refused. */
+    private final MemorySegment.Scope[] regionScopes;
     private final Thread thread;
     private final CompletableFuture<Void> started = new CompletableFuture<>();
     /** Counters: the loop writes them (release), stats read them. */
-    private final AtomicLongArray counts = new AtomicLongArray(5);
+    private final AtomicLongArray counts = new AtomicLongArray(6);
     private final AtomicLongArray errorsByCode = new AtomicLongArray(QueueError.ERRNO_MAX + 1);
     private volatile boolean stopRequested;
     /** The first fatal error; written by the loop thread only. */
@@ -121,14 +182,20 @@ public final class IoLoop {
     // The loop thread's own state.
     private Ring ring;
     private final int mask;
+    private final long dozeAfterNanos;
+    /** One doze's park; 0: the loop never dozes. */
+    private final long dozeNanos;
     /** Slots this loop holds CLAIMED: in the kernel, or a FENCE waiting. */
     private final boolean[] busy;
     /** The position ({@code user_data}) of the request in the kernel for each busy slot, -1 for a FENCE. */
     private final long[] positionOf;
+    /** The position of the next request to claim; {@link IoQueue#UNKNOWN} until {@link #findPosition} finds it. */
     private long cursor;
     private int inFlight;
     private int maxInFlight;
     private int fenceSlot = -1;
+    /** Where {@link #findPosition}'s next scan starts. */
+    private int scanFrom;
     private boolean draining;
     private int drainCode;
     private final Ring.CompletionHandler onCompletion = this::completed;
@@ -141,10 +208,13 @@ public final class IoLoop {
         this.config = config;
         this.kernel = kernel;
         this.decoder = SlotDecoder.of(files, destinations);
+        this.regionScopes = destinations.regionScopes();
         this.mask = queue.mask();
         this.busy = new boolean[queue.slots()];
         this.positionOf = new long[queue.slots()];
-        this.cursor = queue.resumeAt();
+        this.cursor = queue.position(); // IoQueue.UNKNOWN: found by findPosition
+        this.dozeAfterNanos = config.dozeAfter().toNanos();
+        this.dozeNanos = config.dozePeriod().toNanos();
         this.thread = Thread.ofPlatform().name(config.threadName()).daemon(true).unstarted(this::run);
     }
 
@@ -176,7 +246,7 @@ public final class IoLoop {
             loop = new IoLoop(queue, files.copy(), destinations.copy(), config, kernel);
             loop.thread.start();
         } catch (RuntimeException | Error e) {
-            queue.releaseLoop(queue.resumeAt());
+            queue.releaseLoop(IoQueue.UNKNOWN);
             throw e;
         }
         boolean interrupted = false;
@@ -262,6 +332,15 @@ public final class IoLoop {
             started.completeExceptionally(t);
             return;
         }
+        try {
+            if (cursor == IoQueue.UNKNOWN) {
+                completeAbandoned();
+                findPosition(busy.length); // from slot 0, every slot once
+            }
+        } catch (Throwable t) {
+            fatal(new IoLoopException("the loop thread threw " + t + " while finding its position", "this is a bug in "
+                    + "weft: report it with the stack trace", t));
+        }
         started.complete(null);
         try {
             serve();
@@ -296,7 +375,7 @@ public final class IoLoop {
             }
             if (fds.length > 0) {
                 try {
-                    ring.registerFiles(fds);
+                    registrar.registerFiles(ring, fds);
                 } catch (ErrnoException e) {
                     throw new IoLoopException("registering " + fds.length + " files with the loop's ring failed: "
                             + Errno.name(e.errno()), e.errno() == Errno.EMFILE || e.errno() == Errno.ENFILE
@@ -314,7 +393,7 @@ public final class IoLoop {
         }
         if (destinations.size() > 0) {
             try {
-                ring.registerBuffers(destinations.regions());
+                registrar.registerBuffers(ring, destinations.regions());
             } catch (ErrnoException e) {
                 String hint = switch (e.errno()) {
                     case Errno.EFAULT, Errno.EOPNOTSUPP -> "a region must be anonymous memory (an Arena's) or a "
@@ -380,7 +459,22 @@ public final class IoLoop {
     /** Claims, submits and reaps until stopped or failed. */
     private void serve() {
         long step = 0;
+        long idleSince = 0; // when the loop last began to park with nothing in flight; 0: it has work
         while (!stopRequested && failure == null) {
+            if (cursor == IoQueue.UNKNOWN && !findPosition(POSITION_SCAN)) {
+                // nothing is in flight before the first claim
+                if (config.backoff().parks(step)) {
+                    if (idleSince == 0) {
+                        idleSince = System.nanoTime();
+                    } else if (dozeNanos > 0 && System.nanoTime() - idleSince >= dozeAfterNanos) {
+                        doze();
+                        continue;
+                    }
+                    counts.setRelease(PARKS, counts.getPlain(PARKS) + 1);
+                }
+                step = config.backoff().idle(step);
+                continue;
+            }
             boolean work = false;
             if (inFlight > 0 && ring.needsEnter() && !entered(ring.submitAndGetEvents(), "reaping")) {
                 return;
@@ -407,9 +501,18 @@ public final class IoLoop {
             }
             if (work) {
                 step = 0;
+                idleSince = 0;
                 continue;
             }
             if (config.backoff().parks(step)) {
+                if (inFlight == 0) {
+                    if (idleSince == 0) {
+                        idleSince = System.nanoTime();
+                    } else if (dozeNanos > 0 && System.nanoTime() - idleSince >= dozeAfterNanos) {
+                        doze();
+                        continue;
+                    }
+                }
                 counts.setRelease(PARKS, counts.getPlain(PARKS) + 1);
                 if (inFlight > 0) {
                     // Park in the ring: a completion ends the wait at once.
@@ -422,6 +525,89 @@ public final class IoLoop {
             }
             step = config.backoff().idle(step);
         }
+    }
+
+    /**
+     * One doze of an idle loop with nothing in flight (see the class comment, "Waiting"): says so
+     * to this process's publishers ({@link IoQueue#dozing}), looks at its next slot once more,
+     * and parks for the doze period unless a request is there; a publication of this process, or
+     * {@link #stop()}, ends the park early.
+     */
+    private void doze() {
+        counts.setRelease(DOZES, counts.getPlain(DOZES) + 1);
+        queue.dozing(thread);
+        try {
+            if (!stopRequested && !nextSlotPublished()) {
+                LockSupport.parkNanos(this, dozeNanos);
+            }
+        } finally {
+            queue.awake();
+        }
+    }
+
+    /** Whether the slot the loop claims next is PUBLISHED (false while its position is unknown). */
+    private boolean nextSlotPublished() {
+        if (cursor == IoQueue.UNKNOWN) {
+            return queue.position() != IoQueue.UNKNOWN; // a producer of this process fixed it
+        }
+        int slot = (int) cursor & mask;
+        return !busy[slot] && queue.statusAcquire(slot) == QueueAbi.STATUS_PUBLISHED;
+    }
+
+    /**
+     * A queue that came with contents (an existing file, given memory) and that no loop of this
+     * process has served: completes every slot found CLAIMED, which a loop that died claimed and
+     * never completed, DONE_ERROR {@link QueueError#LOOP_DIED}, so that no producer waits for it
+     * forever. Only a loop writes CLAIMED, and one loop serves a queue, so nobody else completes
+     * these slots.
+     */
+    private void completeAbandoned() {
+        for (int slot = 0; slot < busy.length; slot++) {
+            if (queue.statusAcquire(slot) == QueueAbi.STATUS_CLAIMED) {
+                counts.setRelease(CLAIMED, counts.getPlain(CLAIMED) + 1);
+                complete(slot, QueueAbi.STATUS_DONE_ERROR, QueueError.LOOP_DIED.code());
+            }
+        }
+    }
+
+    /**
+     * Finds where to start on a queue whose position is unknown (see "Where a loop starts"): the
+     * position a producer of this process fixed meanwhile, else the oldest PUBLISHED slot: the
+     * first slot of the run of PUBLISHED slots, in ring order, that holds the first PUBLISHED slot
+     * the scan finds, found by walking back from that slot while the slot before it is PUBLISHED
+     * too (every slot PUBLISHED: the one found). The walk reads live statuses: a producer that
+     * publishes in slot order published the slot before any PUBLISHED slot it is seen in first, so
+     * the walk finds it. The scan goes on where the last one stopped, {@code scan} slots at most,
+     * so that an idle loop waiting on a large queue reads a few slots per poll, not all of them.
+     *
+     * @return whether the position is known now (else nothing is published yet: look again later)
+     */
+    private boolean findPosition(int scan) {
+        long known = queue.position();
+        if (known == IoQueue.UNKNOWN) {
+            int lowest = -1;
+            for (int i = 0; i < scan && lowest < 0; i++) {
+                int slot = scanFrom;
+                scanFrom = (scanFrom + 1) & mask;
+                if (queue.statusAcquire(slot) == QueueAbi.STATUS_PUBLISHED) {
+                    lowest = slot;
+                }
+            }
+            if (lowest < 0) {
+                return false;
+            }
+            int start = lowest;
+            for (int walked = 1; walked < busy.length; walked++) {
+                int before = (start - 1) & mask;
+                if (queue.statusAcquire(before) != QueueAbi.STATUS_PUBLISHED) {
+                    break;
+                }
+                start = walked == busy.length - 1 ? lowest : before; // all PUBLISHED: no oldest to find
+            }
+            known = queue.fixPosition(start); // the producer's position if it fixed one first
+        }
+        cursor = known;
+        return true;
     }
 
     /**
@@ -461,6 +647,10 @@ public final class IoLoop {
                 positionOf[slot] = -1;
                 fenceSlot = slot;
                 return n;
+            }
+            if (!regionScopes[decoder.buffer].isAlive()) {
+                complete(slot, QueueAbi.STATUS_DONE_ERROR, QueueError.DESTINATION_FREED.code());
+                continue;
             }
             long sqe = ring.nextSqe();
             ring.prepare(sqe, decoder.op == QueueAbi.OP_READ ? Abi.OP_READ_FIXED : Abi.OP_WRITE_FIXED,
@@ -667,7 +857,7 @@ public final class IoLoop {
             }
         }
         return new IoLoopStats(counts.getAcquire(CLAIMED), counts.getAcquire(OK), counts.getAcquire(ERROR), codes,
-                (int) counts.getAcquire(IN_FLIGHT), counts.getAcquire(PARKS));
+                (int) counts.getAcquire(IN_FLIGHT), counts.getAcquire(PARKS), counts.getAcquire(DOZES));
     }
 
     /** The loop's ring, for tests that inject faults into it; set before {@link #start} returns. */

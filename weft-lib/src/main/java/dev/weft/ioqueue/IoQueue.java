@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
+import java.util.concurrent.locks.LockSupport;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 
@@ -42,8 +43,9 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * <h2>Why no slot is lost or claimed twice</h2>
  * One loop serves a queue ({@link IoLoop#start} refuses a second one on the same {@code IoQueue};
  * two processes serving one queue file is a misuse the memory cannot prevent). The loop serves
- * slots in order from slot 0 (or from where the previous loop on this {@code IoQueue} stopped): it
- * waits at {@code cursor mod slots} and advances only after claiming that slot. A claim is the
+ * slots in order from the queue's position (slot 0 of a new queue, where the previous loop on
+ * this {@code IoQueue} stopped, or as {@link IoLoop}'s "Where a loop starts" finds it): it waits
+ * at {@code cursor mod slots} and advances only after claiming that slot. A claim is the
  * CAS PUBLISHED → CLAIMED by the loop's one thread,
  * and only a producer writes PUBLISHED, and only into an EMPTY slot: so each publication is
  * claimed once, and a completed slot (DONE_*, not yet collected) is never claimed again — the
@@ -51,7 +53,8 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  * was: none is skipped. A status that is none of the five (or CLAIMED that the loop did not
  * write) is claimed by a CAS from the value seen and completed DONE_ERROR
  * {@link QueueError#NOT_PUBLISHED}. The claim logic is {@code SlotDecoder}; the producers' side is
- * {@link QueueProducer}; {@code QueueProducerStressTest} and {@code IoLoopTest} run both.
+ * {@link QueueProducer}; {@code QueueProducerLincheckTest} model-checks both against each other,
+ * {@code QueueProducerStressTest} and {@code IoLoopTest} run both.
  *
  * <h2>Why no wake-up is lost</h2>
  * Nobody sleeps waiting for a signal that someone else must send: producers in other processes
@@ -83,14 +86,22 @@ public final class IoQueue implements AutoCloseable {
     private QueueProducer producer;
     /** The name of the loop serving the queue, or null. */
     private final java.util.concurrent.atomic.AtomicReference<String> servedBy = new java.util.concurrent.atomic.AtomicReference<>();
-    /** Where the next loop starts: where the last one stopped (written before servedBy is cleared). */
-    private volatile long resumeAt;
+    /**
+     * The queue's position: the ticket of the next request to claim, where the next loop starts
+     * and this process's producer starts issuing; {@link #UNKNOWN} until a loop finds it or the
+     * producer fixes it (see "Where a loop starts" in {@link IoLoop}).
+     */
+    private final java.util.concurrent.atomic.AtomicLong position;
 
-    private IoQueue(MemorySegment memory, int slots, Arena arena) {
+    /** {@link #position()} of a queue whose memory came from before and that no loop has positioned. */
+    static final long UNKNOWN = -1;
+
+    private IoQueue(MemorySegment memory, int slots, Arena arena, long position) {
         this.memory = memory;
         this.slots = slots;
         this.mask = slots - 1;
         this.arena = arena;
+        this.position = new java.util.concurrent.atomic.AtomicLong(position);
     }
 
     /**
@@ -102,13 +113,15 @@ public final class IoQueue implements AutoCloseable {
         QueueAbi.checkSlots(slots);
         Arena arena = Arena.ofShared();
         MemorySegment m = arena.allocate((long) slots * QueueAbi.SLOT_BYTES, 64); // zeroed: every slot EMPTY
-        return new IoQueue(m, slots, arena);
+        return new IoQueue(m, slots, arena, 0);
     }
 
     /**
      * The queue in {@code file}, mapped shared: created with every slot EMPTY if it does not exist
-     * or is empty, else used as it is (a producer may have created and filled it), if its size is
-     * exactly {@code slots} slots.
+     * or is empty, else used as it is (a producer may have created and filled it, a loop that
+     * died may have left slots CLAIMED), if its size is exactly {@code slots} slots. A new or
+     * empty file starts at slot 0; on an existing one, the first loop finds where to start from
+     * the slots (see "Where a loop starts" in {@link IoLoop}).
      *
      * @throws IllegalArgumentException naming {@code slots}, or the file's size and the slots it
      *                                  would hold, when they do not fit
@@ -130,7 +143,7 @@ public final class IoQueue implements AutoCloseable {
             Arena arena = Arena.ofShared();
             try {
                 MemorySegment m = ch.map(FileChannel.MapMode.READ_WRITE, 0, size, arena); // extends an empty file
-                return new IoQueue(m, slots, arena);
+                return new IoQueue(m, slots, arena, existing == 0 ? 0 : UNKNOWN);
             } catch (IOException | RuntimeException e) {
                 arena.close();
                 throw e;
@@ -140,7 +153,8 @@ public final class IoQueue implements AutoCloseable {
 
     /**
      * A queue over memory the caller owns and keeps alive while the queue is used: native,
-     * 4-byte aligned, at least {@code slots} slots long. Its contents are used as they are.
+     * 4-byte aligned, at least {@code slots} slots long. Its contents are used as they are, like
+     * an existing file's in {@link #map}.
      *
      * @throws IllegalArgumentException naming what does not fit
      */
@@ -160,7 +174,7 @@ public final class IoQueue implements AutoCloseable {
             throw new IllegalArgumentException("a queue of " + slots + " slots needs " + size + " bytes, the memory has "
                     + memory.byteSize() + "; give fewer slots or more memory");
         }
-        return new IoQueue(memory.asSlice(0, size), slots, null);
+        return new IoQueue(memory.asSlice(0, size), slots, null, UNKNOWN);
     }
 
     /** The number of slots. */
@@ -174,13 +188,17 @@ public final class IoQueue implements AutoCloseable {
     }
 
     /**
-     * This process's producer of the queue, shared by all its threads (created on first use).
+     * This process's producer of the queue, shared by all its threads (created on first use). Its
+     * first ticket is the queue's position: slot 0 of a new queue, where the last loop on this
+     * queue stopped, or where the loop serving it started; on a queue that came with contents and
+     * that no loop has positioned yet, slot 0, and a loop that starts later starts there too.
      * Other processes feeding the same queue would need to agree with it on the next slot: use one
      * producer process per queue.
      */
     public synchronized QueueProducer producer() {
         if (producer == null) {
-            producer = new QueueProducer(this);
+            position.compareAndSet(UNKNOWN, 0);
+            producer = new QueueProducer(this, position.get());
         }
         return producer;
     }
@@ -213,14 +231,29 @@ public final class IoQueue implements AutoCloseable {
         }
     }
 
-    /** The loop stopped at {@code cursor}: the next one starts there. */
+    /**
+     * The loop stopped at {@code cursor}: the next one starts there ({@link #UNKNOWN}: it never
+     * found its position, which stays as it is).
+     */
     void releaseLoop(long cursor) {
-        resumeAt = cursor;
+        if (cursor != UNKNOWN) {
+            position.set(cursor);
+        }
         servedBy.set(null);
     }
 
-    long resumeAt() {
-        return resumeAt;
+    /** The queue's position, or {@link #UNKNOWN}. */
+    long position() {
+        return position.get();
+    }
+
+    /**
+     * Fixes the unknown position at {@code at}, unless it is known already (the producer fixed
+     * it first); the position, known from here on.
+     */
+    long fixPosition(long at) {
+        position.compareAndSet(UNKNOWN, at);
+        return position.get();
     }
 
     // ---- word access (the loop's and the producer's)
@@ -256,6 +289,39 @@ public final class IoQueue implements AutoCloseable {
         setWord(slot, QueueAbi.WORD_BYTES, bytes);
         setWord(slot, QueueAbi.WORD_TAG, tag);
         setStatusRelease(slot, QueueAbi.STATUS_PUBLISHED);
+        wakeDozer();
+    }
+
+    // ---- the dozing loop (see IoLoop, "Waiting")
+
+    /**
+     * The loop thread while it dozes, else null. Dekker-style with {@link #publish}: the loop
+     * writes it (volatile), fences, then reads the slot it would claim next; a publisher writes
+     * the slot's status, fences, then reads this. With a full fence on each side at least one
+     * sees the other's write: either the loop sees the publication and does not doze, or the
+     * publisher sees the dozer and unparks it. So a publication by this process never waits out
+     * a doze. (Publishers in other processes cannot unpark; the doze period bounds their wait.)
+     */
+    private volatile Thread dozer;
+
+    /** The loop, before it dozes: it re-checks its next slot after this returns. */
+    void dozing(Thread loop) {
+        dozer = loop;
+        VarHandle.fullFence();
+    }
+
+    /** The loop, after its doze. */
+    void awake() {
+        dozer = null;
+    }
+
+    /** Unparks the loop if it dozes (after a publication; see {@link #dozer}). */
+    private void wakeDozer() {
+        VarHandle.fullFence();
+        Thread t = dozer;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
     }
 
     /** The status, read with acquire (L1, P1, P4). */

@@ -26,7 +26,17 @@ public enum QueueError {
     /** The loop stopped before the request ran. */
     STOPPED(8, "the loop stopped"),
     /** The loop failed; its fatal error ({@link IoLoop#stop()}) says why. */
-    LOOP_FAILED(9, "the loop failed");
+    LOOP_FAILED(9, "the loop failed"),
+    /**
+     * A loop claimed the request and ended without completing it (its process died): a later
+     * loop found the slot CLAIMED when it started. The request may or may not have run.
+     */
+    LOOP_DIED(10, "the loop that claimed the request ended without completing it"),
+    /**
+     * The destination's memory was freed (its arena closed) while the loop served it; the loop
+     * checks before it submits each request, so free destinations only after {@link IoLoop#stop()}.
+     */
+    DESTINATION_FREED(11, "the destination's memory was freed while the loop served it");
 
     /** The first code that carries an errno: {@code ERRNO_BASE + errno}. */
     public static final int ERRNO_BASE = 0x1000;

@@ -22,7 +22,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <h2>Tickets and slots</h2>
  * Each request gets a ticket, its position in the queue: ticket {@code t} goes into slot
- * {@code t mod slots}, in ticket order, as the loop serves them. Every ticket is collected once,
+ * {@code t mod slots}, in ticket order, as the loop serves them. The first ticket is the queue's
+ * position when the producer is made ({@link #firstTicket()}: 0 on a new queue, where the last
+ * loop stopped on one it served), so that the producer publishes where the loop looks. Every ticket is collected once,
  * by any thread ({@link #await}, or {@link #poll} returning non-null). A publisher that needs a
  * slot whose previous ticket is done but not collected yet collects that result for its owner
  * (it is kept until the owner asks for it) and goes on: so threads that each hold a few tickets
@@ -32,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
  *
  * <h2>The protocol among producer threads</h2>
  * Beside the queue's status words, the producer keeps {@code turn[slot]}: the ticket allowed to
- * use the slot next (initially the slot's index), and {@code kept}, the results collected for
+ * use the slot next (initially the first ticket that falls in the slot), and {@code kept}, the results collected for
  * their owners. A thread takes ticket {@code t} by a CAS of the shared {@code next} counter from
  * {@code t} to {@code t + 1}, and tries only when {@code turn[t mod slots] == t} and the slot is
  * EMPTY: so a ticket is never taken while its slot is in use, and the thread that takes it fills
@@ -52,11 +54,17 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * plain stores of the request words cannot overtake the collector's reads of the result. A
  * publisher that finds the slot not EMPTY although {@code turn} and {@code next} both say
  * {@code t} knows that no thread of this producer took {@code t}: something else wrote the slot.
+ * {@code QueueProducerLincheckTest} model-checks the protocol (every interleaving of a few
+ * publishers, collectors and a stand-in loop on a two-slot queue: no ticket issued twice, no torn
+ * request, every result collected once and by its own ticket, the tickets served in order);
  * {@code QueueProducerStressTest} publishes and collects from several threads, each holding
  * several tickets, against a stand-in loop and against the real one.
  *
  * <p>Waiting ({@link #publish} on a full queue, {@link #await}) backs off with
- * {@link IoLoopConfig#IDLE_BACKOFF}: the loop does not wake producers.
+ * {@link IoLoopConfig#IDLE_BACKOFF}: the loop does not wake producers. No wake-up can be lost, as
+ * nobody waits for a signal: a waiting thread reads {@code turn}, {@code next} and the status word
+ * again after each bounded park, so it sees a change at most one park period late (see
+ * {@link IoQueue}, "Why no wake-up is lost").
  */
 public final class QueueProducer {
 
@@ -66,19 +74,24 @@ public final class QueueProducer {
     private final IoQueue queue;
     private final int slots;
     private final int mask;
-    private final AtomicLong next = new AtomicLong();
+    /** The first ticket: the queue's position when the producer was made. */
+    private final long first;
+    private final AtomicLong next;
     private final AtomicLongArray turn;
     /** Results a publisher collected for their owners, by ticket, until the owners take them. */
     private final ConcurrentHashMap<Long, Completion> kept = new ConcurrentHashMap<>();
     private final Backoff backoff = IoLoopConfig.IDLE_BACKOFF;
 
-    QueueProducer(IoQueue queue) {
+    /** A producer whose first ticket is {@code first} (in slot {@code first mod slots}). */
+    QueueProducer(IoQueue queue, long first) {
         this.queue = queue;
         this.slots = queue.slots();
         this.mask = queue.mask();
+        this.first = first;
+        this.next = new AtomicLong(first);
         this.turn = new AtomicLongArray(slots);
         for (int i = 0; i < slots; i++) {
-            turn.set(i, i);
+            turn.set(i, first + ((i - first) & mask)); // the first ticket at or after `first` in slot i
         }
     }
 
@@ -160,9 +173,9 @@ public final class QueueProducer {
      * @throws IllegalStateException    when the ticket was collected already
      */
     public Completion poll(long ticket) {
-        if (ticket < 0 || ticket >= next.get()) {
+        if (ticket < first || ticket >= next.get()) {
             throw new IllegalArgumentException("ticket " + ticket + " was not issued by this producer (it has issued "
-                    + next.get() + ")");
+                    + (first == next.get() ? "none" : "tickets " + first + " to " + (next.get() - 1)) + ")");
         }
         int slot = (int) ticket & mask;
         long allowed = turn.get(slot);
@@ -250,8 +263,22 @@ public final class QueueProducer {
         }
     }
 
-    /** Tickets issued so far. */
+    /** Results collected for their owners that the owners have not taken yet (for tests). */
+    int keptResults() {
+        return kept.size();
+    }
+
+    /** How many tickets this producer has issued so far. */
     public long issued() {
-        return next.get();
+        return next.get() - first;
+    }
+
+    /**
+     * The producer's first ticket: the queue's position when it was made (0 on a new queue; see
+     * {@link IoQueue#producer()}). Its tickets are {@code firstTicket()} and on, ticket
+     * {@code t} in slot {@code t mod slots}.
+     */
+    public long firstTicket() {
+        return first;
     }
 }

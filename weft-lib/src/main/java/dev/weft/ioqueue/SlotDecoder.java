@@ -17,6 +17,10 @@ package dev.weft.ioqueue;
  * an offset (unsigned 64-bit) that with the length overflows a signed 64-bit file offset. FENCE
  * ignores the other words. One instance per loop, used by its thread only: the decoded request
  * is left in its fields, so decoding allocates nothing.
+ *
+ * <p>The handle tables are dense arrays indexed by handle, sized by the largest handle given: at
+ * most {@link QueueAbi#MAX_HANDLE} + 1 entries each, as {@link SourceFiles} and {@link Destinations}
+ * refuse a larger handle, naming it and the limit ({@code HandleLimitTest}).
  */
 final class SlotDecoder {
 
@@ -60,6 +64,11 @@ final class SlotDecoder {
         this.dstAddress = dstAddress.clone();
         this.dstLength = dstLength.clone();
         this.dstBuffer = dstBuffer.clone();
+    }
+
+    /** Entries in the two handle tables, for tests of their bound. */
+    int handleTableEntries() {
+        return fileIndex.length + dstIndex.length;
     }
 
     /** The decoder for these files (by handle, their fixed-file index) and destinations. */

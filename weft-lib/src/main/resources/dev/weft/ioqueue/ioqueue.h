@@ -31,11 +31,12 @@
  *   the producer while the slot is EMPTY (it fills them) and once it is DONE_* (it reads the
  *   result); the loop from PUBLISHED to DONE_* (it reads the request once and writes `bytes`).
  *
- *   The loop serves slots in order: it waits at slot (cursor mod N), starting at slot 0, and moves
- *   to the next slot only after claiming this one. So a producer publishes its requests in slot
- *   order, 0, 1, 2, ..., wrapping around, and reuses a slot only once it has collected its result
- *   (set it EMPTY). One producer process per queue (or producers that agree among themselves which
- *   slot is next, as weft's Java QueueProducer does for many threads of one process).
+ *   The loop serves slots in order: it waits at slot (cursor mod N) and moves to the next slot
+ *   only after claiming this one. So a producer publishes its requests in slot order, wrapping
+ *   around, one after another, and reuses a slot only once it has collected its result (set it
+ *   EMPTY). One producer process per queue (or producers that agree among themselves which slot
+ *   is next, as weft's Java QueueProducer does for many threads of one process). Where the loop
+ *   starts is in STARTING.
  *
  *   Memory ordering, in C11 terms (GCC/Clang: __atomic_load_n, __atomic_store_n,
  *   __atomic_compare_exchange_n on the u32 status word):
@@ -67,17 +68,37 @@
  * THE QUEUE IS UNTRUSTED INPUT
  *   The loop checks every claimed slot, in this order, and completes a bad one DONE_ERROR with the
  *   first code that applies, then goes on with the next slot: NOT_PUBLISHED, BAD_OP; for READ and
- *   WRITE: BAD_SRC, BAD_DST, ZERO_LENGTH, PAST_DESTINATION, OFFSET_OVERFLOW. Nothing is ever read
- *   or written outside a registered destination.
+ *   WRITE: BAD_SRC, BAD_DST, ZERO_LENGTH, PAST_DESTINATION, OFFSET_OVERFLOW, and then
+ *   DESTINATION_FREED if the server's own memory behind dst is gone. Nothing is ever read or
+ *   written outside a registered destination.
+ *
+ * WAITING
+ *   A producer never needs to wake the loop. A busy loop finds a publication within
+ *   microseconds; an idle one polls the slot it waits at, spinning, then parking from 10 us
+ *   doubling to 100 us; a loop idle for 10 ms with nothing in flight dozes, polling every 2 ms
+ *   (both configurable; `weft ioqueue` uses the defaults). So the first request after a quiet
+ *   spell may wait up to one doze period (2 ms) before it is claimed; then the loop is busy again.
  *
  * STOPPING
  *   When the loop stops it completes every slot it has claimed: a request the kernel finished is
  *   reported as it finished, every other one DONE_ERROR with WEFT_IOQ_ERR_STOPPED (or
  *   WEFT_IOQ_ERR_LOOP_FAILED when the loop failed). Published slots it had not claimed stay
- *   PUBLISHED. A new server on the same queue file starts at slot 0 again (the loop's position
- *   is not in the queue): start its producers afresh too, from slot 0 of an all-EMPTY queue (a
- *   new file). A slot a dead server left CLAIMED is completed DONE_ERROR with
- *   WEFT_IOQ_ERR_NOT_PUBLISHED by the next one.
+ *   PUBLISHED; the next server finds them (STARTING).
+ *
+ * STARTING
+ *   On a new (or empty) queue file the loop starts at slot 0. A server started on an existing
+ *   queue file, which a producer may have used before (its next slot 17, say) and a server that
+ *   died may have left requests in, goes on where the producer is:
+ *     S1 every slot it finds CLAIMED (claimed by a server that died, never completed) it completes
+ *        DONE_ERROR with WEFT_IOQ_ERR_LOOP_DIED before it serves anything; such a request may or
+ *        may not have run (a WRITE may have reached the file);
+ *     S2 it starts at the oldest PUBLISHED slot in ring order: the first slot of the run of
+ *        PUBLISHED slots (walking back from slot k to slot k-1 mod N while that is PUBLISHED too).
+ *        With nothing PUBLISHED it watches every slot until something is, and starts there the
+ *        same way. With every slot PUBLISHED as it starts (no oldest to tell), at slot 0.
+ *   So a producer keeps its own next slot across server restarts, and collects its results as
+ *   usual. A producer that restarts while a server goes on serving must go on from its last slot
+ *   too (the server waits there), or restart the server with it, or start on a new file.
  */
 #ifndef WEFT_IOQUEUE_H
 #define WEFT_IOQUEUE_H
@@ -132,6 +153,8 @@
 #define WEFT_IOQ_ERR_NOT_PUBLISHED 7    /* the loop found a status other than PUBLISHED to claim */
 #define WEFT_IOQ_ERR_STOPPED 8          /* the loop stopped before the request ran */
 #define WEFT_IOQ_ERR_LOOP_FAILED 9      /* the loop failed (its fatal error says why) */
+#define WEFT_IOQ_ERR_LOOP_DIED 10       /* a loop claimed it and died before completing it (it may have run) */
+#define WEFT_IOQ_ERR_DESTINATION_FREED 11 /* the server's memory behind dst was freed while it served */
 #define WEFT_IOQ_ERR_ERRNO_BASE 0x1000  /* + errno: the kernel failed the operation */
 #define WEFT_IOQ_ERR_ERRNO_MAX 0x1fff
 

@@ -111,4 +111,45 @@ class CProducerTest {
             Files.deleteIfExists(dstFile);
         }
     }
+
+    @Test
+    void aCProducerKeepsItsNextSlotAcrossARestartOfTheLoopAndIsServed() throws Exception {
+        Path binary = compile();
+        Path data = Files.write(dir.resolve("data"), new byte[64 * 1024]);
+        String unique = ProcessHandle.current().pid() + "-" + System.nanoTime();
+        Path queueFile = Path.of("/dev/shm/weft-ioqueue-test-" + unique);
+        Path dstFile = Path.of("/dev/shm/weft-ioqueue-test-dst-" + unique);
+        try (Arena arena = Arena.ofShared()) {
+            Files.write(dstFile, new byte[2 * LENGTH]);
+            MemorySegment dst;
+            try (FileChannel ch = FileChannel.open(dstFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                dst = ch.map(FileChannel.MapMode.READ_WRITE, 0, 2L * LENGTH, arena);
+            }
+            SourceFiles files = new SourceFiles().add(SRC, data, SourceFiles.Access.READ_WRITE);
+            Destinations destinations = new Destinations().add(WDST, dst, 0, LENGTH).add(RDST, dst, LENGTH, LENGTH);
+            List<String> command = new ArrayList<>(List.of(binary.toString(), queueFile.toString(), "16",
+                    dstFile.toString(), Integer.toString(LENGTH), Integer.toString(SRC), Integer.toString(WDST),
+                    Integer.toString(RDST), Long.toString(OFFSET)));
+            for (int run = 0; run < 2; run++) { // a server, then a new one on the same file (a restart)
+                try (IoQueue queue = IoQueue.map(queueFile, 16)) {
+                    IoLoop loop = IoLoop.start(queue, files, destinations);
+                    String[] result;
+                    try {
+                        command.add(Integer.toString(4 * run)); // the producer's next slot: 0, then 4
+                        result = run(command);
+                        command.removeLast();
+                    } finally {
+                        assertTrue(loop.stop().isEmpty());
+                    }
+                    assertEquals("0", result[0], "run " + run + ": the C producer's results were as the ABI says:\n"
+                            + result[1]);
+                    assertTrue(result[1].contains("slot " + (4 * run + 3) + ": status 0x11 result 2 tag 103"), result[1]);
+                    assertEquals(4, loop.stats().claimed(), loop.stats().toString());
+                }
+            }
+        } finally {
+            Files.deleteIfExists(queueFile);
+            Files.deleteIfExists(dstFile);
+        }
+    }
 }

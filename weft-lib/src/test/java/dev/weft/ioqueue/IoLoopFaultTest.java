@@ -2,8 +2,10 @@ package dev.weft.ioqueue;
 
 import dev.weft.runtime.IoMode;
 import dev.weft.uring.Errno;
+import dev.weft.uring.ErrnoException;
 import dev.weft.uring.KernelFeatures;
 import dev.weft.uring.OldKernels;
+import dev.weft.uring.Ring;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -285,6 +287,122 @@ class IoLoopFaultTest {
             assertEquals(1, more.length, "the failure says what it left in the kernel");
             assertTrue(more[0].getMessage().contains("1 requests were still in the kernel"), more[0].getMessage());
             assertTrue(((IoLoopException) more[0]).hint().contains("keep those destinations"), more[0].getMessage());
+        }
+    }
+
+    /** A registrar that refuses files or regions with {@code errno}, else registers as the loop does. */
+    private static IoLoop.Registrar refusing(boolean files, int errno) {
+        return new IoLoop.Registrar() {
+            @Override
+            public void registerFiles(Ring ring, int[] fds) throws ErrnoException {
+                if (files) {
+                    throw new ErrnoException("io_uring_register(FILES)", errno);
+                }
+                IoLoop.RING_REGISTRAR.registerFiles(ring, fds);
+            }
+
+            @Override
+            public void registerBuffers(Ring ring, List<MemorySegment> regions) throws ErrnoException {
+                if (!files) {
+                    throw new ErrnoException("io_uring_register(BUFFERS)", errno);
+                }
+                IoLoop.RING_REGISTRAR.registerBuffers(ring, regions);
+            }
+        };
+    }
+
+    @Test
+    void filesTheKernelRefusesToRegisterFailStartWithAHintAndLeaveNothingOpen() throws Exception {
+        IoLoopConfig config = IoLoopConfig.DEFAULT.withThreadName("weft-ioloop-refused-files");
+        try (IoQueue q = IoQueue.allocate(8)) {
+            IoLoop.start(q, files(), destinations(), config).stop(); // what the JVM opens once is in the baseline
+            long before = QueueTesting.fdCount();
+            IoLoop.registrar = refusing(true, Errno.EMFILE);
+            IoLoopException e;
+            try {
+                e = assertThrows(IoLoopException.class, () -> IoLoop.start(q, files(), destinations(), config));
+            } finally {
+                IoLoop.registrar = IoLoop.RING_REGISTRAR;
+            }
+
+            assertTrue(e.getMessage().contains("registering 1 files with the loop's ring failed: EMFILE"), e.getMessage());
+            assertTrue(e.hint().contains("ulimit -n"), e.hint());
+            assertEquals(before, QueueTesting.fdCount(), "the opened file and the ring are closed");
+            assertFalse(threadAlive("weft-ioloop-refused-files"), "the loop's thread ended");
+            assertTrue(IoLoop.start(q, files(), destinations()).stop().isEmpty(), "the queue is free again");
+        }
+    }
+
+    @Test
+    void regionsTheKernelCannotPinFailStartWithAHintAndLeaveNothingOpen() throws Exception {
+        IoLoopConfig config = IoLoopConfig.DEFAULT.withThreadName("weft-ioloop-refused-regions");
+        try (IoQueue q = IoQueue.allocate(8)) {
+            IoLoop.start(q, files(), destinations(), config).stop();
+            long before = QueueTesting.fdCount();
+            IoLoop.registrar = refusing(false, Errno.ENOMEM);
+            IoLoopException e;
+            try {
+                e = assertThrows(IoLoopException.class, () -> IoLoop.start(q, files(), destinations(), config));
+            } finally {
+                IoLoop.registrar = IoLoop.RING_REGISTRAR;
+            }
+
+            assertTrue(e.getMessage().contains("registering 1 destination regions with the loop's ring failed: ENOMEM"),
+                    e.getMessage());
+            assertTrue(e.hint().contains("ulimit -l"), e.hint());
+            assertEquals(before, QueueTesting.fdCount(), "the files and the ring are closed");
+            assertFalse(threadAlive("weft-ioloop-refused-regions"), "the loop's thread ended");
+            assertTrue(IoLoop.start(q, files(), destinations()).stop().isEmpty(), "the queue is free again");
+        }
+    }
+
+    @Test
+    void readsFromADirectoryFailWithEisdirAndTheLoopServesTheNextRequest() throws Exception {
+        try (IoQueue q = IoQueue.allocate(8)) {
+            IoLoop loop = IoLoop.start(q, files().add(7, dir, SourceFiles.Access.READ), destinations());
+            try {
+                QueueProducer p = q.producer();
+                Completion failed = p.await(p.publish(QueueAbi.OP_READ, 7, DST, 0, 4096, 1), AWAIT);
+                Completion next = p.await(p.publish(QueueAbi.OP_READ, DATA, DST, 0, 4096, 2), AWAIT);
+
+                assertEquals(QueueError.fromErrno(Errno.EISDIR), failed.errorCode(), failed.toString());
+                assertTrue(next.ok(), next.toString());
+                assertEquals(4096, next.bytes());
+            } finally {
+                assertTrue(loop.stop().isEmpty());
+            }
+        }
+    }
+
+    @Test
+    void aRequestIntoADestinationWhoseArenaWasClosedFailsAndTheOthersAreServed() throws Exception {
+        // A shared mapping of a /dev/shm file: once unmapped, pages the kernel still holds belong to the file, not the heap.
+        Path shm = Path.of("/dev/shm/weft-ioqueue-test-freed-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+        Files.write(shm, new byte[4096]);
+        Arena regionArena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(shm, StandardOpenOption.READ, StandardOpenOption.WRITE);
+             IoQueue q = IoQueue.allocate(8)) {
+            MemorySegment region = ch.map(FileChannel.MapMode.READ_WRITE, 0, 4096, regionArena);
+            IoLoop loop = IoLoop.start(q, files(), destinations().add(1, region));
+            try {
+                QueueProducer p = q.producer();
+                assertTrue(p.await(p.publish(QueueAbi.OP_READ, DATA, 1, 0, 4096, 1), AWAIT).ok(), "while it is mapped");
+                regionArena.close(); // against Destinations' rule: before the loop stopped
+
+                Completion freed = p.await(p.publish(QueueAbi.OP_READ, DATA, 1, 0, 4096, 2), AWAIT);
+                Completion other = p.await(p.publish(QueueAbi.OP_READ, DATA, DST, 0, 4096, 3), AWAIT);
+
+                assertEquals(QueueError.DESTINATION_FREED.code(), freed.errorCode(), freed.toString());
+                assertTrue(other.ok(), other.toString());
+                assertEquals(1, loop.stats().errors(QueueError.DESTINATION_FREED), loop.stats().toString());
+            } finally {
+                assertTrue(loop.stop().isEmpty());
+            }
+        } finally {
+            if (regionArena.scope().isAlive()) {
+                regionArena.close();
+            }
+            Files.deleteIfExists(shm);
         }
     }
 }

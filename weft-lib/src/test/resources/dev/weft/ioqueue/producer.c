@@ -3,12 +3,13 @@
  * CProducerTest (weft-lib) runs it beside a loop in the test's JVM, and IoqueueServerProcessTest
  * (weft-cli) beside `weft ioqueue` in a third process; both compile it with gcc.
  *
- * usage: producer QUEUE SLOTS DSTFILE LENGTH SRC WDST RDST OFFSET
+ * usage: producer QUEUE SLOTS DSTFILE LENGTH SRC WDST RDST OFFSET [FIRST]
  *   Maps the queue file QUEUE (SLOTS slots) and the destination file DSTFILE, whose first LENGTH
  *   bytes are destination WDST and next LENGTH bytes destination RDST. Fills WDST with a pattern,
- *   then publishes in slots 0..3: WRITE of WDST to file SRC at OFFSET, FENCE, READ of file SRC at
- *   OFFSET into RDST, and a READ of an unregistered file. Collects the four results, prints them,
- *   and exits 0 if each is what the ABI says and RDST holds the pattern.
+ *   then publishes in slots FIRST..FIRST+3 (mod SLOTS; FIRST is 0 unless given, or where a
+ *   producer run before left off): WRITE of WDST to file SRC at OFFSET, FENCE, READ of file SRC
+ *   at OFFSET into RDST, and a READ of an unregistered file. Collects the four results, prints
+ *   them, and exits 0 if each is what the ABI says and RDST holds the pattern.
  */
 #include "ioqueue.h"
 
@@ -52,8 +53,8 @@ static unsigned char pattern(size_t i) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 9) {
-        fprintf(stderr, "usage: producer QUEUE SLOTS DSTFILE LENGTH SRC WDST RDST OFFSET\n");
+    if (argc != 9 && argc != 10) {
+        fprintf(stderr, "usage: producer QUEUE SLOTS DSTFILE LENGTH SRC WDST RDST OFFSET [FIRST]\n");
         return 2;
     }
     uint32_t slots = (uint32_t) strtoul(argv[2], NULL, 10);
@@ -62,6 +63,7 @@ int main(int argc, char **argv) {
     uint32_t wdst = (uint32_t) strtoul(argv[6], NULL, 10);
     uint32_t rdst = (uint32_t) strtoul(argv[7], NULL, 10);
     uint64_t offset = strtoull(argv[8], NULL, 10);
+    uint32_t first = argc == 10 ? (uint32_t) strtoul(argv[9], NULL, 10) : 0;
     if (slots < 4) {
         fprintf(stderr, "producer needs a queue of 4 slots or more\n");
         return 2;
@@ -79,23 +81,25 @@ int main(int argc, char **argv) {
         {WEFT_IOQ_OP_READ, 999, rdst, 0, length, 103, WEFT_IOQ_STATUS_DONE_ERROR, WEFT_IOQ_ERR_BAD_SRC},
     };
     for (uint32_t i = 0; i < 4; i++) {
-        if (weft_ioq_publish(weft_ioq_slot(queue, i), req[i].op, req[i].src, req[i].dst, req[i].offset,
+        if (weft_ioq_publish(weft_ioq_slot(queue, (first + i) % slots), req[i].op, req[i].src, req[i].dst, req[i].offset,
                              req[i].bytes, req[i].tag) != 0) {
-            fprintf(stderr, "slot %u is not EMPTY\n", i);
+            fprintf(stderr, "slot %u is not EMPTY\n", (first + i) % slots);
             return 1;
         }
     }
     int ok = 1;
     for (uint32_t i = 0; i < 4; i++) {
-        uint32_t *slot = weft_ioq_slot(queue, i);
+        uint32_t index = (first + i) % slots;
+        uint32_t *slot = weft_ioq_slot(queue, index);
         uint32_t status, result;
         if (await_slot(slot, &status, &result) != 0) {
-            printf("slot %u: no result within 20 s\n", i);
+            printf("slot %u: no result within 20 s\n", index);
             return 1;
         }
-        printf("slot %u: status 0x%x result %u tag %u\n", i, status, result, slot[WEFT_IOQ_WORD_TAG]);
+        printf("slot %u: status 0x%x result %u tag %u\n", index, status, result, slot[WEFT_IOQ_WORD_TAG]);
         if (status != req[i].status || result != req[i].result || slot[WEFT_IOQ_WORD_TAG] != req[i].tag) {
-            printf("slot %u: expected status 0x%x result %u tag %u\n", i, req[i].status, req[i].result, req[i].tag);
+            printf("slot %u: expected status 0x%x result %u tag %u\n", index, req[i].status, req[i].result,
+                   req[i].tag);
             ok = 0;
         }
     }
