@@ -35,9 +35,6 @@ import java.util.function.Predicate;
  */
 final class Proc extends Mailbox implements Runnable {
 
-    /** The actor whose code runs on this thread now. */
-    static final ScopedValue<Proc> CURRENT = ScopedValue.newInstance();
-
     /** Where failures are logged, at DEBUG: {@code dev.weft.actor}. Replaced by tests only. */
     static volatile System.Logger log = System.getLogger("dev.weft.actor");
 
@@ -149,7 +146,7 @@ final class Proc extends Mailbox implements Runnable {
 
     /** The actor running on this thread, or null. */
     static Proc current() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        return Scheduler.attachment() instanceof Proc p ? p : null;
     }
 
     /**
@@ -158,8 +155,8 @@ final class Proc extends Mailbox implements Runnable {
      * @throws IllegalStateException naming {@code what} if the caller is not an actor
      */
     static Proc require(String what) {
-        if (CURRENT.isBound()) {
-            return CURRENT.get();
+        if (Scheduler.attachment() instanceof Proc p) {
+            return p;
         }
         throw new IllegalStateException(what + " was called on " + Thread.currentThread() + ", which is not an"
                 + " actor; call it from an actor's body (Actor.spawn, or Weft.run for the first one)");
@@ -209,7 +206,13 @@ final class Proc extends Mailbox implements Runnable {
             if (killReason != null) {
                 throw new Unwind(new Outcome.Killed(killReason));
             }
-            Object value = ScopedValue.where(CURRENT, this).call(this::callBody);
+            Object value;
+            Object outer = Scheduler.attach(this);
+            try {
+                value = callBody();
+            } finally {
+                Scheduler.attach(outer);
+            }
             Object k = killReason;
             o = k != null ? new Outcome.Killed(k) : new Outcome.Exit(value);
         } catch (Unwind u) {
@@ -233,7 +236,12 @@ final class Proc extends Mailbox implements Runnable {
     private void runBatch() {
         task = TaskCell.current();
         started = true; // then the reads of killReason: a kill either sees started or is seen here
-        ScopedValue.where(CURRENT, this).run(this::batches);
+        Object outer = Scheduler.attach(this);
+        try {
+            batches();
+        } finally {
+            Scheduler.attach(outer);
+        }
     }
 
     @SuppressWarnings("unchecked")
