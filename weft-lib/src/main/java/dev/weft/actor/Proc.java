@@ -38,6 +38,9 @@ final class Proc extends Mailbox implements Runnable {
     /** Where failures are logged, at DEBUG: {@code dev.weft.actor}. Replaced by tests only. */
     static volatile System.Logger log = System.getLogger("dev.weft.actor");
 
+    /** The shortest time between two walks of an unbounded mailbox for {@code dev.weft.MailboxDepth}. */
+    static final long DEPTH_WALK_INTERVAL_NANOS = 1_000_000L;
+
     /** What {@link #take} returns when its time ran out. */
     static final Object NONE = new Object();
 
@@ -54,6 +57,9 @@ final class Proc extends Mailbox implements Runnable {
     volatile boolean sleeping;
     /** The mailbox has passed {@link ActorEvents#MAILBOX_DEPTH} and the event was recorded. Consumer. */
     private boolean depthReported;
+    /** Whether {@link #checkDepth} walked the queue yet, and when it last did (nanoTime). Consumer. */
+    private boolean depthWalked;
+    private long depthWalkedAt;
     private volatile Object killReason;
     /** The body's task once it runs (process), the current batch's (handler): what a kill cancels. */
     private volatile JoinHandle<?> task;
@@ -461,11 +467,23 @@ final class Proc extends Mailbox implements Runnable {
     /**
      * Records {@code dev.weft.MailboxDepth} once when the mailbox has passed the threshold, and
      * re-arms once it is below. Called by the consumer at each receive and batch while a recording
-     * wants the event; its walk stops at the threshold.
+     * wants the event. An unbounded mailbox has no count, so the depth is a walk of its queue that
+     * stops at the threshold: that walk runs at most once per {@link #DEPTH_WALK_INTERVAL_NANOS}
+     * per actor, so that a deep mailbox costs its consumer a bounded share of its time (a walk of
+     * up to the threshold every few batches of a deep mailbox took most of it), at the price of
+     * seeing the passing up to that interval late.
      */
     private void checkDepth() {
         int limitDepth = ActorEvents.MAILBOX_DEPTH;
         MailboxLimit l = limit;
+        if (l == null) {
+            long now = System.nanoTime();
+            if (depthWalked && now - depthWalkedAt < DEPTH_WALK_INTERVAL_NANOS) {
+                return;
+            }
+            depthWalked = true;
+            depthWalkedAt = now;
+        }
         int d = l != null ? l.count() : saved + queuedUpTo(limitDepth);
         if (d >= limitDepth) {
             if (!depthReported) {
