@@ -21,7 +21,9 @@ import jdk.jfr.StackTrace;
  *   <li>{@code dev.weft.SupervisorGiveUp}: a supervisor exceeded its restart intensity and is
  *       ending with {@code shutdown}.</li>
  *   <li>{@code dev.weft.MailboxDepth}: a mailbox passed the depth of
- *       {@link #MAILBOX_DEPTH_PROPERTY} (once per passing: it must fall below again first).</li>
+ *       {@link #MAILBOX_DEPTH_PROPERTY} (once per passing: it must fall below again first). The
+ *       consumer looks at each receive or batch; an unbounded mailbox's depth is a walk of its
+ *       queue, done at most once a millisecond per actor, so a passing is seen up to that late.</li>
  * </ul>
  */
 final class ActorEvents {

@@ -35,11 +35,11 @@ import java.util.function.Predicate;
  */
 final class Proc extends Mailbox implements Runnable {
 
-    /** The actor whose code runs on this thread now. */
-    static final ScopedValue<Proc> CURRENT = ScopedValue.newInstance();
-
     /** Where failures are logged, at DEBUG: {@code dev.weft.actor}. Replaced by tests only. */
     static volatile System.Logger log = System.getLogger("dev.weft.actor");
+
+    /** The shortest time between two walks of an unbounded mailbox for {@code dev.weft.MailboxDepth}. */
+    static final long DEPTH_WALK_INTERVAL_NANOS = 1_000_000L;
 
     /** What {@link #take} returns when its time ran out. */
     static final Object NONE = new Object();
@@ -57,6 +57,9 @@ final class Proc extends Mailbox implements Runnable {
     volatile boolean sleeping;
     /** The mailbox has passed {@link ActorEvents#MAILBOX_DEPTH} and the event was recorded. Consumer. */
     private boolean depthReported;
+    /** Whether {@link #checkDepth} walked the queue yet, and when it last did (nanoTime). Consumer. */
+    private boolean depthWalked;
+    private long depthWalkedAt;
     private volatile Object killReason;
     /** The body's task once it runs (process), the current batch's (handler): what a kill cancels. */
     private volatile JoinHandle<?> task;
@@ -149,7 +152,7 @@ final class Proc extends Mailbox implements Runnable {
 
     /** The actor running on this thread, or null. */
     static Proc current() {
-        return CURRENT.isBound() ? CURRENT.get() : null;
+        return Scheduler.attachment() instanceof Proc p ? p : null;
     }
 
     /**
@@ -158,8 +161,8 @@ final class Proc extends Mailbox implements Runnable {
      * @throws IllegalStateException naming {@code what} if the caller is not an actor
      */
     static Proc require(String what) {
-        if (CURRENT.isBound()) {
-            return CURRENT.get();
+        if (Scheduler.attachment() instanceof Proc p) {
+            return p;
         }
         throw new IllegalStateException(what + " was called on " + Thread.currentThread() + ", which is not an"
                 + " actor; call it from an actor's body (Actor.spawn, or Weft.run for the first one)");
@@ -209,7 +212,13 @@ final class Proc extends Mailbox implements Runnable {
             if (killReason != null) {
                 throw new Unwind(new Outcome.Killed(killReason));
             }
-            Object value = ScopedValue.where(CURRENT, this).call(this::callBody);
+            Object value;
+            Object outer = Scheduler.attach(this);
+            try {
+                value = callBody();
+            } finally {
+                Scheduler.attach(outer);
+            }
             Object k = killReason;
             o = k != null ? new Outcome.Killed(k) : new Outcome.Exit(value);
         } catch (Unwind u) {
@@ -233,7 +242,12 @@ final class Proc extends Mailbox implements Runnable {
     private void runBatch() {
         task = TaskCell.current();
         started = true; // then the reads of killReason: a kill either sees started or is seen here
-        ScopedValue.where(CURRENT, this).run(this::batches);
+        Object outer = Scheduler.attach(this);
+        try {
+            batches();
+        } finally {
+            Scheduler.attach(outer);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -453,11 +467,23 @@ final class Proc extends Mailbox implements Runnable {
     /**
      * Records {@code dev.weft.MailboxDepth} once when the mailbox has passed the threshold, and
      * re-arms once it is below. Called by the consumer at each receive and batch while a recording
-     * wants the event; its walk stops at the threshold.
+     * wants the event. An unbounded mailbox has no count, so the depth is a walk of its queue that
+     * stops at the threshold: that walk runs at most once per {@link #DEPTH_WALK_INTERVAL_NANOS}
+     * per actor, so that a deep mailbox costs its consumer a bounded share of its time (a walk of
+     * up to the threshold every few batches of a deep mailbox took most of it), at the price of
+     * seeing the passing up to that interval late.
      */
     private void checkDepth() {
         int limitDepth = ActorEvents.MAILBOX_DEPTH;
         MailboxLimit l = limit;
+        if (l == null) {
+            long now = System.nanoTime();
+            if (depthWalked && now - depthWalkedAt < DEPTH_WALK_INTERVAL_NANOS) {
+                return;
+            }
+            depthWalked = true;
+            depthWalkedAt = now;
+        }
         int d = l != null ? l.count() : saved + queuedUpTo(limitDepth);
         if (d >= limitDepth) {
             if (!depthReported) {

@@ -67,6 +67,11 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
     /** Set by the exiting worker: an idle runner ends instead of waiting for a task. */
     private boolean retired;
     private int inlineDepth;
+    /**
+     * What the code running on this thread attached ({@link Scheduler#attach}): for instance the
+     * actor whose code runs. Cleared when a body ends, so it never outlives the task that set it.
+     */
+    private Object attachment;
 
     Runner(Scheduler scheduler, TaskCell<?> first, boolean dedicated) {
         this.scheduler = scheduler;
@@ -126,6 +131,18 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
      */
     void retire() {
         retired = true;
+    }
+
+    /** See {@link Scheduler#attachment()}. This runner's own thread only. */
+    Object attachment() {
+        return attachment;
+    }
+
+    /** See {@link Scheduler#attach}. This runner's own thread only. @return the previous value */
+    Object attach(Object value) {
+        Object previous = attachment;
+        attachment = value;
+        return previous;
     }
 
     /** Hands an idle runner its next task; the caller then unparks it. Worker only. */
@@ -231,6 +248,7 @@ final class Runner implements Runnable, Thread.UncaughtExceptionHandler {
         w.startSlice(t);
         t.runClaimed();
         base = null;
+        attachment = null; // a body that attached and did not restore leaves nothing for the next
     }
 
     /** Runs {@code t}, claimed by a joiner on this thread, inline, then goes back to the joiner. */

@@ -269,6 +269,37 @@ public final class Scheduler implements Executor {
         Runner.afterPark();
     }
 
+    /**
+     * The object that code on the calling thread attached with {@link #attach}, or null (also on
+     * a thread that is not a weft task's). A task-local value for a layer above the scheduler
+     * that sets one for a stretch of a task's code (the actor whose code runs, for the actor
+     * layer): unlike a {@link ScopedValue}, setting it allocates nothing and adds no frame, and
+     * it stays with the task's thread when the task parks and resumes on another worker. A
+     * child task that a join runs inline on the same thread sees its joiner's value.
+     */
+    public static Object attachment() {
+        Runner r = Runner.current();
+        return r == null ? null : r.attachment();
+    }
+
+    /**
+     * Attaches {@code value} (null to clear) to the calling weft task's thread, until the next
+     * call; see {@link #attachment()}. The caller restores the value it replaced before its code
+     * returns (in a {@code finally}): a pooled thread runs other tasks afterwards, and a body
+     * that ends leaves nothing attached for them.
+     *
+     * @return the value replaced, to restore
+     * @throws IllegalStateException if the caller is not a weft task
+     */
+    public static Object attach(Object value) {
+        Runner r = Runner.current();
+        if (r == null) {
+            throw new IllegalStateException("Scheduler.attach was called on " + Thread.currentThread()
+                    + ", which is not a weft task; call it from a task (Weft.spawn)");
+        }
+        return r.attach(value);
+    }
+
     /** Worker {@code index}'s driver (for control messages that every worker must see). */
     public Driver driver(int index) {
         return workers[index].driver;

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** What a pooled runner carries from one task to the next on its thread: nothing of the first. */
@@ -69,5 +71,79 @@ class RunnerTest {
             assertNotNull(threads[1]);
             assertSame(threads[0], threads[1], "round " + r + ": both tasks ran on one pooled thread");
         }
+    }
+
+    /**
+     * A task that attaches a value ({@link Scheduler#attach}) and ends without restoring it, then
+     * a task queued behind it on the same worker, which its runner takes on the same thread: the
+     * second one starts with nothing attached.
+     */
+    @Test
+    void anAttachmentATaskLeavesDoesNotReachTheNextTaskOnItsThread() throws Exception {
+        Thread[] threads = new Thread[2];
+        JoinHandle<Object> second = rt.spawn(() -> {
+            // One worker: both run after this task ends, in order, on its runner.
+            Task.spawn(() -> {
+                threads[0] = Thread.currentThread();
+                Scheduler.attach("left behind");
+            });
+            return Task.spawn(() -> {
+                threads[1] = Thread.currentThread();
+                return Scheduler.attachment();
+            });
+        }).join();
+        assertNull(second.join(Duration.ofSeconds(20)), "what the second task found attached");
+        assertNotNull(threads[1]);
+        assertSame(threads[0], threads[1], "both tasks ran on one pooled thread");
+    }
+
+    /**
+     * A task's attachment stays with it while it sleeps (its thread parked, its worker running
+     * other tasks on another runner, which see nothing attached), and is there when it resumes.
+     */
+    @Test
+    void anAttachmentStaysWithItsTaskAcrossAPark() throws Exception {
+        JoinHandle<Object> other = rt.spawn(() -> {
+            Scheduler.attach("mine");
+            JoinHandle<Object> meanwhile = Task.spawn(Scheduler::attachment);
+            Task.sleep(Duration.ofMillis(20)); // the worker runs 'meanwhile' while this thread is parked
+            Object seen = meanwhile.join();
+            return Scheduler.attachment() + ", other task saw " + seen;
+        });
+        assertEquals("mine, other task saw null", other.join(Duration.ofSeconds(20)));
+    }
+
+    /** attach returns the value it replaced, so that a caller can restore it. */
+    @Test
+    void attachReturnsTheValueItReplaces() throws Exception {
+        JoinHandle<String> t = rt.spawn(() -> {
+            Object first = Scheduler.attach("outer");
+            Object replaced = Scheduler.attach("inner");
+            Object restored = Scheduler.attach(replaced);
+            return first + " " + replaced + " " + restored + " " + Scheduler.attachment();
+        });
+        assertEquals("null outer inner outer", t.join(Duration.ofSeconds(20)));
+    }
+
+    /** A child task that a join runs inline, on the joiner's thread, sees the joiner's attachment. */
+    @Test
+    void aChildRunInlineByItsJoinerSeesTheJoinersAttachment() throws Exception {
+        JoinHandle<Object> t = rt.spawn(() -> {
+            Scheduler.attach("joiner's");
+            Thread joiner = Thread.currentThread();
+            // One worker, busy with this task: the child is unstarted when joined, and runs inline.
+            JoinHandle<Object> child = Task.spawn(() -> Thread.currentThread() == joiner
+                    ? Scheduler.attachment() : "ran on another thread");
+            return child.join();
+        });
+        assertEquals("joiner's", t.join(Duration.ofSeconds(20)));
+    }
+
+    /** Outside a weft task nothing is attached, and attaching fails with a message saying where to call it. */
+    @Test
+    void attachOutsideATaskFailsAndNothingIsAttachedThere() {
+        assertNull(Scheduler.attachment());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> Scheduler.attach("x"));
+        assertTrue(e.getMessage().contains("not a weft task"), e.getMessage());
     }
 }
