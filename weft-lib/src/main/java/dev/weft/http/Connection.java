@@ -337,6 +337,23 @@ final class Connection {
         put(DateHeader.line());
     }
 
+    /** The whole answer for a refused request: status line, Server, Date, a short text body, Connection: close. */
+    static byte[] errorAnswer(int status, String detail) {
+        byte[] text = (status + " " + Response.reason(status) + (detail == null ? "" : ": " + detail) + "\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] head = ("HTTP/1.1 " + status + " " + Response.reason(status) + "\r\nServer: weft\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] framing = ("Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + text.length
+                + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] date = DateHeader.line();
+        byte[] all = new byte[head.length + date.length + framing.length + text.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        System.arraycopy(date, 0, all, head.length, date.length);
+        System.arraycopy(framing, 0, all, head.length + date.length, framing.length);
+        System.arraycopy(text, 0, all, head.length + date.length + framing.length, text.length);
+        return all;
+    }
+
     /** Writes a short error answer with {@code Connection: close}, then closes after a bounded linger. */
     private void answerErrorAndClose(int status, String detail) {
         if (stream.isClosed()) {
@@ -344,13 +361,7 @@ final class Connection {
         }
         try {
             server.errors.increment();
-            byte[] text = (status + " " + Response.reason(status) + (detail == null ? "" : ": " + detail) + "\n")
-                    .getBytes(StandardCharsets.UTF_8);
-            statusLine(status);
-            ascii("Content-Type: text/plain; charset=utf-8\r\nContent-Length: ");
-            ascii(Integer.toString(text.length));
-            ascii("\r\nConnection: close\r\n\r\n");
-            put(text);
+            put(errorAnswer(status, detail));
             flush();
             stream.shutdownOutput();
             // read what the client still sends (bounded), so that our close does not reset the answer away
