@@ -203,8 +203,8 @@ final class Connection {
         } catch (HttpException e) {
             throw e;
         } catch (IOException e) {
-            if (stream.isClosed() || e instanceof IoTimeoutException) {
-                throw e; // the connection is gone or stalled: nothing to answer on
+            if (stream.isClosed() || body.broken) {
+                throw e; // the client left or stalled while the handler read its body: nobody to answer
             }
             server.handlerFailed(head, e);
             answerErrorAndClose(500, null);
@@ -433,6 +433,8 @@ final class Connection {
         private int dataStart;
         private int dataLeft; // decoded bytes at in[dataStart...] not handed out yet
         boolean continued;
+        /** A read of the body from the connection failed (end of stream, timeout, reset). */
+        boolean broken;
 
         Body(RequestHead head) {
             this.head = head;
@@ -504,8 +506,15 @@ final class Connection {
                 start = 0; // nothing unread: reuse the array from its start
                 end = 0;
             }
-            int n = fill(server.ioTimeout);
+            int n;
+            try {
+                n = fill(server.ioTimeout);
+            } catch (IOException e) {
+                broken = true;
+                throw e;
+            }
             if (n < 0) {
+                broken = true;
                 throw new java.io.EOFException("the client closed the connection in the middle of the request body");
             }
         }

@@ -414,4 +414,24 @@ class HttpServerTest {
         }
         assertEquals(0, server.openConnections());
     }
+
+    @Test
+    void aClientThatLeavesInTheMiddleOfItsBodyIsNoHandlerFailure() throws Exception {
+        CountDownLatch failedRead = new CountDownLatch(1);
+        int port = start(b -> b.post("/p", r -> {
+            try {
+                return Response.text(r.bodyAsString());
+            } catch (java.io.IOException e) {
+                failedRead.countDown();
+                throw e;
+            }
+        }));
+        try (Socket s = connect(port)) {
+            send(s, "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\nonly ten b");
+            s.shutdownOutput();
+            assertEquals("", readToEnd(s), "nobody to answer: the server closes without a word");
+        }
+        assertTrue(failedRead.await(10, TimeUnit.SECONDS));
+        assertEquals(0, server.handlerFailures());
+    }
 }
