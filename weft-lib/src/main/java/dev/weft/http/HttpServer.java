@@ -41,6 +41,7 @@ import java.util.concurrent.atomic.LongAdder;
 public final class HttpServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.weft.http");
+    private static final Duration ACCEPT_RETRY = Duration.ofMillis(10);
 
     private final Weft runtime;
     private final InetSocketAddress bindAddress;
@@ -65,6 +66,7 @@ public final class HttpServer implements AutoCloseable {
     private volatile TcpListener listener;
     private JoinHandle<Void> acceptor;
     private boolean stopped;
+    private long lastAcceptLogSecond = Long.MIN_VALUE;
 
     private HttpServer(Builder b) {
         this.runtime = b.runtime;
@@ -122,7 +124,18 @@ public final class HttpServer implements AutoCloseable {
                 if (stopping || l.isClosed()) {
                     return;
                 }
-                LOG.log(System.Logger.Level.WARNING, "accept on " + l + " failed; the server goes on", e);
+                long now = System.currentTimeMillis() / 1000;
+                long last = lastAcceptLogSecond;
+                if (now != last) { // only the acceptor writes it
+                    lastAcceptLogSecond = now;
+                    LOG.log(System.Logger.Level.WARNING, "accept on " + l + " failed (logged at most once a"
+                            + " second); the server goes on", e);
+                }
+                try {
+                    Task.sleep(ACCEPT_RETRY); // a lasting failure (EMFILE) must not spin the worker
+                } catch (InterruptedException x) {
+                    return; // the runtime is stopping
+                }
                 continue;
             }
             accepted.increment();
