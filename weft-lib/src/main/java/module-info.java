@@ -15,6 +15,8 @@
  *       NIO where io_uring cannot work).</li>
  *   <li>{@link dev.weft.ioqueue}: the I/O request queue: request slots in shared memory that any
  *       process fills and an io_uring loop serves.</li>
+ *   <li>{@link dev.weft.http}: an HTTP/1.1 server: strict parser, routes, keep-alive and
+ *       pipelining, each connection a task.</li>
  *   <li>{@link dev.weft.fs}: files on the same drivers: positional reads and writes that park the
  *       task, direct I/O, registered regions, file-to-socket transfers.</li>
  * </ul>
@@ -30,6 +32,7 @@ module dev.weft {
     exports dev.weft.actor;
     exports dev.weft.device;
     exports dev.weft.fs;
+    exports dev.weft.http;
     exports dev.weft.idle;
     exports dev.weft.ioqueue;
     exports dev.weft.net;
