@@ -107,7 +107,7 @@ final class ActorSystem {
         if (throughput == 0) {
             try {
                 if (tally == null) {
-                    scheduler.spawn(p);
+                    scheduler.spawnCarrying(p); // counted in 'live'; its tasks count in the run's tally
                 } else {
                     scheduler.spawnTallied(tally, p);
                 }

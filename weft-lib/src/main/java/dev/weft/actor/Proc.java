@@ -296,7 +296,7 @@ final class Proc extends Mailbox implements Runnable {
     /** Starts a run of a handler actor's mailbox as a pooled task. */
     private void schedule() {
         try {
-            system.scheduler.spawn(this);
+            system.scheduler.spawnCarrying(this); // counted in 'live', not in a run's tally
         } catch (IllegalStateException closed) {
             terminate(new Outcome.Killed("shutdown")); // the runtime is closed: it can run no more
         }

@@ -331,7 +331,26 @@ public final class Scheduler implements Executor {
      */
     public JoinHandle<Void> spawnTallied(TaskTally tally, Runnable body) {
         return spawn(Objects.requireNonNull(body, "body"), true,
-                Objects.requireNonNull(tally, "tally").spec(defaultSpec));
+                Objects.requireNonNull(tally, "tally").spec(defaultSpec, true));
+    }
+
+    /**
+     * Spawns an unnamed pooled task that does not count in its spawner's {@link TaskTally} but
+     * passes it on: the tasks it spawns count in it. For tasks counted some other way (actors).
+     *
+     * @throws IllegalStateException if the scheduler is closed
+     */
+    public JoinHandle<Void> spawnCarrying(Runnable body) {
+        Objects.requireNonNull(body, "body");
+        TaskTally family = spawnersTally();
+        return spawn(body, true, family == null ? defaultSpec : family.spec(defaultSpec, false));
+    }
+
+    /** The tally of the task running on the calling thread, if it is one of this scheduler's. */
+    private TaskTally spawnersTally() {
+        TaskCell<?> spawner = TaskCell.current();
+        TaskTally family = spawner == null ? null : spawner.spec().tally();
+        return family != null && spawner.spec().scheduler() == this ? family : null;
     }
 
     /**
@@ -342,13 +361,12 @@ public final class Scheduler implements Executor {
         Worker w = Worker.current();
         TaskCell<T> cell;
         if (spec.tally() == null) {
-            TaskCell<?> spawner = TaskCell.current();
-            TaskTally family = spawner == null ? null : spawner.spec().tally();
-            if (family != null && spawner.spec().scheduler() == this) {
-                spec = family.spec(spec);
+            TaskTally family = spawnersTally();
+            if (family != null) {
+                spec = family.spec(spec, true);
             }
         }
-        if (spec.tally() != null) {
+        if (spec.counted()) {
             spec.tally().spawned(); // before the task can run, and end
         }
         if (w != null && w.scheduler == this) {

@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Counts the tasks of one family: a first task spawned with {@link Scheduler#spawnTallied} and
  * every task spawned, transitively, by a task of the family (with {@code Task.spawn}, the
- * runtime's {@code spawn} or a task builder, called from inside one). A task counts from its
+ * runtime's {@code spawn} or a task builder, called from inside one), except the tasks spawned with
+ * {@link Scheduler#spawnCarrying}, which only pass the family on (an actor's tasks: actors are
+ * counted on their own, and one shared count per task would cost every spawn). A task counts from its
  * spawn until it has ended and its joiners have been woken, so a thread that sees {@link #live()}
  * at zero sees every task of the family done.
  *
@@ -22,8 +24,10 @@ public final class TaskTally {
 
     private final AtomicLong live = new AtomicLong();
     private final Runnable onZero;
-    /** The scheduler's default spec with this tally: what most family spawns use. */
+    /** The scheduler's default spec counted in this tally: what most family spawns use. */
     private volatile TaskSpec pooled;
+    /** The scheduler's default spec carrying this tally without counting in it. */
+    private volatile TaskSpec carrying;
 
     /** A tally that runs {@code onZero} each time its count drops to zero. */
     public TaskTally(Runnable onZero) {
@@ -45,19 +49,27 @@ public final class TaskTally {
         }
     }
 
-    /** {@code spec} with this tally, reusing one instance for the scheduler's default spec. */
-    TaskSpec spec(TaskSpec spec) {
-        if (spec.tally() == this) {
+    /**
+     * {@code spec} with this tally, counted in it or only carrying it, reusing one instance each
+     * for the scheduler's default spec.
+     */
+    TaskSpec spec(TaskSpec spec, boolean counted) {
+        if (spec.tally() == this && spec.counted() == counted) {
             return spec;
         }
         if (spec.kind() == TaskKind.POOLED && spec.name().isEmpty()) {
-            TaskSpec p = pooled;
+            TaskSpec p = counted ? pooled : carrying;
             if (p == null || p.scheduler() != spec.scheduler()) {
-                pooled = p = spec.withTally(this);
+                p = spec.withTally(this, counted);
+                if (counted) {
+                    pooled = p;
+                } else {
+                    carrying = p;
+                }
             }
             return p;
         }
-        return spec.withTally(this);
+        return spec.withTally(this, counted);
     }
 
     @Override

@@ -80,6 +80,35 @@ class TaskTallyTest {
     }
 
     @Test
+    void aCarryingTaskDoesNotCountButItsChildrenDo() throws Exception {
+        scheduler = Scheduler.start(SchedulerConfig.of(2, "tally"));
+        TaskTally tally = new TaskTally(() -> { });
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch carrierRuns = new CountDownLatch(1);
+        CountDownLatch childSpawned = new CountDownLatch(1);
+        scheduler.spawnTallied(tally, () -> {
+            scheduler.spawnCarrying(() -> {
+                carrierRuns.countDown();
+                Task.spawn(() -> {
+                    release.await();
+                    return null;
+                });
+                childSpawned.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        });
+        assertTrue(childSpawned.await(10, TimeUnit.SECONDS));
+        assertTrue(spinUntil(() -> tally.live() == 1),
+                "only the carrier's child counts (the first task ended; the carrier does not count): " + tally);
+        release.countDown();
+        assertTrue(spinUntil(() -> tally.live() == 0), "the child left the count");
+    }
+
+    @Test
     void aTaskThatNeverRunsStillLeavesTheCount() throws Exception {
         scheduler = Scheduler.start(SchedulerConfig.of(1, "tally"));
         TaskTally tally = new TaskTally(() -> { });

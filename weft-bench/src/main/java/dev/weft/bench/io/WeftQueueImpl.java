@@ -207,17 +207,18 @@ final class WeftQueueImpl implements IoImpl {
 
     /**
      * The idle loop's CPU over {@code window}, as % of one core, and what it is made of: its parks
-     * per second ({@link #PARKS_PER_SECOND}) and the CPU each costs ({@link #CPU_PER_PARK}, µs).
+     * per second ({@link #PARKS_PER_SECOND}; its dozes are parks too) and the CPU each costs
+     * ({@link #CPU_PER_PARK}, µs).
      */
     private static Map<String, Double> idle(QueueServer server, Duration window) throws Exception {
         Thread.sleep(200); // past the back-off's spinning, into its parks
-        long parks0 = server.loop().stats().idleParks();
+        long parks0 = parks(server);
         long cpu0 = server.cpuNanos();
         long t0 = System.nanoTime();
         Thread.sleep(window);
         long cpu = server.cpuNanos() - cpu0;
         long nanos = System.nanoTime() - t0;
-        long parks = server.loop().stats().idleParks() - parks0;
+        long parks = parks(server) - parks0;
         Map<String, Double> m = new LinkedHashMap<>();
         m.put(IoCase.CPU, 100.0 * cpu / nanos);
         m.put(PARKS_PER_SECOND, parks * 1e9 / nanos);
@@ -225,6 +226,12 @@ final class WeftQueueImpl implements IoImpl {
             m.put(CPU_PER_PARK, cpu / 1e3 / parks);
         }
         return m;
+    }
+
+    /** The loop's idle parks and dozes so far. */
+    private static long parks(QueueServer server) {
+        var stats = server.loop().stats();
+        return stats.idleParks() + stats.dozes();
     }
 
     @Override
