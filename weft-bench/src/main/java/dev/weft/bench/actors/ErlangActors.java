@@ -1,5 +1,6 @@
 package dev.weft.bench.actors;
 
+import dev.weft.bench.Programs;
 import org.HdrHistogram.Histogram;
 
 import java.io.BufferedReader;
@@ -61,16 +62,7 @@ final class ErlangActors implements ActorImpl {
 
     /** The executable {@code command} in the first directory of {@code path} that has it. */
     static Optional<Path> onPath(String path, String command) {
-        for (String d : path.split(java.io.File.pathSeparator)) {
-            if (d.isEmpty()) {
-                continue;
-            }
-            Path p = Path.of(d, command);
-            if (Files.isRegularFile(p) && Files.isExecutable(p)) {
-                return Optional.of(p);
-            }
-        }
-        return Optional.empty();
+        return Programs.onPath(path, command);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.weft.bench.io;
 
+import dev.weft.bench.Programs;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -25,15 +26,7 @@ final class Tools {
 
     /** Whether {@code command} is an executable file in a directory of {@code path} (a PATH value). */
     static boolean onPath(String command, String path) {
-        if (path == null) {
-            return false;
-        }
-        for (String dir : path.split(File.pathSeparator)) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
-                return true;
-            }
-        }
-        return false;
+        return Programs.onPath(path, command).isPresent();
     }
 
     /** Whether {@code command} is on this process's PATH. */
