@@ -434,4 +434,45 @@ class HttpServerTest {
         assertTrue(failedRead.await(10, TimeUnit.SECONDS));
         assertEquals(0, server.handlerFailures());
     }
+
+    @Test
+    void aDeclaredBodyLengthReservesNoMemoryBeforeItsBytesArrive() throws Exception {
+        // more declared bodies of the largest limit than the heap could hold at once: a server that
+        // reserved each declared length up front would fail them with OutOfMemoryError
+        long declared = Integer.MAX_VALUE - 16;
+        int clients = (int) Math.min(16, Runtime.getRuntime().maxMemory() / declared + 2);
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        CountDownLatch reading = new CountDownLatch(clients);
+        CountDownLatch done = new CountDownLatch(clients);
+        int port = start(b -> b.maxBodyBytes(declared).post("/p", r -> {
+            reading.countDown();
+            try {
+                return Response.text(r.body().length + "\n");
+            } catch (Throwable t) {
+                outcomes.add(t);
+                throw t;
+            } finally {
+                done.countDown();
+            }
+        }));
+        Socket[] sockets = new Socket[clients];
+        try {
+            for (int i = 0; i < clients; i++) {
+                sockets[i] = connect(port);
+                send(sockets[i], "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: " + declared + "\r\n\r\nten bytes!");
+            }
+            assertTrue(reading.await(20, TimeUnit.SECONDS));
+        } finally {
+            for (Socket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+        assertTrue(done.await(20, TimeUnit.SECONDS));
+        assertEquals(clients, outcomes.size());
+        for (Throwable t : outcomes) {
+            assertTrue(t instanceof java.io.EOFException, "each body read ends at the client's close, not with " + t);
+        }
+    }
 }
