@@ -18,12 +18,13 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A handler that serves the files under one root directory to GET and HEAD.
+ * A handler that serves the files under one root directory to GET and HEAD. As the fallback,
+ * it serves every path that no route takes (the path names the file under the root):
  *
  * <pre>{@code
  * HttpServer server = HttpServer.builder(rt)
  *         .bind("127.0.0.1", 0)
- *         .fallback(StaticFiles.of(Path.of("public")))
+ *         .fallback(StaticFiles.of(root))
  *         .build()
  *         .start();
  * }</pre>
