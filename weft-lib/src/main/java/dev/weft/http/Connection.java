@@ -339,6 +339,7 @@ final class Connection {
     }
 
     private void statusLine(int status) {
+        server.responded(status);
         ascii("HTTP/1.1 ");
         ascii(Integer.toString(status));
         put((byte) ' ');
@@ -372,6 +373,7 @@ final class Connection {
         }
         try {
             server.errors.increment();
+            server.responded(status);
             put(errorAnswer(status, detail));
             flush();
             stream.shutdownOutput();

@@ -13,8 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -69,6 +71,8 @@ public final class HttpServer implements AutoCloseable {
     private final LongAdder failures = new LongAdder();
     private final AtomicLong lastLogSecond = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder accepted = new LongAdder();
+    /** Responses written, by status code: index {@code status - 100}, one adder per code 100..599. */
+    private final LongAdder[] byStatus = new LongAdder[500];
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     volatile boolean stopping;
     private volatile TcpListener listener;
@@ -90,6 +94,9 @@ public final class HttpServer implements AutoCloseable {
         this.idleTimeout = b.idleTimeout;
         this.ioTimeout = b.ioTimeout;
         this.gracePeriod = b.gracePeriod;
+        for (int i = 0; i < byStatus.length; i++) {
+            byStatus[i] = new LongAdder();
+        }
     }
 
     /** A builder for a server on {@code runtime}. */
@@ -234,6 +241,28 @@ public final class HttpServer implements AutoCloseable {
     /** Connections open now. */
     public int openConnections() {
         return connections.size();
+    }
+
+    /**
+     * Responses written since start, by status code, in ascending order of code: the handlers'
+     * answers and the server's own refusals (400, 408, 413, 500, ...); {@code 100 Continue} is not
+     * a response and is not counted. Codes with no response are absent. Each count only grows; the
+     * counts are read one after another, so a snapshot may miss a response written during the read.
+     */
+    public Map<Integer, Long> responsesByStatus() {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (int i = 0; i < byStatus.length; i++) {
+            long n = byStatus[i].sum();
+            if (n != 0) {
+                out.put(i + 100, n);
+            }
+        }
+        return out;
+    }
+
+    /** Counts one response with {@code status} (100..599), as its status line is written. */
+    void responded(int status) {
+        byStatus[status - 100].increment();
     }
 
     /** Stops within the builder's grace period; see {@link #stop(Duration)}. */
