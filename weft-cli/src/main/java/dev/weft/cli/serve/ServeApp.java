@@ -111,8 +111,14 @@ public final class ServeApp implements AutoCloseable {
     /** The server's URL, with the port it listens on (the kernel's pick for port 0). */
     public URI url() {
         InetSocketAddress a = server.address();
-        String host = a.getAddress() instanceof Inet6Address ? "[" + a.getAddress().getHostAddress() + "]"
-                : a.getAddress().getHostAddress();
+        String host = a.getAddress().getHostAddress();
+        if (a.getAddress() instanceof Inet6Address) {
+            if (options.host().contains(":")) {
+                host = options.host().replace("[", "").replace("]", ""); // the literal as given: ::1, not 0:0:...:1
+            }
+            int scope = host.indexOf('%');
+            host = "[" + (scope < 0 ? host : host.substring(0, scope)) + "]";
+        }
         return URI.create("http://" + host + ":" + a.getPort() + "/");
     }
 

@@ -1,6 +1,7 @@
 package dev.weft.cli.serve;
 
 import dev.weft.runtime.IoMode;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -40,6 +41,22 @@ class ServeAppTest {
         assertTrue(line.endsWith(", 1 worker)"), line);
         assertThrows(ConnectException.class, () -> new Socket(InetAddress.getLoopbackAddress(), port).close(),
                 "closed, it listens no more");
+    }
+
+    @Test
+    void anIpv6LiteralIsShownInBracketsAsGiven() throws Exception {
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            probe.getLocalPort();
+        } catch (IOException e) {
+            Assumptions.abort("this machine has no IPv6 loopback to listen on (" + e.getMessage() + ")");
+        }
+        ServeOptions options = new ServeOptions("::1", 0, Optional.empty(), OptionalInt.of(1), IoMode.AUTO,
+                Duration.ZERO);
+        try (ServeApp app = ServeApp.start(options, BuildInfo.read())) {
+            assertEquals("http://[::1]:" + app.server().port() + "/", app.url().toString());
+            assertTrue(app.startupLine().startsWith("weft serve: http://[::1]:" + app.server().port() + "/ ("),
+                    app.startupLine());
+        }
     }
 
     @Test
