@@ -176,7 +176,7 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Ends the browser and every process it started, and waits for them. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (socket != null) {
             socket.abort();
         }
@@ -191,6 +191,9 @@ final class HeadlessChromium implements AutoCloseable {
                 h.onExit().get(30, TimeUnit.SECONDS);
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 throw new AssertionError("chromium process " + h.pid() + " did not end", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
             }
         }
     }

@@ -46,11 +46,12 @@ class ServeLifecycleTest {
     private static void awaitRefused(int port) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                Thread.sleep(10); // the listener is still open; ask again
+            try {
+                new Socket(InetAddress.getLoopbackAddress(), port).close();
             } catch (ConnectException refused) {
                 return;
             }
+            Thread.sleep(10); // the listener is still open; ask again
         }
         fail("port " + port + " still accepts connections 30 s after the stop signal");
     }

@@ -125,13 +125,17 @@ final class ServeProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the process if it still runs, and waits for it. */
+    /** Kills the process if it still runs, and waits (at most 30 s) for it. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (process.isAlive()) {
             process.destroyForcibly();
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                throw new AssertionError("weft serve (pid " + process.pid() + ") did not die");
+            try {
+                if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                    throw new AssertionError("weft serve (pid " + process.pid() + ") did not die");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }
