@@ -64,7 +64,7 @@
   function show(stats, now) {
     if (Object.keys(charts).length === 0) {
       makeChart("requests", ["requests/s"]);
-      makeChart("tasks", ["tasks live"]);
+      makeChart("tasks", ["tasks live", "actors live"]);
       makeChart("queues", stats.run_queues.map((_, i) => "worker " + i));
       makeChart("connections", ["connections open"]);
       text("version", " (weft " + stats.weft + ")");
@@ -80,7 +80,7 @@
       times.shift();
     }
     push("requests", [rate]);
-    push("tasks", [stats.tasks.live]);
+    push("tasks", [stats.tasks.live, stats.actors.live]);
     push("queues", stats.run_queues);
     push("connections", [stats.connections.open]);
     for (const name in charts) {
@@ -91,6 +91,7 @@
     text("fact-workers", String(stats.workers));
     text("fact-uptime", duration(stats.uptime_seconds));
     text("fact-tasks", String(stats.tasks.live));
+    text("fact-actors", String(stats.actors.live));
     text("fact-connections", String(stats.connections.open));
     text("fact-requests", String(stats.requests.total));
   }
