@@ -234,6 +234,7 @@ final class Connection {
                 keepAlive = false; // the client waits for a 100 that will not come: do not wait for its body
             } else {
                 body.skipRest(); // framing errors here are the client's: a 400 and close
+                keepAlive &= !server.stopping; // a stop that came while the rest of the body did
             }
         }
         return write(head, response, keepAlive);

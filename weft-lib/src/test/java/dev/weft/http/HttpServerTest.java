@@ -519,4 +519,28 @@ class HttpServerTest {
         }));
         return answer.get(20, TimeUnit.SECONDS);
     }
+
+    @Test
+    void aStopWhileTheRestOfABodyArrivesClosesWithConnectionClose() throws Exception {
+        CountDownLatch handled = new CountDownLatch(1);
+        int port = start(b -> b.post("/p", r -> {
+            handled.countDown();
+            return Response.text("ok"); // the body is left to the server to skip
+        }));
+        try (Socket s = connect(port)) {
+            send(s, "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: 10\r\n\r\nabc");
+            assertTrue(handled.await(10, TimeUnit.SECONDS));
+            Thread stopper = Thread.ofPlatform().start(() -> server.stop(Duration.ofSeconds(10)));
+            for (int i = 0; i < 1000 && !server.stopping; i++) {
+                Thread.sleep(5);
+            }
+            assertTrue(server.stopping);
+            send(s, "defghij");
+            HttpTesting.Raw r = read(s.getInputStream(), false);
+            assertEquals("ok", r.text());
+            assertEquals("close", r.header("Connection"));
+            assertEquals("", readToEnd(s));
+            stopper.join(20_000);
+        }
+    }
 }
