@@ -35,13 +35,14 @@ final class ChildServer implements AutoCloseable {
     private final Process process;
     private final ArrayDeque<String> tail = new ArrayDeque<>();
     private final List<String> announcements = new ArrayList<>();
+    private final Thread reader;
     private int port;
     private String announcement = "";
 
     private ChildServer(String impl, Process process) {
         this.impl = impl;
         this.process = process;
-        Thread.ofPlatform().daemon().name("weft-bench-http-out-" + impl).start(() -> {
+        this.reader = Thread.ofPlatform().daemon().name("weft-bench-http-out-" + impl).start(() -> {
             try (BufferedReader r = process.inputReader(StandardCharsets.UTF_8)) {
                 for (String line; (line = r.readLine()) != null; ) {
                     synchronized (tail) {
@@ -109,21 +110,27 @@ final class ChildServer implements AutoCloseable {
     }
 
     private void awaitAnnouncement(long deadline) throws IOException, InterruptedException {
+        boolean exited = false;
         synchronized (tail) {
-            while (announcements.isEmpty()) {
+            while (announcements.isEmpty() && !exited) {
                 long left = deadline - System.nanoTime();
-                if (!process.isAlive()) {
-                    process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-                    throw new IOException(impl + " exited before announcing its address (" + exit() + ")" + tailText());
-                }
-                if (left <= 0) {
+                exited = !process.isAlive();
+                if (left <= 0 && !exited) {
                     throw new IOException(impl + " did not announce http://127.0.0.1:<port>/ within "
                             + START_TIMEOUT.toSeconds() + " s" + tailText());
                 }
-                tail.wait(Math.min(100, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                if (!exited) {
+                    tail.wait(Math.min(100, TimeUnit.NANOSECONDS.toMillis(left) + 1));
+                }
             }
-            announcement = announcements.getFirst();
         }
+        if (exited) {
+            exited(); // outside the lock: the reader takes it for the last lines
+            if (announcementOrEmpty().isEmpty()) {
+                throw new IOException(impl + " exited before announcing its address (" + exit() + ")" + tailText());
+            }
+        }
+        announcement = announcementOrEmpty();
         Matcher m = ANNOUNCEMENT.matcher(announcement);
         if (!m.find()) {
             throw new IllegalStateException("announcement without an address: " + announcement);
@@ -131,10 +138,22 @@ final class ChildServer implements AutoCloseable {
         port = Integer.parseInt(m.group(1));
     }
 
+    private String announcementOrEmpty() {
+        synchronized (tail) {
+            return announcements.isEmpty() ? "" : announcements.getFirst();
+        }
+    }
+
+    /** Waits for an exited process's last output to be read. */
+    private void exited() throws InterruptedException {
+        process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        reader.join(STOP_TIMEOUT.toMillis());
+    }
+
     private void awaitAccept(long deadline) throws IOException, InterruptedException {
         while (true) {
             if (!process.isAlive()) {
-                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                exited();
                 throw new IOException(impl + " exited before accepting on 127.0.0.1:" + port + " (" + exit() + ")"
                         + tailText());
             }
@@ -212,12 +231,18 @@ final class ChildServer implements AutoCloseable {
 
     private void kill() {
         closeInput();
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> descendants = process.descendants().toList();
+        descendants.forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         try {
             process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            for (ProcessHandle d : descendants) {
+                d.onExit().get(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // a descendant that SIGKILL did not end: nothing more can be done from here
         }
     }
 
@@ -251,6 +276,9 @@ final class ChildServer implements AutoCloseable {
         if (!ended) {
             descendants.forEach(ProcessHandle::destroyForcibly);
             kill();
+            for (ProcessHandle d : descendants) {
+                d.onExit().completeOnTimeout(d, STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).join();
+            }
             throw new IOException(impl + " did not stop within " + STOP_TIMEOUT.toSeconds() + " s of SIGTERM: killed"
                     + tailText());
         }
