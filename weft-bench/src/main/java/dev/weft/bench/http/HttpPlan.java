@@ -23,10 +23,10 @@ public record HttpPlan(Duration warmup, Duration measure, int rounds, Duration b
 
     /**
      * Under 90 s on a 2-core machine: about 10 s to start and check the five servers, 5 x 6 x
-     * 0.3 s of warm-up, then 3 rounds of 30 measurements of 0.4 s (plus wrk's start, its stop,
-     * which comes within 0.1 s of its SIGINT, and the server CPU reads).
+     * 0.2 s of warm-up, then 3 rounds of 30 measurements of 0.3 s, each about 0.25 s longer for
+     * wrk's start and its stop, which comes within 0.1 s of its SIGINT.
      */
-    public static final HttpPlan QUICK = new HttpPlan(Duration.ofMillis(300), Duration.ofMillis(400), MIN_ROUNDS,
+    public static final HttpPlan QUICK = new HttpPlan(Duration.ofMillis(200), Duration.ofMillis(300), MIN_ROUNDS,
             Duration.ofSeconds(80), 1);
 
     /** About ten minutes: 5 rounds, one per row of the Latin square over the five implementations. */
