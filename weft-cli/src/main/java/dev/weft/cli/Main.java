@@ -1,14 +1,11 @@
 package dev.weft.cli;
 
+import dev.weft.cli.serve.BuildInfo;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.util.Properties;
 
 /**
  * The {@code weft} command. Without a subcommand it prints its usage.
@@ -16,7 +13,7 @@ import java.util.Properties;
  * <pre>
  * weft bench [SUITE] [--quick] [--json FILE]
  * weft ioqueue --queue FILE [--slots N] --src H=PATH ... --dst H=FILE:OFFSET:LENGTH ...
- * weft serve
+ * weft serve [--host H] [--port P] [--root DIR] [--workers N] [--io uring|nio|auto] [--grace S]
  * weft --version
  * </pre>
  */
@@ -29,7 +26,8 @@ import java.util.Properties;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 "0:done",
-                "1:failed (a benchmark report could not be written, the I/O queue's loop failed, ...)",
+                "1:failed (a benchmark report could not be written, the I/O queue's loop failed, the server"
+                        + " could not listen, ...)",
                 "2:usage error, or the feature asked for is not available yet"})
 public final class Main implements Runnable {
 
@@ -59,16 +57,7 @@ public final class Main implements Runnable {
         }
 
         static String version() {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-                if (in == null) {
-                    return "(unknown: version.properties missing from the build)";
-                }
-                p.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException("reading version.properties failed", e);
-            }
-            return p.getProperty("version", "(unknown)");
+            return BuildInfo.read().version();
         }
     }
 }

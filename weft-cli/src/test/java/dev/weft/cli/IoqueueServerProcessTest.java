@@ -7,10 +7,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -62,19 +60,6 @@ class IoqueueServerProcessTest {
         return true;
     }
 
-    /** {@code java} with this JVM's flags (weft on the module path) and class path, running the command. */
-    private static List<String> weftCommand(String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
-        command.addAll(List.of(args));
-        return command;
-    }
-
     /** Compiles the producer against the header the command prints; fails (does not skip) without gcc. */
     private Path compileProducer() throws Exception {
         Run header = weft("ioqueue", "--print-header");
@@ -106,7 +91,7 @@ class IoqueueServerProcessTest {
         Path queueFile = Path.of("/dev/shm/weft-server-test-queue-" + unique);
         Path dstFile = Path.of("/dev/shm/weft-server-test-dst-" + unique);
         Path serverLog = dir.resolve("server.log");
-        Process server = start(weftCommand("ioqueue", "--queue", queueFile.toString(), "--slots", "16",
+        Process server = start(WeftCommandLine.of("ioqueue", "--queue", queueFile.toString(), "--slots", "16",
                 "--src", "4=" + data, "--dst", "10=" + dstFile + ":0:" + LENGTH,
                 "--dst", "11=" + dstFile + ":" + LENGTH + ":" + LENGTH), serverLog);
         try {

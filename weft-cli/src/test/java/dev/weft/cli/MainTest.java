@@ -1,6 +1,8 @@
 package dev.weft.cli;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -45,14 +47,33 @@ class MainTest {
         assertTrue(run.out().matches("(?s)weft \\d+\\.\\d+\\.\\d+.*"), run.out());
     }
 
-    @Test
-    void serveIsNotAvailableYetAndExitsWithTwo() {
-        Run run = weft("serve");
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "--port|70000|--port 70000 is not a TCP port: give 1 to 65535, or 0",
+            "--port|-1|--port -1 is not a TCP port",
+            "--workers|0|--workers 0 is not a worker count: give 1 to 1024",
+            "--io|epoll|--io epoll is not an I/O backend of weft serve: give uring",
+            "--io|none|--io none is not an I/O backend of weft serve",
+            "--root|/nonexistent/weft-serve-root|--root /nonexistent/weft-serve-root does not exist: give the directory",
+            "--root|pom.xml|--root pom.xml is not a directory",
+            "--host|no-such-host.invalid|--host no-such-host.invalid does not resolve to an address",
+            "--grace|-1|--grace -1 is negative"})
+    void serveRefusesABadOptionNamingItsValueAndTheFix(String option, String value, String message) {
+        Run run = weft("serve", option, value);
 
-        assertEquals(2, run.status());
-        assertEquals(1, run.err().lines().count(), run.err());
-        assertTrue(run.err().contains("not available yet"), run.err());
-        assertTrue(run.err().contains("io_uring networking"), run.err());
+        assertEquals(2, run.status(), run.err());
+        assertTrue(run.err().startsWith(message), run.err());
+        assertEquals("", run.out());
+    }
+
+    @Test
+    void serveHelpListsTheOptions() {
+        Run run = weft("serve", "--help");
+
+        assertEquals(0, run.status());
+        for (String option : new String[] {"--host", "--port", "--root", "--workers", "--io", "--grace"}) {
+            assertTrue(run.out().contains(option), option + " in:\n" + run.out());
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.weft.task.CheckedRunnable;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -35,7 +36,7 @@ public final class ChildSpec {
     static final Duration NO_LIMIT = Duration.ofSeconds(Long.MAX_VALUE);
 
     private final String id;
-    /** A Callable, a CheckedRunnable, a Supplier of a Handler, or a Supervisor. */
+    /** A Callable, a CheckedRunnable, a WorkerWith, a Supplier of a Handler, or a Supervisor. */
     final Object behavior;
     private final Restart restart;
     private final Duration shutdown;
@@ -59,6 +60,18 @@ public final class ChildSpec {
     /** A process actor child running {@code body}, which has no value. */
     public static ChildSpec worker(String id, CheckedRunnable body) {
         return new ChildSpec(id, body, Restart.PERMANENT, DEFAULT_SHUTDOWN);
+    }
+
+    /**
+     * A process actor child that starts with an argument: the template of a
+     * {@link Supervisor.Strategy#SIMPLE_ONE_FOR_ONE} supervisor whose children each get their own,
+     * given to {@link Supervisor#startChild(Pid, Object, Duration)}. {@code body} makes the child's
+     * body from the argument at every (re)start; a restarted child gets the same argument again
+     * (null when started without one).
+     */
+    public static ChildSpec workerWith(String id, Function<Object, ? extends CheckedRunnable> body) {
+        return new ChildSpec(id, new WorkerWith(Objects.requireNonNull(body, "body")), Restart.PERMANENT,
+                DEFAULT_SHUTDOWN);
     }
 
     /**
@@ -98,9 +111,13 @@ public final class ChildSpec {
         return shutdown;
     }
 
-    /** Spawns the child, linked to the calling supervisor. */
-    Pid start() {
+    /** Spawns the child, linked to the calling supervisor; {@code argument} is for a {@link #workerWith} child. */
+    Pid start(Object argument) {
         Object b = behavior;
+        if (b instanceof WorkerWith w) {
+            return Actor.spawnLink(Objects.requireNonNull(w.make.apply(argument), "the body function of child '"
+                    + id + "' returned null"));
+        }
         if (b instanceof Supervisor s) {
             return Actor.spawnLink(s.body(Actor.self()));
         }
@@ -120,5 +137,8 @@ public final class ChildSpec {
     }
 
     private record HandlerFactory(Supplier<? extends Handler<?>> make) {
+    }
+
+    private record WorkerWith(Function<Object, ? extends CheckedRunnable> make) {
     }
 }

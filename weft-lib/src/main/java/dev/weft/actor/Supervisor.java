@@ -195,7 +195,19 @@ public final class Supervisor {
      * @throws CallException if the supervisor is not alive or has no template
      */
     public static Pid startChild(Pid supervisor, Duration timeout) {
-        Object r = Actor.call(supervisor, StartChild.INSTANCE, timeout);
+        return startChild(supervisor, null, timeout);
+    }
+
+    /**
+     * Starts a child of the template spec of the {@link Strategy#SIMPLE_ONE_FOR_ONE} supervisor
+     * {@code supervisor} with {@code argument}, which a {@link ChildSpec#workerWith} template makes
+     * the child's body from (and again at each restart of that child). From an actor.
+     *
+     * @return the child's pid
+     * @throws CallException if the supervisor is not alive or has no template
+     */
+    public static Pid startChild(Pid supervisor, Object argument, Duration timeout) {
+        Object r = Actor.call(supervisor, new StartChild(argument), timeout);
         if (r instanceof RuntimeException e) {
             throw e;
         }
@@ -208,7 +220,8 @@ public final class Supervisor {
         return (List<Child>) Actor.call(supervisor, WhichChildren.INSTANCE, timeout);
     }
 
-    private enum StartChild { INSTANCE }
+    private record StartChild(Object argument) {
+    }
 
     private enum WhichChildren { INSTANCE }
 
@@ -221,6 +234,8 @@ public final class Supervisor {
 
     private static final class RunningChild {
         final ChildSpec spec;
+        /** What {@link #startChild(Pid, Object, Duration)} gave it, for its starts and restarts. */
+        Object argument;
         Pid pid;
         /** Restarts of this child in a row, for the back-off. */
         int streak;
@@ -247,7 +262,7 @@ public final class Supervisor {
                 for (ChildSpec s : specs) {
                     RunningChild c = new RunningChild(s);
                     children.add(c);
-                    c.pid = s.start();
+                    c.pid = s.start(null);
                 }
             }
             for (;;) {
@@ -265,7 +280,7 @@ public final class Supervisor {
                 } else if (m instanceof RestartLater r) {
                     if (children.contains(r.child()) && r.child().restartPending) {
                         r.child().restartPending = false;
-                        restarted(r.child(), r.child().spec.start());
+                        restarted(r.child(), r.child().spec.start(r.child().argument));
                     }
                 } else if (m instanceof Call call) {
                     answer(call);
@@ -280,15 +295,16 @@ public final class Supervisor {
                     list.add(new Child(c.spec.id(), c.pid));
                 }
                 Actor.reply(call, List.copyOf(list));
-            } else if (call.request() == StartChild.INSTANCE) {
+            } else if (call.request() instanceof StartChild start) {
                 if (strategy != Strategy.SIMPLE_ONE_FOR_ONE) {
                     Actor.reply(call, new IllegalStateException("startChild needs a SIMPLE_ONE_FOR_ONE supervisor; "
                             + Actor.self() + " is " + strategy));
                     return;
                 }
                 RunningChild c = new RunningChild(specs.get(0));
+                c.argument = start.argument();
                 children.add(c);
-                c.pid = c.spec.start();
+                c.pid = c.spec.start(c.argument);
                 Actor.reply(call, c.pid);
             }
         }
@@ -348,7 +364,7 @@ public final class Supervisor {
             Duration wait = backoff(c);
             c.streak++;
             if (wait.isZero()) {
-                restarted(c, c.spec.start());
+                restarted(c, c.spec.start(c.argument));
             } else {
                 c.restartPending = true;
                 Actor.sendAfter(Actor.self(), new RestartLater(c), wait);

@@ -16,8 +16,8 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * One connection's loop, run by one weft task: read a head, run the handler, write the response,
- * and again while the connection is kept alive.
+ * One connection's loop, run by one actor (a temporary child of the server's supervisor): read a
+ * head, run the handler, write the response, and again while the connection is kept alive.
  *
  * <p>Input is one array with the unread bytes in {@code [start, end)}; a pipelined request that is
  * already there is parsed without a read. Responses are gathered in an output array and written
@@ -54,12 +54,23 @@ final class Connection {
     private int outLength;
     private final int maxInput;
     private InetSocketAddress remote;
+    private Throwable failure;
 
     Connection(HttpServer server, TcpStream stream) {
         this.server = server;
         this.stream = stream;
         this.parser = new HttpParser(server.maxTargetBytes, server.maxHeaderBytes);
         this.maxInput = server.maxTargetBytes + server.maxHeaderBytes + 1024;
+    }
+
+    /** A handler's (or a response body's) failure that ended this connection, or null. */
+    Throwable handlerFailure() {
+        return failure;
+    }
+
+    private void failed(RequestHead head, Throwable e) {
+        failure = e;
+        server.handlerFailed(head, e);
     }
 
     /** Closes the connection if it waits for a request; called by the stopper after it set stopping. */
@@ -206,14 +217,14 @@ final class Connection {
             if (stream.isClosed() || body.broken) {
                 throw e; // the client left or stalled while the handler read its body: nobody to answer
             }
-            server.handlerFailed(head, e);
+            failed(head, e);
             answerErrorAndClose(500, null);
             return false;
         } catch (Exception | Error e) {
             if (e instanceof InterruptedException || Thread.currentThread().isInterrupted()) {
                 throw new IOException("the connection's task was cancelled", e); // the server is stopping
             }
-            server.handlerFailed(head, e);
+            failed(head, e);
             answerErrorAndClose(500, null);
             return false;
         }
@@ -243,7 +254,7 @@ final class Connection {
                                 + " passes its end (" + size + " bytes)");
                     }
                 } catch (IOException e) {
-                    server.handlerFailed(head, e);
+                    failed(head, e);
                     answerErrorAndClose(500, null);
                     return false;
                 }
@@ -307,7 +318,7 @@ final class Connection {
                     r.writer.writeTo(bo);
                 } catch (IOException | RuntimeException | Error e) {
                     if (!stream.isClosed()) {
-                        server.handlerFailed(head, e);
+                        failed(head, e);
                     }
                     throw new IOException("the body writer failed after the head was sent", e);
                 }
@@ -328,6 +339,7 @@ final class Connection {
     }
 
     private void statusLine(int status) {
+        server.responded(status);
         ascii("HTTP/1.1 ");
         ascii(Integer.toString(status));
         put((byte) ' ');
@@ -361,6 +373,7 @@ final class Connection {
         }
         try {
             server.errors.increment();
+            server.responded(status);
             put(errorAnswer(status, detail));
             flush();
             stream.shutdownOutput();

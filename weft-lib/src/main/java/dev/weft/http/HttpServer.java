@@ -1,25 +1,32 @@
 package dev.weft.http;
 
+import dev.weft.actor.Actor;
+import dev.weft.actor.ChildSpec;
+import dev.weft.actor.Pid;
+import dev.weft.actor.Supervisor;
 import dev.weft.net.TcpListener;
 import dev.weft.net.TcpStream;
 import dev.weft.runtime.Weft;
-import dev.weft.task.JoinHandle;
 import dev.weft.task.Task;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * An HTTP/1.1 server on a {@link Weft} runtime: one weft task accepts, and one task per
- * connection reads requests, runs their handlers (plain blocking Java) and writes the answers, in
- * order, with keep-alive and pipelining. See the package documentation for an example.
+ * An HTTP/1.1 server on a {@link Weft} runtime: one actor accepts, and each connection is an
+ * actor of its own, a temporary child of the server's {@link Supervisor} ({@link #supervisor()},
+ * {@link Supervisor.Strategy#SIMPLE_ONE_FOR_ONE}), that reads requests, runs their handlers
+ * (plain blocking Java on a weft task) and writes the answers, in order, with keep-alive and
+ * pipelining. See the package documentation for an example.
  *
  * <p>Routes are matched in this order: exact and parameterised paths (a segment {@code {name}}
  * matches one non-empty segment, {@link Request#pathParam}) in the order they were added; then
@@ -34,14 +41,17 @@ import java.util.concurrent.atomic.LongAdder;
  * a body read or response write that stalls for {@link Builder#ioTimeout} closes the connection.
  *
  * <p>Every connection gets {@code Server: weft} and a {@code Date} of the second the response was
- * written. A handler that throws gets a 500 and its connection closes; the server counts the
- * failure ({@link #handlerFailures()}), logs at most one a second ({@code System.Logger}
- * {@code dev.weft.http}, WARNING), and goes on.
+ * written. A handler that throws gets a 500, its connection closes and the connection's actor
+ * ends with the handler's exception ({@link dev.weft.actor.Outcome.Failed}; the supervisor does
+ * not restart it); the server counts the failure ({@link #handlerFailures()}), logs at most one a
+ * second ({@code System.Logger} {@code dev.weft.http}, WARNING), and goes on.
  */
 public final class HttpServer implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger("dev.weft.http");
     private static final Duration ACCEPT_RETRY = Duration.ofMillis(10);
+    /** How long the acceptor waits for the supervisor to start a connection's actor. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
     private final Weft runtime;
     private final InetSocketAddress bindAddress;
@@ -61,10 +71,13 @@ public final class HttpServer implements AutoCloseable {
     private final LongAdder failures = new LongAdder();
     private final AtomicLong lastLogSecond = new AtomicLong(Long.MIN_VALUE);
     private final LongAdder accepted = new LongAdder();
+    /** Responses written, by status code: index {@code status - 100}, one adder per code 100..599. */
+    private final LongAdder[] byStatus = new LongAdder[500];
     private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
     volatile boolean stopping;
     private volatile TcpListener listener;
-    private JoinHandle<Void> acceptor;
+    private volatile Pid supervisor;
+    private volatile Pid acceptor;
     private boolean stopped;
     private long lastAcceptLogSecond = Long.MIN_VALUE;
 
@@ -81,6 +94,9 @@ public final class HttpServer implements AutoCloseable {
         this.idleTimeout = b.idleTimeout;
         this.ioTimeout = b.ioTimeout;
         this.gracePeriod = b.gracePeriod;
+        for (int i = 0; i < byStatus.length; i++) {
+            byStatus[i] = new LongAdder();
+        }
     }
 
     /** A builder for a server on {@code runtime}. */
@@ -98,7 +114,7 @@ public final class HttpServer implements AutoCloseable {
         if (listener != null || stopped) {
             throw new IllegalStateException("the server was started already: build another one");
         }
-        JoinHandle<TcpListener> bound = runtime.spawn(() -> TcpListener.bind(bindAddress, backlog));
+        var bound = runtime.spawn(() -> TcpListener.bind(bindAddress, backlog));
         try {
             listener = bound.join();
         } catch (dev.weft.task.JoinException e) {
@@ -111,11 +127,45 @@ public final class HttpServer implements AutoCloseable {
             throw new java.io.InterruptedIOException("interrupted while the server bound " + bindAddress);
         }
         TcpListener l = listener;
-        acceptor = runtime.spawn(() -> accept(l));
+        try {
+            Pid[] pids = runtime.spawn(() -> {
+                Pid sup = Supervisor.builder(Supervisor.Strategy.SIMPLE_ONE_FOR_ONE)
+                        .child(ChildSpec.workerWith("connection", c -> () -> serve((Connection) c))
+                                .withRestart(ChildSpec.Restart.TEMPORARY).withShutdown(Duration.ZERO))
+                        .build().spawn();
+                return new Pid[]{sup, Actor.spawn(() -> accept(l, sup))};
+            }).join();
+            supervisor = pids[0];
+            acceptor = pids[1];
+        } catch (dev.weft.task.JoinException | InterruptedException e) {
+            l.close();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw new IllegalStateException("the server on " + l.localAddress() + " could not start its acceptor"
+                    + " (is the runtime closing?)", e);
+        }
         return this;
     }
 
-    private void accept(TcpListener l) {
+    /** One connection's actor: serves it; a handler's failure (answered 500 already) ends the actor with it. */
+    private void serve(Connection c) throws Exception {
+        try {
+            c.run();
+        } finally {
+            connections.remove(c);
+        }
+        Throwable failure = c.handlerFailure();
+        if (failure instanceof Exception e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+    }
+
+    /** The acceptor's actor: each accepted connection becomes a temporary child of the supervisor. */
+    private void accept(TcpListener l, Pid sup) {
         while (!stopping) {
             TcpStream s;
             try {
@@ -124,13 +174,7 @@ public final class HttpServer implements AutoCloseable {
                 if (stopping || l.isClosed()) {
                     return;
                 }
-                long now = System.currentTimeMillis() / 1000;
-                long last = lastAcceptLogSecond;
-                if (now != last) { // only the acceptor writes it
-                    lastAcceptLogSecond = now;
-                    LOG.log(System.Logger.Level.WARNING, "accept on " + l + " failed (logged at most once a"
-                            + " second); the server goes on", e);
-                }
+                logAcceptFailure("accept on " + l + " failed", e);
                 try {
                     Task.sleep(ACCEPT_RETRY); // a lasting failure (EMFILE) must not spin the worker
                 } catch (InterruptedException x) {
@@ -145,18 +189,23 @@ public final class HttpServer implements AutoCloseable {
                 c.abort(); // the stopper may have looked at the set already
             }
             try {
-                Task.spawn(() -> {
-                    try {
-                        c.run();
-                    } finally {
-                        connections.remove(c);
-                    }
-                });
-            } catch (RuntimeException e) { // the runtime refuses tasks: it is shutting down
+                Supervisor.startChild(sup, c, START_TIMEOUT);
+            } catch (RuntimeException e) { // the supervisor is gone (the runtime is closing) or swamped
                 connections.remove(c);
                 s.close();
-                return;
+                if (stopping || !Actor.isAlive(sup)) {
+                    return;
+                }
+                logAcceptFailure("starting the task of a connection from " + l + " failed", e);
             }
+        }
+    }
+
+    private void logAcceptFailure(String what, Exception e) {
+        long now = System.currentTimeMillis() / 1000;
+        if (now != lastAcceptLogSecond) { // only the acceptor writes it
+            lastAcceptLogSecond = now;
+            LOG.log(System.Logger.Level.WARNING, what + " (logged at most once a second); the server goes on", e);
         }
     }
 
@@ -192,6 +241,28 @@ public final class HttpServer implements AutoCloseable {
     /** Connections open now. */
     public int openConnections() {
         return connections.size();
+    }
+
+    /**
+     * Responses written since start, by status code, in ascending order of code: the handlers'
+     * answers and the server's own refusals (400, 408, 413, 500, ...); {@code 100 Continue} is not
+     * a response and is not counted. Codes with no response are absent. Each count only grows; the
+     * counts are read one after another, so a snapshot may miss a response written during the read.
+     */
+    public Map<Integer, Long> responsesByStatus() {
+        Map<Integer, Long> out = new TreeMap<>();
+        for (int i = 0; i < byStatus.length; i++) {
+            long n = byStatus[i].sum();
+            if (n != 0) {
+                out.put(i + 100, n);
+            }
+        }
+        return out;
+    }
+
+    /** Counts one response with {@code status} (100..599), as its status line is written. */
+    void responded(int status) {
+        byStatus[status - 100].increment();
     }
 
     /** Stops within the builder's grace period; see {@link #stop(Duration)}. */
@@ -230,16 +301,27 @@ public final class HttpServer implements AutoCloseable {
             for (Connection c : connections) {
                 c.abort();
             }
-            acceptor.join(Duration.ofSeconds(10));
             long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-            while (!connections.isEmpty() && System.nanoTime() < until) {
+            while ((Actor.isAlive(acceptor) || !connections.isEmpty()) && System.nanoTime() < until) {
                 Thread.sleep(5);
+            }
+            if (Actor.isAlive(acceptor)) {
+                LOG.log(System.Logger.Level.WARNING, "the acceptor of " + this + " did not end within 10 s");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (dev.weft.task.JoinException | java.util.concurrent.TimeoutException e) {
-            LOG.log(System.Logger.Level.WARNING, "the acceptor of " + this + " did not end cleanly", e);
+        } finally {
+            Actor.exit(supervisor, "kill"); // its children have ended; a straggler goes with it
         }
+    }
+
+    /** The supervisor whose temporary children are the connections' actors (a SIMPLE_ONE_FOR_ONE supervisor). */
+    public Pid supervisor() {
+        Pid p = supervisor;
+        if (p == null) {
+            throw new IllegalStateException("the server is not started: call start() first");
+        }
+        return p;
     }
 
     void handlerFailed(RequestHead head, Throwable t) {

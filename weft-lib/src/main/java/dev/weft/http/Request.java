@@ -130,11 +130,12 @@ public final class Request {
             return new byte[0];
         }
         if (head.contentLength() > 0) {
-            byte[] out = new byte[(int) head.contentLength()]; // the limit was checked with the head
-            int n = body.readNBytes(out, 0, out.length);
-            if (n < out.length) {
-                throw new java.io.EOFException("the client closed the connection after " + n + " of "
-                        + out.length + " body bytes");
+            // grows with the bytes that arrive: a declared length (within the limit, checked with the
+            // head) reserves no memory until the client sends the bytes
+            byte[] out = body.readNBytes((int) head.contentLength());
+            if (out.length < head.contentLength()) {
+                throw new java.io.EOFException("the client closed the connection after " + out.length + " of "
+                        + head.contentLength() + " body bytes");
             }
             return out;
         }

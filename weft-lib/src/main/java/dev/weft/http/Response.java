@@ -75,11 +75,16 @@ public final class Response {
      * {@link dev.weft.fs.FileHandle#transferTo}; a negative {@code length} means to the end of the file.
      */
     public static Response file(Path path, long offset, long length, String contentType) {
+        return file(200, path, offset, length, contentType);
+    }
+
+    /** As {@link #file(Path, long, long, String)}, with {@code status} (206 for a range, say). */
+    public static Response file(int status, Path path, long offset, long length, String contentType) {
         Objects.requireNonNull(path, "path");
         if (offset < 0) {
             throw new IllegalArgumentException("file offset must be >= 0, was " + offset);
         }
-        Response r = new Response(200).header("Content-Type", contentType);
+        Response r = new Response(status).header("Content-Type", contentType);
         r.file = path;
         r.fileOffset = offset;
         r.fileLength = length;

@@ -168,6 +168,30 @@ class SupervisorTest extends ActorTesting {
     }
 
     @Test
+    void aTemplateChildGetsItsOwnArgumentAtStartAndAgainAtRestart() throws Exception {
+        Outcome o = start().run(() -> {
+            Pid me = Actor.self();
+            Pid sup = Supervisor.builder(Supervisor.Strategy.SIMPLE_ONE_FOR_ONE)
+                    .child(ChildSpec.workerWith("conn", arg -> () -> {
+                        Actor.send(me, "started " + arg);
+                        if (Actor.receive().equals("fail")) {
+                            throw new IllegalStateException("asked to fail");
+                        }
+                    }).withRestart(ChildSpec.Restart.TRANSIENT))
+                    .intensity(5, Duration.ofSeconds(5))
+                    .build().spawn();
+            Pid a = Supervisor.startChild(sup, "a", LONG);
+            Supervisor.startChild(sup, "b", LONG);
+            List<Object> seen = new java.util.ArrayList<>(List.of(Actor.receive(), Actor.receive()));
+            Actor.send(a, "fail");
+            seen.add(Actor.receive());
+            Actor.exit(sup, "kill");
+            return List.of(seen.subList(0, 2).stream().map(String::valueOf).sorted().toList(), seen.get(2));
+        });
+        assertEquals(List.of(List.of("started a", "started b"), "started a"), value(o));
+    }
+
+    @Test
     void startChildNeedsASimpleOneForOneSupervisor() throws Exception {
         Outcome o = start().run(() -> {
             Pid sup = abc(Supervisor.Strategy.ONE_FOR_ONE, this).build().spawn();

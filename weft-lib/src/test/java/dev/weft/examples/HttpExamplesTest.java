@@ -2,6 +2,7 @@ package dev.weft.examples;
 
 import dev.weft.http.HttpServer;
 import dev.weft.http.Response;
+import dev.weft.http.StaticFiles;
 import dev.weft.runtime.Weft;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -58,6 +59,31 @@ class HttpExamplesTest {
                 assertEquals(404, api.statusCode());
                 assertTrue(api.body().contains("/api/nothing"));
             }
+        }
+    }
+
+    /** {@link StaticFiles}'s example, as written. */
+    static HttpServer staticExample(Weft rt, Path root) throws Exception {
+        HttpServer server = HttpServer.builder(rt)
+                .bind("127.0.0.1", 0)
+                .fallback(StaticFiles.of(root))
+                .build()
+                .start();
+        return server;
+    }
+
+    @Test
+    void theStaticFilesExampleServesTheRoot(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("index.html"), "<h1>weft</h1>\n");
+        Files.writeString(dir.resolve("notes.txt"), "notes\n");
+        try (Weft rt = Weft.start(); HttpClient client = HttpClient.newHttpClient();
+             HttpServer s = staticExample(rt, dir)) {
+            String base = "http://127.0.0.1:" + s.port();
+            assertEquals("<h1>weft</h1>\n", get(client, base + "/").body());
+            HttpResponse<String> notes = get(client, base + "/notes.txt");
+            assertEquals("notes\n", notes.body());
+            assertEquals("text/plain; charset=utf-8", notes.headers().firstValue("content-type").orElseThrow());
+            assertEquals(404, get(client, base + "/../etc/passwd").statusCode());
         }
     }
 

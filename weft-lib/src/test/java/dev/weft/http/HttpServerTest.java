@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
@@ -433,5 +434,89 @@ class HttpServerTest {
         }
         assertTrue(failedRead.await(10, TimeUnit.SECONDS));
         assertEquals(0, server.handlerFailures());
+    }
+
+    @Test
+    void aDeclaredBodyLengthReservesNoMemoryBeforeItsBytesArrive() throws Exception {
+        // more declared bodies of the largest limit than the heap could hold at once: a server that
+        // reserved each declared length up front would fail them with OutOfMemoryError
+        long declared = Integer.MAX_VALUE - 16;
+        int clients = (int) Math.min(16, Runtime.getRuntime().maxMemory() / declared + 2);
+        java.util.concurrent.ConcurrentLinkedQueue<Throwable> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        CountDownLatch reading = new CountDownLatch(clients);
+        CountDownLatch done = new CountDownLatch(clients);
+        int port = start(b -> b.maxBodyBytes(declared).post("/p", r -> {
+            reading.countDown();
+            try {
+                return Response.text(r.body().length + "\n");
+            } catch (Throwable t) {
+                outcomes.add(t);
+                throw t;
+            } finally {
+                done.countDown();
+            }
+        }));
+        Socket[] sockets = new Socket[clients];
+        try {
+            for (int i = 0; i < clients; i++) {
+                sockets[i] = connect(port);
+                send(sockets[i], "POST /p HTTP/1.1\r\nHost: h\r\nContent-Length: " + declared + "\r\n\r\nten bytes!");
+            }
+            assertTrue(reading.await(20, TimeUnit.SECONDS));
+        } finally {
+            for (Socket s : sockets) {
+                if (s != null) {
+                    s.close();
+                }
+            }
+        }
+        assertTrue(done.await(20, TimeUnit.SECONDS));
+        assertEquals(clients, outcomes.size());
+        for (Throwable t : outcomes) {
+            assertTrue(t instanceof java.io.EOFException, "each body read ends at the client's close, not with " + t);
+        }
+    }
+
+    @Test
+    void eachConnectionIsATemporaryChildOfTheServersSupervisor() throws Exception {
+        int port = start(b -> b.get("/ok", r -> Response.text("ok"))
+                .get("/boom", r -> {
+                    throw new IllegalStateException("boom");
+                }));
+        try (Socket one = connect(port); Socket two = connect(port)) {
+            for (Socket s : new Socket[]{one, two}) {
+                send(s, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n");
+                assertEquals(200, read(s.getInputStream(), false).status());
+            }
+            List<dev.weft.actor.Supervisor.Child> children = connectionActors();
+            assertEquals(2, children.size(), children.toString());
+            assertTrue(children.stream().allMatch(c -> c.id().equals("connection") && c.pid() != null));
+
+            send(one, "GET /boom HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertEquals(500, read(one.getInputStream(), false).status());
+            assertEquals("", readToEnd(one));
+            for (int i = 0; i < 1000 && connectionActors().size() != 1; i++) {
+                Thread.sleep(10);
+            }
+            List<dev.weft.actor.Supervisor.Child> left = connectionActors();
+            assertEquals(1, left.size(), left.toString());
+            assertTrue(children.contains(left.getFirst()), "the other connection's actor goes on");
+            send(two, "GET /ok HTTP/1.1\r\nHost: h\r\n\r\n");
+            assertEquals(200, read(two.getInputStream(), false).status());
+        }
+        assertEquals(1, server.handlerFailures());
+    }
+
+    /** The server supervisor's children, asked from an actor (Weft.run would wait for the server's actors too). */
+    private List<dev.weft.actor.Supervisor.Child> connectionActors() throws Exception {
+        var answer = new java.util.concurrent.CompletableFuture<List<dev.weft.actor.Supervisor.Child>>();
+        rt.spawn(() -> dev.weft.actor.Actor.spawn(() -> {
+            try {
+                answer.complete(dev.weft.actor.Supervisor.children(server.supervisor(), Duration.ofSeconds(10)));
+            } catch (RuntimeException e) {
+                answer.completeExceptionally(e);
+            }
+        }));
+        return answer.get(20, TimeUnit.SECONDS);
     }
 }
