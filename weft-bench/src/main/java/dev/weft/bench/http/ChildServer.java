@@ -207,7 +207,12 @@ final class ChildServer implements AutoCloseable {
      * @throws IOException when its first process has exited
      */
     long cpuNanos() throws IOException {
-        long nanos = ProcessCpu.nanos(process.pid());
+        long nanos;
+        try {
+            nanos = ProcessCpu.nanos(process.pid());
+        } catch (IOException e) {
+            throw exitedWhileServing(e);
+        }
         for (ProcessHandle d : process.descendants().toList()) {
             try {
                 nanos += ProcessCpu.nanos(d.pid());
@@ -216,6 +221,19 @@ final class ChildServer implements AutoCloseable {
             }
         }
         return nanos;
+    }
+
+    /** Why it no longer serves, when its first process has exited: its exit code and last output. */
+    IOException exitedWhileServing(IOException cause) {
+        if (process.isAlive()) {
+            return cause;
+        }
+        try {
+            exited();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return new IOException(impl + " exited while serving (" + exit() + ")" + tailText(), cause);
     }
 
     /** The last lines it printed, for a message: {@code "; its output ends: a | b"}, or empty. */

@@ -76,6 +76,26 @@ public final class HttpSuite implements BenchSuite {
     }
 
     /**
+     * Some of the implementations ({@code weft}, {@code nginx}, {@code netty-uring},
+     * {@code netty-epoll}, {@code helidon}), with the given plans.
+     *
+     * @throws IllegalArgumentException naming an implementation the suite does not have, and the
+     *                                  ones it has
+     */
+    public HttpSuite(List<String> impls, HttpPlan quickPlan, HttpPlan fullPlan) {
+        this(progress -> standardTargets(progress, impls), progress -> Tools.ensure("wrk", Wrk.PACKAGE, progress),
+                quickPlan, fullPlan);
+        List<String> known = new ArrayList<>(List.of(ResultTable.WEFT, NginxTarget.IMPL));
+        known.addAll(HttpPeerMain.IMPLS);
+        for (String impl : impls) {
+            if (!known.contains(impl)) {
+                throw new IllegalArgumentException("the http suite has no implementation '" + impl + "'; it has "
+                        + String.join(", ", known));
+            }
+        }
+    }
+
+    /**
      * @param targets   the implementations, {@code weft} first (the table keeps this order), given
      *                  the progress writer (for installing what they need)
      * @param generator why wrk cannot run here (installing it if it may), empty when it can
@@ -92,12 +112,23 @@ public final class HttpSuite implements BenchSuite {
 
     /** {@code weft}, {@code nginx} (installed if missing and root), then the Java peers. */
     static List<HttpTarget> standardTargets(PrintWriter progress) {
+        List<String> all = new ArrayList<>(List.of(ResultTable.WEFT, NginxTarget.IMPL));
+        all.addAll(HttpPeerMain.IMPLS);
+        return standardTargets(progress, all);
+    }
+
+    /** Those of the standard targets named in {@code impls}, in the standard order. */
+    private static List<HttpTarget> standardTargets(PrintWriter progress, List<String> impls) {
         List<HttpTarget> all = new ArrayList<>();
-        all.add(JvmTarget.weft());
-        Optional<String> nginx = NginxTarget.executable().isPresent() ? Optional.empty()
-                : Tools.ensure("nginx", NginxTarget.PACKAGE, progress);
-        all.add(new NginxTarget(nginx));
-        HttpPeerMain.IMPLS.forEach(impl -> all.add(JvmTarget.peer(impl)));
+        if (impls.contains(ResultTable.WEFT)) {
+            all.add(JvmTarget.weft());
+        }
+        if (impls.contains(NginxTarget.IMPL)) {
+            Optional<String> nginx = NginxTarget.executable().isPresent() ? Optional.empty()
+                    : Tools.ensure("nginx", NginxTarget.PACKAGE, progress);
+            all.add(new NginxTarget(nginx));
+        }
+        HttpPeerMain.IMPLS.stream().filter(impls::contains).forEach(impl -> all.add(JvmTarget.peer(impl)));
         return all;
     }
 
@@ -277,7 +308,12 @@ public final class HttpSuite implements BenchSuite {
             try {
                 ChildServer s = server(t);
                 long before = s.cpuNanos();
-                WrkOutput o = wrk.run(c, s.port(), plan.measure());
+                WrkOutput o;
+                try {
+                    o = wrk.run(c, s.port(), plan.measure());
+                } catch (IOException e) {
+                    throw s.exitedWhileServing(e);
+                }
                 long cpu = s.cpuNanos() - before;
                 o.requireClean();
                 samples.keep(c.id(), impl, HttpCase.THROUGHPUT, o.throughput());
