@@ -2,6 +2,7 @@ package dev.weft.bench;
 
 import dev.weft.bench.actors.ActorSuite;
 import dev.weft.bench.device.DeviceSuite;
+import dev.weft.bench.http.HttpSuite;
 import dev.weft.bench.io.IoSuite;
 import dev.weft.bench.net.NetSuite;
 import dev.weft.bench.sched.SchedSuite;
@@ -31,8 +32,8 @@ public enum Suite {
      * engines and FileChannel on a thread pool.
      */
     IO("io", "files and the I/O request queue", IoSuite::new),
-    /** An HTTP server over io_uring networking. */
-    HTTP("http", "io_uring networking", null);
+    /** weft serve against nginx, Netty's HTTP codec over io_uring and epoll, and Helidon SE, loaded by wrk. */
+    HTTP("http", "io_uring networking", HttpSuite::new);
 
     private final String id;
     private final String part;

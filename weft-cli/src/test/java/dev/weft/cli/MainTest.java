@@ -1,10 +1,8 @@
 package dev.weft.cli;
 
-import dev.weft.bench.Suite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.EnumSource;
 import picocli.CommandLine;
 
 import java.io.PrintWriter;
@@ -85,18 +83,6 @@ class MainTest {
         assertNotEquals(0, run.status());
         assertTrue(run.err().contains("'gpu'"), run.err());
         assertTrue(run.err().contains("device, sched, actors, net, io, http"), run.err());
-    }
-
-    @ParameterizedTest
-    @EnumSource(value = Suite.class, names = {"DEVICE", "SCHED", "ACTORS", "NET", "IO"}, mode = EnumSource.Mode.EXCLUDE)
-    void suiteNotWrittenYetSaysWhichPartOfWeftBringsIt(Suite suite) {
-        Run run = weft("bench", suite.id(), "--quick");
-
-        assertNotEquals(0, run.status());
-        assertEquals(1, run.err().lines().count(), run.err());
-        assertTrue(run.err().contains("not available yet"), run.err());
-        assertTrue(run.err().contains(suite.part()), run.err());
-        assertEquals("", run.out());
     }
 
     @Test

@@ -12,12 +12,12 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The programs the io suite runs outside the JVM: {@code fio} (the peer), {@code gcc} (builds the
- * C producer), {@code taskset} (pins). A missing one is installed with Debian's {@code apt-get}
+ * The programs the suites run outside the JVM: the io suite's {@code fio} (the peer), {@code gcc}
+ * (builds the C producer) and {@code taskset} (pins), the http suite's {@code wrk} and {@code nginx}. A missing one is installed with Debian's {@code apt-get}
  * when the bench runs as root, as {@code ./test} does for its tools; otherwise the
  * implementations that need it are skipped with a reason that names the package.
  */
-final class Tools {
+public final class Tools {
 
     private static final long INSTALL_SECONDS = 300;
 
@@ -30,7 +30,7 @@ final class Tools {
     }
 
     /** Whether {@code command} is on this process's PATH. */
-    static boolean onPath(String command) {
+    public static boolean onPath(String command) {
         return onPath(command, System.getenv("PATH"));
     }
 
@@ -38,7 +38,7 @@ final class Tools {
      * Why {@code command} cannot run here, after trying to install {@code pkg} if it is missing
      * and this process may (root, with apt-get); empty when it can.
      */
-    static Optional<String> ensure(String command, String pkg, PrintWriter progress) {
+    public static Optional<String> ensure(String command, String pkg, PrintWriter progress) {
         if (onPath(command)) {
             return Optional.empty();
         }
@@ -46,7 +46,7 @@ final class Tools {
         if (!root || !onPath("apt-get")) {
             return Optional.of(missing(command, pkg, false));
         }
-        progress.println("io: " + command + " is not installed; installing Debian's " + pkg + " with apt-get...");
+        progress.println("bench: " + command + " is not installed; installing Debian's " + pkg + " with apt-get...");
         progress.flush();
         String log = "";
         try {
@@ -60,14 +60,14 @@ final class Tools {
         if (onPath(command)) {
             return Optional.empty();
         }
-        progress.println("io: installing " + pkg + " failed: " + String.join(" | ",
+        progress.println("bench: installing " + pkg + " failed: " + String.join(" | ",
                 log.strip().lines().toList().reversed().stream().limit(3).toList()));
         progress.flush();
         return Optional.of(missing(command, pkg, true));
     }
 
     /** The skipped reason for a program that is missing. */
-    static String missing(String command, String pkg, boolean triedApt) {
+    public static String missing(String command, String pkg, boolean triedApt) {
         return command + " is not installed" + (triedApt ? " and apt-get could not install it" : "")
                 + " (Debian: apt-get install -y " + pkg + ")";
     }

@@ -1,5 +1,6 @@
 package dev.weft.bench.net;
 
+import dev.weft.bench.ChildJvm;
 import dev.weft.bench.FailureLine;
 
 import java.io.BufferedReader;
@@ -9,12 +10,10 @@ import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -38,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 final class BenchProcess implements AutoCloseable {
 
     /** The heap limit of every child, alike for every implementation. */
-    static final String HEAP = "-Xmx1g";
+    static final String HEAP = ChildJvm.HEAP;
     /** How long a child has to greet once started. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final long EXIT_MILLIS = 5_000;
@@ -93,25 +92,14 @@ final class BenchProcess implements AutoCloseable {
         }
     }
 
-    /** The full command line of a child: prefix, java, the flags, the class path, main and args. */
+    /** The full command line of a child ({@link ChildJvm#command}) running {@code main}. */
     static List<String> command(List<String> prefix, List<String> jvmFlags, Class<?> main, List<String> args) {
-        List<String> command = new ArrayList<>(prefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(inheritedFlags(ManagementFactory.getRuntimeMXBean().getInputArguments()));
-        command.addAll(jvmFlags);
-        command.add(HEAP);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(main.getName());
-        command.addAll(args);
-        return command;
+        return ChildJvm.command(prefix, jvmFlags, main.getName(), args);
     }
 
-    /** The suite JVM's flags a child gets too: all but agents, debuggers and recordings. */
+    /** The suite JVM's flags a child gets too ({@link ChildJvm#inheritedFlags}). */
     static List<String> inheritedFlags(List<String> flags) {
-        return flags.stream().filter(f -> !(f.startsWith("-agentlib") || f.startsWith("-agentpath")
-                || f.startsWith("-javaagent") || f.startsWith("-Xrunjdwp") || f.startsWith("-Xdebug")
-                || f.startsWith("-XX:StartFlightRecording") || f.startsWith("-Xmx") || f.startsWith("-Xms"))).toList();
+        return ChildJvm.inheritedFlags(flags);
     }
 
     /** The child's process id. */

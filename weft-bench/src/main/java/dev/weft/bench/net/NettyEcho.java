@@ -78,7 +78,7 @@ public final class NettyEcho implements EchoServer {
         }
 
         /** Why Netty cannot use this transport here, or empty. Never throws. */
-        Optional<String> unavailableReason() {
+        public Optional<String> unavailableReason() {
             try {
                 boolean available = this == IO_URING ? IoUring.isAvailable() : Epoll.isAvailable();
                 if (available) {
@@ -92,11 +92,13 @@ public final class NettyEcho implements EchoServer {
             }
         }
 
-        IoHandlerFactory ioHandlers() {
+        /** A factory of this transport's I/O handlers, for a {@link MultiThreadIoEventLoopGroup}. */
+        public IoHandlerFactory ioHandlers() {
             return this == IO_URING ? IoUringIoHandler.newFactory() : EpollIoHandler.newFactory();
         }
 
-        Class<? extends ServerChannel> serverChannel() {
+        /** This transport's listening channel class. */
+        public Class<? extends ServerChannel> serverChannel() {
             return this == IO_URING ? IoUringServerSocketChannel.class : EpollServerSocketChannel.class;
         }
     }
