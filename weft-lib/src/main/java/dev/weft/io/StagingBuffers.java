@@ -20,11 +20,20 @@ import java.util.ArrayDeque;
  * it. A buffer may be shorter than asked ({@link #MAX_LENGTH} at most): the caller transfers at
  * most its {@code byteSize()}.
  *
+ * <h2>Two sizes</h2>
+ * A length of at most {@link #SMALL_LENGTH} (one page) gets a small buffer, a longer one a
+ * buffer of {@link #MAX_LENGTH}. Most staged operations are small (an HTTP response head, a
+ * request, an address) and many are in flight at once (a worker answering a hundred connections
+ * sends a hundred responses in one submission), so small buffers are kept in greater number: a
+ * pool of large buffers only would map and unmap dozens of 64 KiB buffers every round, and each
+ * unmap flushes the TLB of every processor running the process.
+ *
  * <h2>Bounded: the surplus is freed</h2>
- * {@link #acquire} reuses a kept buffer or maps a new one; {@link #release} keeps up to
- * {@value #KEPT} buffers for reuse and unmaps the rest at once. So the memory held is at most
- * {@value #KEPT} buffers plus one per operation in flight that stages, and it falls back to the
- * kept ones when a burst ends ({@link #bytesHeld()}, in {@code WorkerStats.stagingBytes}). The
+ * {@link #acquire} reuses a kept buffer of its size or maps a new one; {@link #release} keeps up
+ * to {@value #SMALL_KEPT} small and {@value #KEPT} large buffers for reuse and unmaps the rest at
+ * once. So the memory held is at most {@link #KEPT_BYTES} plus one buffer per operation in flight
+ * that stages, and it falls back to the kept ones when a burst ends ({@link #bytesHeld()}, in
+ * {@code WorkerStats.stagingBytes}). The
  * other choice, making callers wait when a cap is reached, was rejected: a send waiting in the
  * kernel for its peer holds its buffer, and a peer in the same runtime that needs a buffer to
  * receive would then wait for the send that waits for it. (Receives hold one only while data is
@@ -47,8 +56,14 @@ final class StagingBuffers implements AutoCloseable {
 
     /** The longest buffer {@link #acquire} returns. */
     static final int MAX_LENGTH = 64 * 1024;
-    /** Released buffers kept for reuse. */
+    /** Released large buffers kept for reuse. */
     static final int KEPT = 16;
+    /** The size of a small buffer: lengths up to this get one. */
+    static final int SMALL_LENGTH = 4096;
+    /** Released small buffers kept for reuse. */
+    static final int SMALL_KEPT = 256;
+    /** The most bytes the kept buffers of one pool hold. */
+    static final long KEPT_BYTES = (long) KEPT * MAX_LENGTH + (long) SMALL_KEPT * SMALL_LENGTH;
 
     /** Where the buffers come from: a seam, so tests can count mappings. */
     interface Memory {
@@ -91,63 +106,94 @@ final class StagingBuffers implements AutoCloseable {
         };
     }
 
-    private final int bufferSize;
-    private final int kept;
     private final Memory memory;
-    private final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
+    private final Size small;
+    private final Size large;
     private boolean closed;
     /** Bytes mapped now: kept plus taken. Opaque: read by stats on other threads. */
     private long bytesHeld;
 
-    /** {@value #KEPT} kept buffers of {@link #MAX_LENGTH} bytes, anonymous mappings of its own. */
-    StagingBuffers() {
-        this(MAX_LENGTH, KEPT, anonymous());
+    /** One size of buffer: its length, how many released ones are kept, and those. */
+    private static final class Size {
+        final int length;
+        final int kept;
+        final ArrayDeque<MemorySegment> free = new ArrayDeque<>();
+
+        Size(int length, int kept) {
+            this.length = length;
+            this.kept = kept;
+        }
     }
 
+    /**
+     * {@value #SMALL_KEPT} kept buffers of {@link #SMALL_LENGTH} bytes and {@value #KEPT} of
+     * {@link #MAX_LENGTH}, anonymous mappings of its own.
+     */
+    StagingBuffers() {
+        this(SMALL_LENGTH, SMALL_KEPT, MAX_LENGTH, KEPT, anonymous());
+    }
+
+    /** One size only: {@code bufferSize} bytes, {@code kept} kept. */
     StagingBuffers(int bufferSize, int kept, Memory memory) {
-        if (bufferSize <= 0 || kept < 0) {
-            throw new IllegalArgumentException("staging buffers of " + bufferSize + " bytes, " + kept
-                    + " kept: the size must be positive and the count at least 0");
+        this(bufferSize, kept, bufferSize, kept, memory);
+    }
+
+    /**
+     * Buffers of {@code smallSize} bytes for lengths up to it ({@code smallKept} kept) and of
+     * {@code bufferSize} for longer ones ({@code kept} kept).
+     */
+    StagingBuffers(int smallSize, int smallKept, int bufferSize, int kept, Memory memory) {
+        if (bufferSize <= 0 || kept < 0 || smallSize <= 0 || smallSize > bufferSize || smallKept < 0) {
+            throw new IllegalArgumentException("staging buffers of " + smallSize + " and " + bufferSize + " bytes, "
+                    + smallKept + " and " + kept + " kept: sizes must be positive, the small one at most the"
+                    + " other, and the counts at least 0");
         }
-        this.bufferSize = bufferSize;
-        this.kept = kept;
+        this.large = new Size(bufferSize, kept);
+        this.small = smallSize == bufferSize ? large : new Size(smallSize, smallKept);
         this.memory = memory;
     }
 
-    /** The size of every buffer. */
+    /** The size of a large buffer, the longest {@link #acquire} returns. */
     int bufferSize() {
-        return bufferSize;
+        return large.length;
     }
 
-    /** A buffer of {@link #bufferSize()} bytes (for any {@code length}), the caller's until it {@link #release}s it. */
+    /**
+     * A buffer of the small size for a {@code length} that fits it, else of {@link #bufferSize()}
+     * bytes; the caller's until it {@link #release}s it.
+     */
     MemorySegment acquire(int length) {
-        MemorySegment s = free.poll();
+        Size size = length <= small.length ? small : large;
+        MemorySegment s = size.free.poll();
         if (s != null) {
             return s;
         }
-        s = memory.map(bufferSize);
-        BYTES_HELD.setOpaque(this, bytesHeld + bufferSize);
+        s = memory.map(size.length);
+        BYTES_HELD.setOpaque(this, bytesHeld + size.length);
         return s;
     }
 
     /** Takes back a buffer from {@link #acquire} that the kernel no longer reads or writes: keeps it or unmaps it. */
     void release(MemorySegment s) {
-        if (!closed && free.size() < kept) {
-            free.push(s);
+        Size size = s.byteSize() == small.length ? small : large;
+        if (!closed && size.free.size() < size.kept) {
+            size.free.push(s);
             return;
         }
         memory.unmap(s);
-        BYTES_HELD.setOpaque(this, bytesHeld - bufferSize);
+        BYTES_HELD.setOpaque(this, bytesHeld - size.length);
     }
 
     /** Unmaps the kept buffers, after the ring closed; a buffer released later is unmapped at once. */
     @Override
     public void close() {
         closed = true;
-        MemorySegment s;
-        while ((s = free.poll()) != null) {
-            memory.unmap(s);
-            BYTES_HELD.setOpaque(this, bytesHeld - bufferSize);
+        for (Size size : new Size[]{small, large}) {
+            MemorySegment s;
+            while ((s = size.free.poll()) != null) {
+                memory.unmap(s);
+                BYTES_HELD.setOpaque(this, bytesHeld - size.length);
+            }
         }
     }
 

@@ -39,7 +39,7 @@ class StagingBuffersCarrierTest {
                         StagingBuffers pool = d.stagingBuffers();
                         List<MemorySegment> taken = new ArrayList<>();
                         for (int i = 0; i < StagingBuffers.KEPT + 8; i++) { // beyond the kept: maps
-                            taken.add(pool.acquire(1));
+                            taken.add(pool.acquire(StagingBuffers.MAX_LENGTH)); // a large buffer
                             if (UringDriver.current() != d) {
                                 return "moved to another worker while mapping, round " + round;
                             }

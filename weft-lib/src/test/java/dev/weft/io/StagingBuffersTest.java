@@ -61,6 +61,31 @@ class StagingBuffersTest {
 
     @Test
     @Timeout(10)
+    void shortLengthsGetSmallBuffersKeptInTheirOwnNumber() {
+        CountingMemory m = new CountingMemory();
+        StagingBuffers pool = new StagingBuffers(4096, 8, 64 * 1024, 2, m);
+        for (int burst = 0; burst < 10; burst++) {
+            List<MemorySegment> taken = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                MemorySegment s = pool.acquire(i == 0 ? 4096 : 100);
+                assertEquals(4096, s.byteSize(), "a length that fits a small buffer gets one");
+                taken.add(s);
+            }
+            MemorySegment big = pool.acquire(4097);
+            assertEquals(64 * 1024, big.byteSize());
+            taken.add(big);
+            assertEquals(8L * 4096 + 64 * 1024, pool.bytesHeld());
+            taken.forEach(pool::release);
+            assertEquals(9, m.live(), "after burst " + burst + " every buffer is kept: 8 small, 1 large");
+        }
+        assertEquals(9, m.maps, "later bursts reuse the kept buffers of each size");
+        pool.close();
+        assertEquals(0, m.live());
+        assertEquals(0, pool.bytesHeld());
+    }
+
+    @Test
+    @Timeout(10)
     void aBufferGivenBackAfterCloseIsUnmapped() {
         CountingMemory m = new CountingMemory();
         StagingBuffers pool = new StagingBuffers(4096, 8, m);
@@ -92,5 +117,6 @@ class StagingBuffersTest {
     void badSizesAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> new StagingBuffers(0, 1, StagingBuffers.ANONYMOUS));
         assertThrows(IllegalArgumentException.class, () -> new StagingBuffers(1, -1, StagingBuffers.ANONYMOUS));
+        assertThrows(IllegalArgumentException.class, () -> new StagingBuffers(8192, 1, 4096, 1, StagingBuffers.ANONYMOUS));
     }
 }
