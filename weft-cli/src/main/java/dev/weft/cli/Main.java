@@ -29,7 +29,8 @@ import java.util.Properties;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 "0:done",
-                "1:failed (a benchmark report could not be written, the I/O queue's loop failed, ...)",
+                "1:failed (a benchmark report could not be written, a suite of weft bench without SUITE failed,"
+                        + " the I/O queue's loop failed, ...)",
                 "2:usage error, or the feature asked for is not available yet"})
 public final class Main implements Runnable {
 

@@ -5,7 +5,7 @@
  *
  * <pre>
  * ./weft bench device --quick --json /tmp/device.json
- * ./weft bench            # every available suite, quick, report in bench-results/
+ * ./weft bench            # every suite, quick: the report in bench-report/ (README.md, charts/, results.json)
  * </pre>
  */
 package dev.weft.cli;

@@ -71,12 +71,12 @@ record CaseMetric(String suite, String caseName, String metric, String unit, boo
     }
 
     /**
-     * The file name of this pair's chart, without directory: {@code <suite>-<case>-<metric>.svg},
+     * The file name of this pair's chart, without directory: {@code <suite>-<case>-<metric>.png},
      * each part with characters other than letters, digits, dot, dash and underscore replaced by
      * an underscore.
      */
     String chartFileName() {
-        return safe(suite) + "-" + safe(caseName) + "-" + safe(metric) + ".svg";
+        return safe(suite) + "-" + safe(caseName) + "-" + safe(metric) + ".png";
     }
 
     private static String safe(String part) {

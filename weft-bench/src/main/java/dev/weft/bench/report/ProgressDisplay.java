@@ -35,8 +35,16 @@ public abstract sealed class ProgressDisplay implements AutoCloseable {
      */
     public abstract void started(int index, int total, String suite, Supplier<String> detail);
 
-    /** Suite {@code index} of {@code total} has ended after {@code seconds}; {@code how} says how. */
-    public abstract void ended(int index, int total, String suite, String how, double seconds);
+    /**
+     * Suite {@code index} of {@code total} has ended after {@code seconds}: done when
+     * {@code failure} is null, else failed and {@code failure} says why.
+     */
+    public abstract void ended(int index, int total, String suite, double seconds, String failure);
+
+    /** The end of a suite's line: {@code done in 41 s}, {@code FAILED after 12 s: why}. */
+    static String ending(double seconds, String failure) {
+        return failure == null ? "done in " + seconds(seconds) : "FAILED after " + seconds(seconds) + ": " + failure;
+    }
 
     /** Suite {@code index} of {@code total} is not run; {@code why} says why. */
     public void notRun(int index, int total, String suite, String why) {
@@ -70,8 +78,8 @@ public abstract sealed class ProgressDisplay implements AutoCloseable {
         }
 
         @Override
-        public void ended(int index, int total, String suite, String how, double seconds) {
-            out.println("bench: " + position(index, total) + " " + suite + " ... " + how + " in " + seconds(seconds));
+        public void ended(int index, int total, String suite, double seconds, String failure) {
+            out.println("bench: " + position(index, total) + " " + suite + " ... " + ending(seconds, failure));
             out.flush();
         }
     }
@@ -115,11 +123,15 @@ public abstract sealed class ProgressDisplay implements AutoCloseable {
         }
 
         @Override
-        public synchronized void ended(int index, int total, String suite, String how, double seconds) {
+        public synchronized void ended(int index, int total, String suite, double seconds, String failure) {
             stopTicker();
-            redraw(position(index, total) + " " + suite + " ... " + how + " in " + seconds(seconds));
-            out.println();
-            out.flush();
+            synchronized (out) {
+                // the line stays: in full, however wide
+                out.print("\r" + position(index, total) + " " + suite + " ... " + ending(seconds, failure)
+                        + ERASE_TO_END);
+                out.println();
+                out.flush();
+            }
         }
 
         @Override

@@ -19,14 +19,14 @@ import java.util.Map;
  * <ul>
  *   <li>{@code README.md}: the summary ({@link MarkdownSummary}), embedding the charts by
  *       relative links;</li>
- *   <li>{@code charts/<suite>-<case>-<metric>.svg}: one bar chart per case and metric;</li>
+ *   <li>{@code charts/<suite>-<case>-<metric>.png}: one bar chart per case and metric;</li>
  *   <li>{@code results.json}: every suite that ran, one document ({@link JsonReport#combined});</li>
  *   <li>{@code tables/<suite>.txt} and {@code logs/<suite>.log}: what each suite printed as its
  *       table and as progress lines.</li>
  * </ul>
  * Each write replaces the previous report: it first deletes {@code README.md},
  * {@code results.json} and the files in {@code charts/}, {@code tables/} and {@code logs/} that a
- * report writes ({@code .svg}, {@code .txt}, {@code .log}), and nothing else, so a directory given
+ * report writes ({@code .png}, {@code .txt}, {@code .log}), and nothing else, so a directory given
  * by the user keeps its other files. A chart that cannot be drawn is named in the summary with
  * the reason; the rest of the report is written regardless.
  */
@@ -62,7 +62,7 @@ public final class ReportDirectory {
                 for (CaseMetric m : CaseMetric.of(o.report())) {
                     String file = m.chartFileName();
                     try {
-                        BarChart.writeSvg(m, charts.resolve(file));
+                        BarChart.writePng(m, charts.resolve(file));
                         links.put(file, CHARTS + "/" + file);
                     } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
                         // no fonts, no AWT: the numbers still go in the tables
@@ -102,7 +102,7 @@ public final class ReportDirectory {
     private static void clear(Path dir) throws IOException {
         Files.deleteIfExists(dir.resolve(README));
         Files.deleteIfExists(dir.resolve(RESULTS));
-        clear(dir.resolve(CHARTS), ".svg");
+        clear(dir.resolve(CHARTS), ".png");
         clear(dir.resolve(TABLES), ".txt");
         clear(dir.resolve(LOGS), ".log");
     }

@@ -83,8 +83,7 @@ public final class ReportRun {
                 continue;
             }
             SuiteOutcome o = runOne(e, i + 1, total);
-            display.ended(i + 1, total, e.id(), o.state() == SuiteOutcome.State.RAN ? "done"
-                    : "FAILED: " + o.reason() + ";", o.seconds());
+            display.ended(i + 1, total, e.id(), o.seconds(), o.reason());
             outcomes.add(o);
         }
         return outcomes;
