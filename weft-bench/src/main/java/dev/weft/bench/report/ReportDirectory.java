@@ -65,8 +65,11 @@ public final class ReportDirectory {
                         BarChart.writePng(m, charts.resolve(file));
                         links.put(file, CHARTS + "/" + file);
                     } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
-                        // no fonts, no AWT: the numbers still go in the tables
-                        Files.deleteIfExists(charts.resolve(file));
+                        // no fonts, no AWT, no room: the numbers still go in the tables
+                        Path partial = charts.resolve(file);
+                        if (Files.isRegularFile(partial)) {
+                            Files.delete(partial);
+                        }
                         errors.put(file, FailureLine.of(e));
                     }
                 }

@@ -20,14 +20,7 @@ import java.util.function.Supplier;
  * progress lines are kept for the report instead of printed, the {@link ProgressDisplay} shows
  * how far the run has got, and the target lines each suite renders are collected
  * ({@link TargetLines#RECORDED}). A suite that throws is noted as failed, with why, and the run
- * goes on with the next.
- *
- * <pre>{@code
- * try (ProgressDisplay display = ProgressDisplay.plain(out)) {
- *     List<SuiteOutcome> outcomes = new ReportRun(ReportRun.entries(Suite.values()), display).run();
- *     ReportDirectory.write(Path.of("bench-report"), outcomes, machineAtStart.end());
- * }
- * }</pre>
+ * goes on with the next. The package documentation has an example.
  */
 public final class ReportRun {
 

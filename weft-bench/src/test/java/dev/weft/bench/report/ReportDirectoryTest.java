@@ -152,6 +152,21 @@ class ReportDirectoryTest {
     }
 
     @Test
+    void aChartThatCannotBeWrittenIsNamedWithWhyAndTheRestIsWritten() throws IOException {
+        Path blocked = Files.createDirectories(dir.resolve("charts/alpha-echo-p99.png"));
+        Files.writeString(blocked.resolve("keep"), "a directory where the chart would go");
+
+        String md = readme(List.of(alphaRan()));
+
+        int notDrawn = md.indexOf("(chart not drawn: ");
+        assertTrue(notDrawn >= 0 && md.indexOf("alpha-echo-p99.png", notDrawn) > notDrawn, md);
+        assertFalse(md.contains("](charts/alpha-echo-p99.png)"), md);
+        assertTrue(md.contains("](charts/alpha-echo-throughput.png)"), md);
+        assertTrue(md.contains("| peer-a | 3000 ns |"), "the numbers are still there: " + md);
+        assertTrue(Files.isRegularFile(dir.resolve("results.json")));
+    }
+
+    @Test
     void resultsJsonParsesAndRoundTrips() throws IOException {
         readme(List.of(alphaRan(), SuiteOutcome.ran(Fakes.beta(), List.of(), "", "", 1)));
 
