@@ -72,7 +72,9 @@ class BenchReportCommandTest {
         String md = Files.readString(dir.resolve("README.md"));
         assertTrue(md.contains("| abq | 100.0 ops/s | 95.0 ops/s .. 105.0 ops/s | 3 | **3.00x**, weft better |"), md);
         assertTrue(md.contains("| burst: weft \\>= 2x abq | 3.00x | met |"), md);
-        assertTrue(Files.isRegularFile(dir.resolve("charts/fast-burst-throughput.png")));
+        // drawn where the machine has fonts (./test installs them), else named as not drawn; ReportDirectoryTest checks the image
+        assertTrue(Files.isRegularFile(dir.resolve("charts/fast-burst-throughput.png"))
+                || md.contains("(chart not drawn: "), md);
         assertTrue(Files.readString(dir.resolve("results.json")).contains("\"suites\": [\"fast\"]"));
         assertTrue(Files.readString(dir.resolve("tables/fast.txt")).startsWith("fast's table\n"));
     }

@@ -64,8 +64,9 @@ public final class ReportDirectory {
                     try {
                         BarChart.writePng(m, charts.resolve(file));
                         links.put(file, CHARTS + "/" + file);
-                    } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError e) {
-                        // no fonts, no AWT, no room: the numbers still go in the tables
+                    } catch (IOException | RuntimeException | LinkageError | java.awt.AWTError | InternalError e) {
+                        // no fonts (the JDK throws InternalError without fontconfig), no AWT, no
+                        // room: the numbers still go in the tables
                         Path partial = charts.resolve(file);
                         if (Files.isRegularFile(partial)) {
                             Files.delete(partial);

@@ -52,6 +52,21 @@ final class Fakes {
                 result("spawn", "pekko", "throughput", "actors/s", true, 1e6, 0.9e6, 1.1e6)));
     }
 
+    /** Skips the calling test, naming the Debian packages, when this machine cannot draw text. */
+    static void assumeFonts() {
+        if (System.getProperty("java.awt.headless") == null) {
+            System.setProperty("java.awt.headless", "true");
+        }
+        boolean fonts;
+        try {
+            fonts = java.awt.GraphicsEnvironment.getLocalGraphicsEnvironment().getAvailableFontFamilyNames().length > 0;
+        } catch (RuntimeException | Error e) {
+            fonts = false;
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(fonts, "charts need fontconfig and a font: apt-get install"
+                + " fontconfig fonts-dejavu-core (./test installs them)");
+    }
+
     static Machine machine() {
         return new Machine(java.time.Instant.parse("2026-12-07T17:00:00Z"), "25.0.1 (Test)", 2, "Linux 6.1.0-test",
                 "load average 0.10 0.20 0.30 at start, 0.40 0.50 0.60 at end; quiet");

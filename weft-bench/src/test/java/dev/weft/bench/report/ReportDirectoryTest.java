@@ -114,6 +114,7 @@ class ReportDirectoryTest {
 
     @Test
     void everyCaseAndMetricHasAPngChartEmbeddedByARelativeLink() throws Exception {
+        Fakes.assumeFonts();
         String md = readme(List.of(alphaRan(), SuiteOutcome.ran(Fakes.beta(), List.of(), "", "", 1)));
 
         Matcher links = Pattern.compile("!\\[[^]]*]\\((charts/[^)]+)\\)").matcher(md);
@@ -133,6 +134,7 @@ class ReportDirectoryTest {
 
     @Test
     void chartDrawsWeftInItsOwnColourAndThePeersInGrey() throws IOException {
+        Fakes.assumeFonts();
         readme(List.of(alphaRan()));
 
         BufferedImage image = ImageIO.read(dir.resolve("charts/alpha-echo-throughput.png").toFile());
@@ -142,6 +144,7 @@ class ReportDirectoryTest {
 
     @Test
     void aCaseWithoutWeftHasNoBarInWeftsColour() throws IOException {
+        Fakes.assumeFonts();
         SuiteReport peersOnly = new SuiteReport("zeta", true, "25", 2, List.of(
                 Fakes.result("idle", "peer-a", "cpu", "%core", false, 0.5, 0.4, 0.6)));
         readme(List.of(SuiteOutcome.ran(peersOnly, List.of(), "", "", 1)));
@@ -153,6 +156,7 @@ class ReportDirectoryTest {
 
     @Test
     void aChartThatCannotBeWrittenIsNamedWithWhyAndTheRestIsWritten() throws IOException {
+        Fakes.assumeFonts();
         Path blocked = Files.createDirectories(dir.resolve("charts/alpha-echo-p99.png"));
         Files.writeString(blocked.resolve("keep"), "a directory where the chart would go");
 
@@ -209,6 +213,7 @@ class ReportDirectoryTest {
 
     @Test
     void aNewReportReplacesTheOldOneAndKeepsOtherFiles() throws IOException {
+        Fakes.assumeFonts();
         Files.writeString(dir.resolve("notes.md"), "mine");
         readme(List.of(alphaRan(), SuiteOutcome.ran(Fakes.beta(), List.of(), "beta table\n", "", 1)));
         assertTrue(Files.exists(dir.resolve("charts/beta-spawn-throughput.png")));
