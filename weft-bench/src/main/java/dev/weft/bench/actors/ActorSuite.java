@@ -1,6 +1,7 @@
 package dev.weft.bench.actors;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.FailureLine;
 import dev.weft.bench.HeapGauge;
 import dev.weft.bench.JvmActivity;
@@ -330,6 +331,7 @@ public final class ActorSuite implements BenchSuite {
             List<String> times = new ArrayList<>();
             for (ActorCase c : ActorCase.timedCases()) {
                 for (String name : rowOrder) {
+                    CaseProgress.measuring(label, c.id(), name);
                     timed(c, name, label, keep).ifPresent(t -> times.add(String.format(Locale.ROOT, "%s/%s %.0f ms",
                             c.id(), name, t.nanos() / 1e6)));
                 }

@@ -1,6 +1,7 @@
 package dev.weft.bench.io;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.FailureLine;
 import dev.weft.bench.LatinSquare;
 import dev.weft.bench.MachineLoad;
@@ -277,6 +278,7 @@ public final class IoSuite implements BenchSuite {
                     if (samples.isOut(c.id(), impl.name()) || impl.unsupported(c).isPresent()) {
                         continue;
                     }
+                    CaseProgress.measuring(label, c.id(), impl.name());
                     try {
                         Map<String, Double> m = impl.measure(c, length, plan);
                         if (keep) {

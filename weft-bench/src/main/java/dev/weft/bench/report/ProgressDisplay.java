@@ -11,11 +11,12 @@ import java.util.function.Supplier;
  * then left in place with how it ended. Elsewhere (a test, a CI log): plain lines, one when a
  * suite starts and one when it ends, {@code bench: [2/6] sched ... done in 41 s}.
  */
-public abstract sealed class ProgressDisplay implements AutoCloseable {
+public abstract class ProgressDisplay implements AutoCloseable {
 
     final PrintWriter out;
 
-    private ProgressDisplay(PrintWriter out) {
+    /** A display on {@code out}; the two kinds are made by {@link #plain} and {@link #terminal}. */
+    ProgressDisplay(PrintWriter out) {
         this.out = out;
     }
 
@@ -47,10 +48,7 @@ public abstract sealed class ProgressDisplay implements AutoCloseable {
     }
 
     /** Suite {@code index} of {@code total} is not run; {@code why} says why. */
-    public void notRun(int index, int total, String suite, String why) {
-        out.println("bench: " + position(index, total) + " " + suite + " ... " + why);
-        out.flush();
-    }
+    public abstract void notRun(int index, int total, String suite, String why);
 
     /** Stops redrawing. */
     @Override
@@ -80,6 +78,12 @@ public abstract sealed class ProgressDisplay implements AutoCloseable {
         @Override
         public void ended(int index, int total, String suite, double seconds, String failure) {
             out.println("bench: " + position(index, total) + " " + suite + " ... " + ending(seconds, failure));
+            out.flush();
+        }
+
+        @Override
+        public void notRun(int index, int total, String suite, String why) {
+            out.println("bench: " + position(index, total) + " " + suite + " ... " + why);
             out.flush();
         }
     }
@@ -130,6 +134,15 @@ public abstract sealed class ProgressDisplay implements AutoCloseable {
                 out.print("\r" + position(index, total) + " " + suite + " ... " + ending(seconds, failure)
                         + ERASE_TO_END);
                 out.println();
+                out.flush();
+            }
+        }
+
+        @Override
+        public synchronized void notRun(int index, int total, String suite, String why) {
+            stopTicker();
+            synchronized (out) {
+                out.println("\r" + position(index, total) + " " + suite + " ... " + why + ERASE_TO_END);
                 out.flush();
             }
         }

@@ -1,6 +1,7 @@
 package dev.weft.bench.report;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.FailureLine;
 import dev.weft.bench.Suite;
 import dev.weft.bench.SuiteReport;
@@ -18,8 +19,9 @@ import java.util.function.Supplier;
 /**
  * Runs every suite in quick mode, one after the other, for a report: each suite's table and
  * progress lines are kept for the report instead of printed, the {@link ProgressDisplay} shows
- * how far the run has got, and the target lines each suite renders are collected
- * ({@link TargetLines#RECORDED}). A suite that throws is noted as failed, with why, and the run
+ * how far the run has got (each suite's latest progress line, or the case it says it measures,
+ * {@link CaseProgress}, whichever came last), and the target lines each suite renders are
+ * collected ({@link TargetLines#RECORDED}). A suite that throws is noted as failed, with why, and the run
  * goes on with the next. The package documentation has an example.
  */
 public final class ReportRun {
@@ -92,6 +94,7 @@ public final class ReportRun {
         PrintWriter progressOut = new PrintWriter(progress, true);
         try {
             SuiteReport report = ScopedValue.where(TargetLines.RECORDED, targets)
+                    .where(CaseProgress.LISTENER, progress::show)
                     .call(() -> e.factory().get().run(true, tableOut, progressOut));
             if (report == null) {
                 throw new IllegalStateException("suite '" + e.id() + "' returned no report");
@@ -112,8 +115,9 @@ public final class ReportRun {
     }
 
     /**
-     * Keeps everything written to it, and its last non-blank complete line (without the suite's
-     * own {@code "sched: "} prefix) for the display, which reads it from another thread.
+     * Keeps everything written to it, and for the display (which reads it from another thread)
+     * the latest of: its last non-blank complete line, without the suite's own {@code "sched: "}
+     * prefix, and what {@link #show} was last given.
      */
     static final class LastLine extends Writer {
 
@@ -149,7 +153,12 @@ public final class ReportRun {
         public void close() {
         }
 
-        /** The last non-blank complete line; empty before the first. */
+        /** Shows {@code what} until the next line or call. */
+        void show(String what) {
+            last = what;
+        }
+
+        /** The last non-blank complete line or shown text; empty before the first. */
         String last() {
             return last;
         }

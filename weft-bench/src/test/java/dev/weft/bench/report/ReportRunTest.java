@@ -1,14 +1,18 @@
 package dev.weft.bench.report;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.SuiteReport;
 import dev.weft.bench.TargetLines;
 import org.junit.jupiter.api.Test;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -123,6 +127,44 @@ class ReportRunTest {
         assertTrue(neither.getMessage().contains("'x'") && neither.getMessage().contains("neither"),
                 neither.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ReportRun.Entry("x", () -> ALPHA, "why"));
+    }
+
+    @Test
+    void theDisplayShowsTheCaseASuiteSaysItMeasuresUntilItsNextProgressLine() {
+        List<String> seen = new ArrayList<>();
+        List<Supplier<String>> detail = new ArrayList<>();
+        ProgressDisplay watching = new ProgressDisplay(new PrintWriter(shown)) {
+            @Override
+            public void started(int index, int total, String suite, Supplier<String> d) {
+                detail.add(d);
+            }
+
+            @Override
+            public void ended(int index, int total, String suite, double seconds, String failure) {
+            }
+
+            @Override
+            public void notRun(int index, int total, String suite, String why) {
+            }
+        };
+        BenchSuite saying = (quick, table, progress) -> {
+            progress.println("says: warm-up");
+            seen.add(detail.getFirst().get());
+            CaseProgress.measuring("round 1/2", "burst", "weft");
+            seen.add(detail.getFirst().get());
+            progress.println("says: round 1/2 done");
+            seen.add(detail.getFirst().get());
+            return Fakes.beta();
+        };
+
+        new ReportRun(List.of(ReportRun.Entry.of("says", () -> saying)), watching).run();
+
+        assertEquals(List.of("warm-up", "round 1/2: burst weft", "round 1/2 done"), seen);
+    }
+
+    @Test
+    void caseProgressOutsideAReportRunDoesNothing() {
+        assertDoesNotThrow(() -> CaseProgress.measuring("round 1/1", "burst", "weft"));
     }
 
     @Test
