@@ -123,6 +123,7 @@ final class BenchCommand implements Callable<Integer> {
         }
         Path dir = (report != null ? report : resultsRoot().resolve(REPORT_DIR)).toAbsolutePath();
         Path readme = ReportDirectory.write(dir, outcomes, start.end());
+        outcomes.forEach(o -> out.println(o.summaryLine()));
         out.println("report written to " + readme);
         List<SuiteReport> reports = outcomes.stream()
                 .filter(o -> o.state() == SuiteOutcome.State.RAN).map(SuiteOutcome::report).toList();

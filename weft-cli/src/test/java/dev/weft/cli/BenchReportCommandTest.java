@@ -67,7 +67,10 @@ class BenchReportCommandTest {
         assertEquals("bench: [1/2] fast ...", lines.get(0));
         assertTrue(lines.get(1).matches("bench: \\[1/2] fast \\.\\.\\. done in \\d+ s"), lines.get(1));
         assertEquals("bench: [2/2] later ... not available", lines.get(2));
-        assertEquals("report written to " + dir.toAbsolutePath().resolve("README.md"), lines.get(3));
+        assertTrue(lines.get(3).matches("fast: ran in \\d+ s; weft better 1, peer better 0, noise 0;"
+                + " targets met 1, missed 0, no verdict 0"), lines.get(3));
+        assertEquals("later: not available: bench suite 'later' is not available yet", lines.get(4));
+        assertEquals("report written to " + dir.toAbsolutePath().resolve("README.md"), lines.get(5));
         assertFalse(run.out().contains("fast's table"), "tables go to the report only");
         String md = Files.readString(dir.resolve("README.md"));
         assertTrue(md.contains("| abq | 100.0 ops/s | 95.0 ops/s .. 105.0 ops/s | 3 | **3.00x**, weft better |"), md);
@@ -86,6 +89,8 @@ class BenchReportCommandTest {
 
         assertEquals(ExitCodes.FAILED, run.status());
         assertTrue(run.out().contains("bench: [1/2] broken ... FAILED after"), run.out());
+        assertTrue(run.out().matches("(?s).*\nbroken: FAILED after \\d+ s: IllegalStateException: broken: lost 3 tasks\n.*"),
+                run.out());
         assertTrue(run.err().contains("broken failed; the report says why"), run.err());
         String md = Files.readString(dir.resolve("README.md"));
         assertTrue(md.contains("**Failed** after") && md.contains("IllegalStateException: broken: lost 3 tasks"), md);

@@ -73,12 +73,11 @@ final class MarkdownSummary {
             md.append("| [").append(o.suite()).append("](#").append(anchor(o.suite())).append(") | ");
             switch (o.state()) {
                 case RAN -> {
-                    int[] c = comparisons(o);
+                    SuiteOutcome.Tally t = o.tally();
                     md.append("ran | ").append(seconds(o.seconds())).append(" | ")
-                            .append(c[0]).append(" | ").append(c[1]).append(" | ").append(c[2]).append(" | ")
-                            .append(count(o, Verdict.MET)).append(" | ").append(count(o, Verdict.MISSED)).append(" | ")
-                            .append(o.targets().size() - count(o, Verdict.MET) - count(o, Verdict.MISSED))
-                            .append(" |\n");
+                            .append(t.weftBetter()).append(" | ").append(t.peerBetter()).append(" | ")
+                            .append(t.noise()).append(" | ").append(t.met()).append(" | ").append(t.missed())
+                            .append(" | ").append(t.noVerdict()).append(" |\n");
                 }
                 case FAILED -> md.append("**failed** | ").append(seconds(o.seconds()))
                         .append(" | | | | | | |\n");
@@ -204,26 +203,6 @@ final class MarkdownSummary {
                     .append(verdict).append(escape(note(t))).append(" |\n");
         }
         md.append('\n');
-    }
-
-    /** weft better, peer better, noise: over every (weft impl, peer) pair of a suite's cases and metrics. */
-    static int[] comparisons(SuiteOutcome o) {
-        int[] counts = new int[3];
-        for (CaseMetric m : CaseMetric.of(o.report())) {
-            for (Result w : m.weftRows()) {
-                for (Result p : m.peerRows()) {
-                    Comparison c = Comparison.of(w, p);
-                    if (c != Comparison.NO_RATIO) {
-                        counts[c.ordinal()]++;
-                    }
-                }
-            }
-        }
-        return counts;
-    }
-
-    private static int count(SuiteOutcome o, Verdict v) {
-        return (int) o.targets().stream().filter(t -> t.verdict() == v).count();
     }
 
     private static String note(Target t) {

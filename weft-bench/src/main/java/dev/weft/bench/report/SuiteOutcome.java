@@ -1,9 +1,11 @@
 package dev.weft.bench.report;
 
+import dev.weft.bench.Result;
 import dev.weft.bench.SuiteReport;
 import dev.weft.bench.TargetLines;
 
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -50,6 +52,57 @@ public record SuiteOutcome(String suite, State state, SuiteReport report, String
         if (state != State.RAN && reason == null) {
             throw new IllegalArgumentException("suite '" + suite + "' is " + state + " but has no reason: say why");
         }
+    }
+
+    /**
+     * How a suite's comparisons and targets came out.
+     *
+     * @param weftBetter (weft implementation, peer) pairs on a case and metric where weft is
+     *                   better beyond the spreads
+     * @param peerBetter pairs where the peer is better beyond the spreads
+     * @param noise      pairs whose spreads overlap
+     * @param met        targets met
+     * @param missed     targets missed
+     * @param noVerdict  targets not measured or not checked
+     */
+    public record Tally(int weftBetter, int peerBetter, int noise, int met, int missed, int noVerdict) {
+    }
+
+    /** The tally of this suite's comparisons (none unless it ran) and targets. */
+    public Tally tally() {
+        int[] pairs = new int[3];
+        if (report != null) {
+            for (CaseMetric m : CaseMetric.of(report)) {
+                for (Result w : m.weftRows()) {
+                    for (Result p : m.peerRows()) {
+                        MarkdownSummary.Comparison c = MarkdownSummary.Comparison.of(w, p);
+                        if (c != MarkdownSummary.Comparison.NO_RATIO) {
+                            pairs[c.ordinal()]++;
+                        }
+                    }
+                }
+            }
+        }
+        int met = (int) targets.stream().filter(t -> t.verdict() == TargetLines.Verdict.MET).count();
+        int missed = (int) targets.stream().filter(t -> t.verdict() == TargetLines.Verdict.MISSED).count();
+        return new Tally(pairs[0], pairs[1], pairs[2], met, missed, targets.size() - met - missed);
+    }
+
+    /**
+     * One line for the terminal: {@code sched: ran in 41 s; weft better 10, peer better 2, noise 3;
+     * targets met 4, missed 1, no verdict 0}, or that it failed and why, or is not available.
+     */
+    public String summaryLine() {
+        return switch (state) {
+            case RAN -> {
+                Tally t = tally();
+                yield String.format(Locale.ROOT, "%s: ran in %.0f s; weft better %d, peer better %d, noise %d;"
+                                + " targets met %d, missed %d, no verdict %d", suite, seconds, t.weftBetter(),
+                        t.peerBetter(), t.noise(), t.met(), t.missed(), t.noVerdict());
+            }
+            case FAILED -> String.format(Locale.ROOT, "%s: FAILED after %.0f s: %s", suite, seconds, reason);
+            case NOT_AVAILABLE -> suite + ": not available: " + reason;
+        };
     }
 
     /** A suite that ran and returned {@code report}. */
