@@ -169,6 +169,11 @@ public final class ActorSuite implements BenchSuite {
     }
 
     @Override
+    public Map<String, List<String>> references() {
+        return REFERENCES;
+    }
+
+    @Override
     public SuiteReport run(boolean quick, PrintWriter table, PrintWriter progress) {
         ActorPlan plan = quick ? quickPlan : fullPlan;
         SuiteRun run = new SuiteRun(plan, progress);

@@ -121,6 +121,11 @@ public final class IoSuite implements BenchSuite {
     }
 
     @Override
+    public Map<String, List<String>> references() {
+        return REFERENCES;
+    }
+
+    @Override
     public SuiteReport run(boolean quick, PrintWriter table, PrintWriter progress) {
         IoPlan plan = quick ? quickPlan : fullPlan;
         Run run = new Run(plan, progress);

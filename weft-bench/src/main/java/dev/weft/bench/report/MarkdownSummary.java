@@ -53,7 +53,8 @@ final class MarkdownSummary {
         md.append("Ratio = how many times better weft is than the peer, whichever way the metric goes:"
                 + " weft/peer when higher is better, peer/weft when lower is better; above 1, weft is better."
                 + " *noise*: the spreads (min .. max over the rounds) of the two overlap, so the difference"
-                + " is within what one implementation varies by from run to run.\n\n");
+                + " is within what one implementation varies by from run to run. A - instead of a ratio:"
+                + " the suite compares that peer like for like with another of weft's implementations only.\n\n");
         summary(md, outcomes);
         missed(md, outcomes);
         md.append(json ? "Raw results (every suite that ran, one JSON document): [results.json](results.json).\n\n"
@@ -122,7 +123,7 @@ final class MarkdownSummary {
         for (Map.Entry<String, List<CaseMetric>> c : CaseMetric.byCase(o.report()).entrySet()) {
             md.append("### ").append(escape(c.getKey())).append("\n\n");
             for (CaseMetric m : c.getValue()) {
-                caseMetric(md, m, chartLinks, chartErrors);
+                caseMetric(md, o, m, chartLinks, chartErrors);
             }
             List<Result> skipped = o.report().results().stream()
                     .filter(r -> r.isSkipped() && r.caseName().equals(c.getKey())).toList();
@@ -137,7 +138,7 @@ final class MarkdownSummary {
         targets(md, o.targets());
     }
 
-    private static void caseMetric(StringBuilder md, CaseMetric m, Map<String, String> chartLinks,
+    private static void caseMetric(StringBuilder md, SuiteOutcome o, CaseMetric m, Map<String, String> chartLinks,
                                    Map<String, String> chartErrors) {
         md.append("#### ").append(escape(m.metric())).append(" (").append(escape(m.unit())).append(", ")
                 .append(m.higherIsBetter() ? "higher" : "lower").append(" is better)\n\n");
@@ -163,7 +164,7 @@ final class MarkdownSummary {
                     .append(ResultTable.quantity(r.max(), r.unit())).append(" | ")
                     .append(r.runs()).append(" |");
             for (Result w : wefts) {
-                md.append(' ').append(weft ? "" : ratio(w, r)).append(" |");
+                md.append(' ').append(weft ? "" : o.compares(w.impl(), r.impl()) ? ratio(w, r) : "-").append(" |");
             }
             md.append('\n');
         }

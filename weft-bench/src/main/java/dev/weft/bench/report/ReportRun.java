@@ -93,15 +93,17 @@ public final class ReportRun {
         PrintWriter tableOut = new PrintWriter(table, true);
         PrintWriter progressOut = new PrintWriter(progress, true);
         try {
+            BenchSuite suite = e.factory().get();
             SuiteReport report = ScopedValue.where(TargetLines.RECORDED, targets)
                     .where(CaseProgress.LISTENER, progress::show)
-                    .call(() -> e.factory().get().run(true, tableOut, progressOut));
+                    .call(() -> suite.run(true, tableOut, progressOut));
             if (report == null) {
                 throw new IllegalStateException("suite '" + e.id() + "' returned no report");
             }
             tableOut.flush();
             progressOut.flush();
-            return SuiteOutcome.ran(report, targets, table.toString(), progress.text(), secondsSince(start));
+            return SuiteOutcome.ran(report, targets, suite.references(), table.toString(), progress.text(),
+                    secondsSince(start));
         } catch (Exception | LinkageError | AssertionError | OutOfMemoryError | StackOverflowError failure) {
             tableOut.flush();
             progressOut.flush();

@@ -6,6 +6,7 @@ import dev.weft.bench.TargetLines;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -18,12 +19,14 @@ import java.util.Objects;
  * @param report  its results; null unless it ran
  * @param reason  why it failed or is not available; null when it ran
  * @param targets the target lines it rendered, in order (empty when it rendered none)
+ * @param references the comparisons it calls like for like ({@link dev.weft.bench.BenchSuite#references()})
  * @param table   what it printed as its table (its standard output in a single-suite run)
  * @param log     what it printed as progress lines (its standard error in a single-suite run)
  * @param seconds how long it took, wall time
  */
 public record SuiteOutcome(String suite, State state, SuiteReport report, String reason,
-                           List<TargetLines.Target> targets, String table, String log, double seconds) {
+                           List<TargetLines.Target> targets, Map<String, List<String>> references,
+                           String table, String log, double seconds) {
 
     /** Whether a suite ran. */
     public enum State {
@@ -44,6 +47,7 @@ public record SuiteOutcome(String suite, State state, SuiteReport report, String
         Objects.requireNonNull(suite, "suite");
         Objects.requireNonNull(state, "state");
         targets = List.copyOf(targets);
+        references = Map.copyOf(references);
         Objects.requireNonNull(table, "table");
         Objects.requireNonNull(log, "log");
         if (state == State.RAN && report == null) {
@@ -68,6 +72,15 @@ public record SuiteOutcome(String suite, State state, SuiteReport report, String
     public record Tally(int weftBetter, int peerBetter, int noise, int met, int missed, int noVerdict) {
     }
 
+    /**
+     * Whether the report compares weft's implementation {@code weft} with {@code peer}: the ones
+     * the suite lists for that peer in {@link #references()}, every one when it lists none.
+     */
+    public boolean compares(String weft, String peer) {
+        List<String> refs = references.get(peer);
+        return refs == null || refs.contains(weft);
+    }
+
     /** The tally of this suite's comparisons (none unless it ran) and targets. */
     public Tally tally() {
         int[] pairs = new int[3];
@@ -75,6 +88,9 @@ public record SuiteOutcome(String suite, State state, SuiteReport report, String
             for (CaseMetric m : CaseMetric.of(report)) {
                 for (Result w : m.weftRows()) {
                     for (Result p : m.peerRows()) {
+                        if (!compares(w.impl(), p.impl())) {
+                            continue;
+                        }
                         MarkdownSummary.Comparison c = MarkdownSummary.Comparison.of(w, p);
                         if (c != MarkdownSummary.Comparison.NO_RATIO) {
                             pairs[c.ordinal()]++;
@@ -105,19 +121,25 @@ public record SuiteOutcome(String suite, State state, SuiteReport report, String
         };
     }
 
-    /** A suite that ran and returned {@code report}. */
+    /** A suite that ran and returned {@code report}, comparing every weft implementation with every peer. */
     public static SuiteOutcome ran(SuiteReport report, List<TargetLines.Target> targets, String table,
                                    String log, double seconds) {
-        return new SuiteOutcome(report.suite(), State.RAN, report, null, targets, table, log, seconds);
+        return ran(report, targets, Map.of(), table, log, seconds);
+    }
+
+    /** A suite that ran and returned {@code report}, comparing as {@code references} says. */
+    public static SuiteOutcome ran(SuiteReport report, List<TargetLines.Target> targets,
+                                   Map<String, List<String>> references, String table, String log, double seconds) {
+        return new SuiteOutcome(report.suite(), State.RAN, report, null, targets, references, table, log, seconds);
     }
 
     /** A suite that threw; {@code reason} says what. */
     public static SuiteOutcome failed(String suite, String reason, String table, String log, double seconds) {
-        return new SuiteOutcome(suite, State.FAILED, null, reason, List.of(), table, log, seconds);
+        return new SuiteOutcome(suite, State.FAILED, null, reason, List.of(), Map.of(), table, log, seconds);
     }
 
     /** A suite this build does not have; {@code reason} names what brings it. */
     public static SuiteOutcome notAvailable(String suite, String reason) {
-        return new SuiteOutcome(suite, State.NOT_AVAILABLE, null, reason, List.of(), "", "", 0);
+        return new SuiteOutcome(suite, State.NOT_AVAILABLE, null, reason, List.of(), Map.of(), "", "", 0);
     }
 }

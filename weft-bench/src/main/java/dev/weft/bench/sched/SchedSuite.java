@@ -155,6 +155,11 @@ public final class SchedSuite implements BenchSuite {
     }
 
     @Override
+    public Map<String, List<String>> references() {
+        return REFERENCES;
+    }
+
+    @Override
     public SuiteReport run(boolean quick, PrintWriter table, PrintWriter progress) {
         SchedPlan plan = quick ? quickPlan : fullPlan;
         SuiteRun run = new SuiteRun(plan, progress);

@@ -76,6 +76,24 @@ class ReportDirectoryTest {
     }
 
     @Test
+    void aPeerTheSuiteComparesLikeForLikeIsComparedWithThoseOnly() throws IOException {
+        SuiteReport two = new SuiteReport("two", true, "25", 2, List.of(
+                Fakes.result("c", "weft", "throughput", "ops/s", true, 200, 190, 210),
+                Fakes.result("c", "weft-dedicated", "throughput", "ops/s", true, 50, 45, 55),
+                Fakes.result("c", "fjp", "throughput", "ops/s", true, 100, 95, 105),
+                Fakes.result("c", "jdk-vt", "throughput", "ops/s", true, 40, 35, 45)));
+        SuiteOutcome o = SuiteOutcome.ran(two, List.of(), java.util.Map.of("fjp", List.of("weft")), "", "", 1);
+
+        String md = readme(List.of(o));
+
+        assertTrue(md.contains("| fjp | 100.0 ops/s | 95.0 ops/s .. 105.0 ops/s | 3 | **2.00x**, weft better | - |"), md);
+        assertTrue(md.contains("| jdk-vt | 40.0 ops/s | 35.0 ops/s .. 45.0 ops/s | 3 | **5.00x**, weft better |"
+                + " 1.25x, noise |"), md);
+        // weft better than fjp and jdk-vt, weft-dedicated within noise of jdk-vt; weft-dedicated vs fjp not counted
+        assertEquals(new SuiteOutcome.Tally(2, 0, 1, 0, 0, 0), o.tally());
+    }
+
+    @Test
     void summaryCountsComparisonsAndTargets() throws IOException {
         String md = readme(List.of(alphaRan()));
 

@@ -82,6 +82,26 @@ class ReportRunTest {
     }
 
     @Test
+    void theSuitesLikeForLikeComparisonsAreKept() {
+        BenchSuite declaring = new BenchSuite() {
+            @Override
+            public SuiteReport run(boolean quick, PrintWriter table, PrintWriter progress) {
+                return Fakes.alpha();
+            }
+
+            @Override
+            public java.util.Map<String, List<String>> references() {
+                return java.util.Map.of("peer-b", List.of("weft"));
+            }
+        };
+
+        SuiteOutcome o = run(List.of(ReportRun.Entry.of("alpha", () -> declaring))).getFirst();
+
+        assertEquals(java.util.Map.of("peer-b", List.of("weft")), o.references());
+        assertTrue(o.compares("weft", "peer-b") && !o.compares("weft-nio", "peer-b") && o.compares("weft-nio", "peer-a"));
+    }
+
+    @Test
     void aFailingSuiteIsNotedWithWhyAndTheNextStillRuns() {
         List<SuiteOutcome> outcomes = run(List.of(ReportRun.Entry.of("broken", () -> BROKEN),
                 ReportRun.Entry.of("alpha", () -> ALPHA)));
