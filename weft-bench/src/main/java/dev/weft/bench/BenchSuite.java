@@ -1,6 +1,8 @@
 package dev.weft.bench;
 
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.Map;
 
 /** A benchmark suite: runs its cases for weft and every peer and reports what it measured. */
 public interface BenchSuite {
@@ -16,4 +18,14 @@ public interface BenchSuite {
      *         that could not run
      */
     SuiteReport run(boolean quick, PrintWriter table, PrintWriter progress);
+
+    /**
+     * The comparisons this suite calls like for like: per peer, the weft implementations its
+     * ratios refer to (as its table shows them). The report of {@code weft bench} without SUITE
+     * compares a peer listed here with those only, and a peer not listed with every weft
+     * implementation. The default lists none.
+     */
+    default Map<String, List<String>> references() {
+        return Map.of();
+    }
 }

@@ -9,7 +9,7 @@
  *   <li>{@link dev.weft.bench.Result}, {@link dev.weft.bench.SuiteReport}: one measured (or
  *       skipped) value, and a suite's results with the machine they were measured on.</li>
  *   <li>{@link dev.weft.bench.JsonReport}: the JSON form; {@link dev.weft.bench.ResultTable}: the
- *       terminal form.</li>
+ *       terminal form; {@link dev.weft.bench.report}: the report of a run of every suite.</li>
  * </ul>
  *
  * <pre>{@code

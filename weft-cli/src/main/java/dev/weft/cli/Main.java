@@ -26,8 +26,8 @@ import picocli.CommandLine.Spec;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
                 "0:done",
-                "1:failed (a benchmark report could not be written, the I/O queue's loop failed, the server"
-                        + " could not listen, ...)",
+                "1:failed (a benchmark report could not be written, a suite of weft bench without SUITE failed,"
+                        + " the I/O queue's loop failed, the server could not listen, ...)",
                 "2:usage error, or the feature asked for is not available yet"})
 public final class Main implements Runnable {
 

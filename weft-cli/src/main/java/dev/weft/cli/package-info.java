@@ -6,7 +6,7 @@
  * <pre>
  * ./weft serve --port 0       # prints: weft serve: http://127.0.0.1:PORT/ (io_uring, 2 workers)
  * ./weft bench device --quick --json /tmp/device.json
- * ./weft bench            # every available suite, quick, report in bench-results/
+ * ./weft bench            # every suite, quick: the report in bench-report/ (README.md, charts/, results.json)
  * </pre>
  */
 package dev.weft.cli;

@@ -1,6 +1,7 @@
 package dev.weft.bench.actors;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.FailureLine;
 import dev.weft.bench.HeapGauge;
 import dev.weft.bench.JvmActivity;
@@ -168,6 +169,11 @@ public final class ActorSuite implements BenchSuite {
     }
 
     @Override
+    public Map<String, List<String>> references() {
+        return REFERENCES;
+    }
+
+    @Override
     public SuiteReport run(boolean quick, PrintWriter table, PrintWriter progress) {
         ActorPlan plan = quick ? quickPlan : fullPlan;
         SuiteRun run = new SuiteRun(plan, progress);
@@ -330,6 +336,7 @@ public final class ActorSuite implements BenchSuite {
             List<String> times = new ArrayList<>();
             for (ActorCase c : ActorCase.timedCases()) {
                 for (String name : rowOrder) {
+                    CaseProgress.measuring(label, c.id(), name);
                     timed(c, name, label, keep).ifPresent(t -> times.add(String.format(Locale.ROOT, "%s/%s %.0f ms",
                             c.id(), name, t.nanos() / 1e6)));
                 }

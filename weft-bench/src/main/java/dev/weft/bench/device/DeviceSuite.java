@@ -1,6 +1,7 @@
 package dev.weft.bench.device;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.FailureLine;
 import dev.weft.bench.JvmActivity;
 import dev.weft.bench.CoreToCore;
@@ -236,6 +237,7 @@ public final class DeviceSuite implements BenchSuite {
                     if (driver == null || samples.isOut(c.id(), impl)) {
                         continue;
                     }
+                    CaseProgress.measuring(label, c.id(), impl);
                     try {
                         Map<String, Double> measured = runTimed(plan, driver,
                                 () -> driver.measure(c.id(), plan.size(c)));

@@ -1,6 +1,7 @@
 package dev.weft.bench.io;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.FailureLine;
 import dev.weft.bench.LatinSquare;
 import dev.weft.bench.MachineLoad;
@@ -117,6 +118,11 @@ public final class IoSuite implements BenchSuite {
         Optional<String> gcc = Tools.ensure("gcc", "gcc", progress);
         return List.of(new WeftFsImpl(), new WeftQueueImpl(pin), new CQueueImpl(pin, gcc),
                 new FioImpl(FioImpl.Engine.URING, fio), new FioImpl(FioImpl.Engine.PSYNC, fio), new FileChannelImpl());
+    }
+
+    @Override
+    public Map<String, List<String>> references() {
+        return REFERENCES;
     }
 
     @Override
@@ -277,6 +283,7 @@ public final class IoSuite implements BenchSuite {
                     if (samples.isOut(c.id(), impl.name()) || impl.unsupported(c).isPresent()) {
                         continue;
                     }
+                    CaseProgress.measuring(label, c.id(), impl.name());
                     try {
                         Map<String, Double> m = impl.measure(c, length, plan);
                         if (keep) {

@@ -1,6 +1,7 @@
 package dev.weft.bench.net;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.FailureLine;
 import dev.weft.bench.LatinSquare;
 import dev.weft.bench.ProcessCpu;
@@ -361,6 +362,7 @@ public final class NetSuite implements BenchSuite {
                     if (!ready.contains(impl) || samples.isOut(c.id(), impl)) {
                         continue;
                     }
+                    CaseProgress.measuring(label, c.id(), impl);
                     try {
                         String line = switch (c.kind()) {
                             case ECHO -> echo(c, impl);

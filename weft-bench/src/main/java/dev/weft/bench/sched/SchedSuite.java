@@ -1,6 +1,7 @@
 package dev.weft.bench.sched;
 
 import dev.weft.bench.BenchSuite;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.FailureLine;
 import dev.weft.bench.HeapGauge;
 import dev.weft.bench.JvmActivity;
@@ -151,6 +152,11 @@ public final class SchedSuite implements BenchSuite {
             }
         }
         return planned;
+    }
+
+    @Override
+    public Map<String, List<String>> references() {
+        return REFERENCES;
     }
 
     @Override
@@ -323,6 +329,7 @@ public final class SchedSuite implements BenchSuite {
             List<String> times = new ArrayList<>();
             for (SchedCase c : SchedCase.of(SchedCase.Kind.THROUGHPUT)) {
                 for (String name : order) {
+                    CaseProgress.measuring(label, c.id(), name);
                     Optional<Timed> t = throughput(c, name, label, keep);
                     t.ifPresent(timed -> times.add(String.format(Locale.ROOT, "%s/%s %.0f ms", c.id(),
                             name, timed.nanos() / 1e6)));
