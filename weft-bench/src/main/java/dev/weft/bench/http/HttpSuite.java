@@ -2,6 +2,7 @@ package dev.weft.bench.http;
 
 import dev.weft.bench.BenchSuite;
 import dev.weft.bench.FailureLine;
+import dev.weft.bench.CaseProgress;
 import dev.weft.bench.LatinSquare;
 import dev.weft.bench.MachineLoad;
 import dev.weft.bench.ProcessCpu;
@@ -290,7 +291,9 @@ public final class HttpSuite implements BenchSuite {
                         if (t == null || samples.isOut(cases[ci].id(), impl)) {
                             continue;
                         }
-                        measureOnce(cases[ci], t, "round " + (rounds + 1) + "/" + plan.rounds());
+                        String label = "round " + (rounds + 1) + "/" + plan.rounds();
+                        CaseProgress.measuring(label, cases[ci].id(), impl);
+                        measureOnce(cases[ci], t, label);
                     }
                 }
                 longest = Math.max(longest, System.nanoTime() - roundStart);
