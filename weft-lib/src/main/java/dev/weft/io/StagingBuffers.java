@@ -21,12 +21,13 @@ import java.util.ArrayDeque;
  * most its {@code byteSize()}.
  *
  * <h2>Two sizes</h2>
- * A length of at most {@link #SMALL_LENGTH} (one page) gets a small buffer, a longer one a
- * buffer of {@link #MAX_LENGTH}. Most staged operations are small (an HTTP response head, a
+ * A length of at most {@link #SMALL_LENGTH} gets a small buffer, a longer one a buffer of
+ * {@link #MAX_LENGTH}. Most staged operations are small (an HTTP response with a small file, a
  * request, an address) and many are in flight at once (a worker answering a hundred connections
  * sends a hundred responses in one submission), so small buffers are kept in greater number: a
  * pool of large buffers only would map and unmap dozens of 64 KiB buffers every round, and each
- * unmap flushes the TLB of every processor running the process.
+ * unmap flushes the TLB of every processor running the process. Only the pages a copy touched
+ * are resident, so a kept small buffer that only ever staged a short send holds one page.
  *
  * <h2>Bounded: the surplus is freed</h2>
  * {@link #acquire} reuses a kept buffer of its size or maps a new one; {@link #release} keeps up
@@ -59,7 +60,7 @@ final class StagingBuffers implements AutoCloseable {
     /** Released large buffers kept for reuse. */
     static final int KEPT = 16;
     /** The size of a small buffer: lengths up to this get one. */
-    static final int SMALL_LENGTH = 4096;
+    static final int SMALL_LENGTH = 16 * 1024;
     /** Released small buffers kept for reuse. */
     static final int SMALL_KEPT = 256;
     /** The most bytes the kept buffers of one pool hold. */

@@ -34,8 +34,8 @@ class HeapBufferMemoryTest {
     private static final int BURSTS = 10;
     private static final int MESSAGE = 64 * 1024;
     /** The most staging memory a worker keeps between bursts: 16 buffers of 64 KiB. */
-    /** StagingBuffers.KEPT_BYTES: 16 large buffers of 64 KiB and 256 small ones of 4 KiB. */
-    private static final long KEPT_PER_WORKER = 16L * 64 * 1024 + 256L * 4096;
+    /** StagingBuffers.KEPT_BYTES: 16 large buffers of 64 KiB and 256 small ones of 16 KiB. */
+    private static final long KEPT_PER_WORKER = 16L * 64 * 1024 + 256L * 16 * 1024;
     /** Slack for the JVM's own growth (heap, JIT) over the bursts; a leak of the old kind is 64 MiB a burst. */
     private static final long RSS_SLACK = 96L << 20;
 
