@@ -20,10 +20,10 @@ public enum HttpCase implements BenchCase {
     PLAINTEXT_PIPELINED("plaintext-pipelined", "/plaintext", 100, 16),
     /** {@code GET /json} ({@code {"message":"Hello, World!"}}) over 100 connections. */
     JSON("json", "/json", 100, 1),
-    /** A 4 KiB file ({@link StaticFiles#SMALL}) over 100 connections. */
-    STATIC_4K("static-4k", "/" + StaticFiles.SMALL, 100, 1),
-    /** A 1 MiB file ({@link StaticFiles#LARGE}) over 16 connections. */
-    STATIC_1M("static-1m", "/" + StaticFiles.LARGE, 16, 1);
+    /** A 4 KiB file ({@link BenchFiles#SMALL}) over 100 connections. */
+    STATIC_4K("static-4k", "/" + BenchFiles.SMALL, 100, 1),
+    /** A 1 MiB file ({@link BenchFiles#LARGE}) over 16 connections. */
+    STATIC_1M("static-1m", "/" + BenchFiles.LARGE, 16, 1);
 
     /** Requests answered per second over the measured period. */
     public static final String THROUGHPUT = "throughput";

@@ -39,7 +39,7 @@ import java.util.function.Function;
  *       report says why). This JVM only directs them. wrk and nginx come from Debian; a missing
  *       one is installed with apt-get when the bench runs as root, or every implementation that
  *       needs it is skipped with a reason naming the package.</li>
- *   <li>Each server is started once, serving the same {@link StaticFiles}, and checked
+ *   <li>Each server is started once, serving the same {@link BenchFiles}, and checked
  *       ({@link ResponseCheck}: every route and file answered right); one that cannot start or
  *       answers wrong is skipped in every case with the reason. It then serves the whole run; a
  *       server that dies is started afresh for its next measurement.</li>
@@ -215,7 +215,7 @@ public final class HttpSuite implements BenchSuite {
         final Map<String, ChildServer> servers = new LinkedHashMap<>();
         final List<HttpTarget> ready = new ArrayList<>();
         Path scratch;
-        StaticFiles files;
+        BenchFiles files;
         Wrk wrk;
 
         Run(HttpPlan plan, PrintWriter progress, CpuSplit split, List<HttpTarget> all) {
@@ -228,7 +228,7 @@ public final class HttpSuite implements BenchSuite {
         /** Makes the files, starts and checks every server that can run. */
         void open(Optional<String> noWrk) throws IOException {
             scratch = Files.createTempDirectory("weft-bench-http-");
-            files = StaticFiles.create();
+            files = BenchFiles.create();
             wrk = new Wrk(split.generatorPrefix(), scratch);
             for (HttpTarget t : all) {
                 Optional<String> reason = noWrk.isPresent()
@@ -398,7 +398,7 @@ public final class HttpSuite implements BenchSuite {
                     files.close();
                 }
                 if (scratch != null) {
-                    StaticFiles.delete(scratch);
+                    BenchFiles.delete(scratch);
                 }
             } catch (IOException e) {
                 progress.println("http: cleaning up the suite's files failed: " + FailureLine.of(e));

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * An implementation the http suite measures: a server it starts in processes of its own on
- * loopback, serving {@code /plaintext}, {@code /json} and the files of a {@link StaticFiles}
+ * loopback, serving {@code /plaintext}, {@code /json} and the files of a {@link BenchFiles}
  * directory.
  */
 interface HttpTarget {
@@ -25,5 +25,5 @@ interface HttpTarget {
      * @throws IOException when it does not start or announce itself in time (what it printed
      *                     is quoted); nothing it started is left running
      */
-    ChildServer start(int workers, StaticFiles files, List<String> prefix, Path scratch) throws IOException;
+    ChildServer start(int workers, BenchFiles files, List<String> prefix, Path scratch) throws IOException;
 }

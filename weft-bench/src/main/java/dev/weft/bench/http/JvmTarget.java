@@ -88,7 +88,7 @@ final class JvmTarget implements HttpTarget {
     }
 
     @Override
-    public ChildServer start(int workers, StaticFiles files, List<String> prefix, Path scratch) throws IOException {
+    public ChildServer start(int workers, BenchFiles files, List<String> prefix, Path scratch) throws IOException {
         if (unavailable.isPresent()) {
             throw new IllegalStateException(impl + " cannot run here: " + unavailable.get());
         }

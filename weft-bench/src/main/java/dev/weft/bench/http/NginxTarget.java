@@ -55,7 +55,7 @@ final class NginxTarget implements HttpTarget {
     }
 
     @Override
-    public ChildServer start(int workers, StaticFiles files, List<String> prefix, Path scratch) throws IOException {
+    public ChildServer start(int workers, BenchFiles files, List<String> prefix, Path scratch) throws IOException {
         if (unavailable.isPresent()) {
             throw new IllegalStateException("nginx cannot run here: " + unavailable.get());
         }

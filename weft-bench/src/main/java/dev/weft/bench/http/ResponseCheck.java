@@ -39,7 +39,7 @@ final class ResponseCheck {
      *
      * @throws IOException naming the request and what was wrong with its answer
      */
-    static void check(int port, StaticFiles files) throws IOException {
+    static void check(int port, BenchFiles files) throws IOException {
         try (Socket s = new Socket()) {
             s.connect(new InetSocketAddress("127.0.0.1", port), TIMEOUT_MILLIS);
             s.setSoTimeout(TIMEOUT_MILLIS);
@@ -52,7 +52,7 @@ final class ResponseCheck {
                 throw new IOException("GET /json answered " + json.status() + " '" + json.text() + "', expected 200 "
                         + NginxConf.JSON);
             }
-            for (String name : new String[] {StaticFiles.SMALL, StaticFiles.LARGE}) {
+            for (String name : new String[] {BenchFiles.SMALL, BenchFiles.LARGE}) {
                 expect("/" + name, get(in, out, "/" + name), Files.readAllBytes(files.root().resolve(name)));
             }
             Response missing = get(in, out, "/weft-bench-no-such-file");

@@ -36,7 +36,7 @@ class HttpSuiteTest {
         }
 
         @Override
-        public ChildServer start(int workers, StaticFiles files, List<String> prefix, Path scratch) throws IOException {
+        public ChildServer start(int workers, BenchFiles files, List<String> prefix, Path scratch) throws IOException {
             return ChildServer.announcing(impl, ChildJvm.command(prefix, List.of(), JdkHttpPeer.class.getName(),
                     List.of(mode.name(), files.root().toString())));
         }
@@ -50,7 +50,7 @@ class HttpSuiteTest {
         }
 
         @Override
-        public ChildServer start(int workers, StaticFiles files, List<String> prefix, Path scratch) {
+        public ChildServer start(int workers, BenchFiles files, List<String> prefix, Path scratch) {
             throw new AssertionError("not to be started");
         }
     }
@@ -63,7 +63,7 @@ class HttpSuiteTest {
         }
 
         @Override
-        public ChildServer start(int workers, StaticFiles files, List<String> prefix, Path scratch) throws IOException {
+        public ChildServer start(int workers, BenchFiles files, List<String> prefix, Path scratch) throws IOException {
             return ChildServer.announcing(impl, List.of("sh", "-c", "echo 'Unknown options: --io'; exit 2"));
         }
     }

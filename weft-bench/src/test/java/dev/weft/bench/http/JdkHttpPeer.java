@@ -63,7 +63,7 @@ final class JdkHttpPeer implements AutoCloseable {
                 body = NginxConf.PLAINTEXT.getBytes(StandardCharsets.UTF_8);
             } else if (path.equals("/json")) {
                 body = (mode == Mode.WRONG_JSON ? "{\"message\":\"Hello\"}" : NginxConf.JSON).getBytes(StandardCharsets.UTF_8);
-            } else if (StaticFiles.size(path) > 0) {
+            } else if (BenchFiles.size(path) > 0) {
                 body = Files.readAllBytes(root.resolve(path.substring(1)));
             } else {
                 status = 404;

@@ -32,11 +32,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class PeersTest {
 
-    private static StaticFiles files;
+    private static BenchFiles files;
 
     @BeforeAll
     static void files() throws IOException {
-        files = StaticFiles.create();
+        files = BenchFiles.create();
     }
 
     @AfterAll

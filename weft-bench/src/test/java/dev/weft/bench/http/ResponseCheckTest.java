@@ -16,11 +16,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ResponseCheckTest {
 
-    private static StaticFiles files;
+    private static BenchFiles files;
 
     @BeforeAll
     static void files() throws IOException {
-        files = StaticFiles.create();
+        files = BenchFiles.create();
     }
 
     @AfterAll

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  * {@link #LARGE} (1 MiB) of pseudo-random bytes, readable by every user (nginx's workers may run
  * as another user than the bench). Closing removes it.
  */
-public final class StaticFiles implements AutoCloseable {
+public final class BenchFiles implements AutoCloseable {
 
     /** The name of the 4 KiB file, served at {@code /4k.bin}. */
     public static final String SMALL = "4k.bin";
@@ -26,14 +26,14 @@ public final class StaticFiles implements AutoCloseable {
 
     private final Path root;
 
-    private StaticFiles(Path root) {
+    private BenchFiles(Path root) {
         this.root = root;
     }
 
     /** A new directory under the system's temporary directory with both files. */
-    public static StaticFiles create() throws IOException {
+    public static BenchFiles create() throws IOException {
         Path root = Files.createTempDirectory("weft-bench-http-static-");
-        StaticFiles files = new StaticFiles(root);
+        BenchFiles files = new BenchFiles(root);
         try {
             Files.setPosixFilePermissions(root, PosixFilePermissions.fromString("rwxr-xr-x"));
             Random random = new Random(42);
