@@ -46,6 +46,8 @@ final class UringFile implements OpenFile {
     static final int MAX_TRANSFER = 1 << 30;
     /** Bytes one splice moves through the pipe: a default pipe's capacity (16 pages). */
     static final int SPLICE_CHUNK = 64 * 1024;
+    /** The largest pipe capacity a transfer asks for: Linux's default {@code fs.pipe-max-size}. */
+    static final int PIPE_MAX = 1024 * 1024;
     /** Where in a staging buffer {@code STATX} writes its {@code struct statx} (the path, "", is at 0). */
     private static final int STATX_AT = 256;
 
@@ -529,8 +531,19 @@ final class UringFile implements OpenFile {
         int[] pipe = pipe();
         long sent = 0;
         try {
+            int capacity = SPLICE_CHUNK;
+            if (length > SPLICE_CHUNK) {
+                // a larger pipe moves a large region in fewer splices, each an io_uring round trip
+                // (and, for a splice, a hop through the kernel's async workers); where the system
+                // refuses (fs.pipe-max-size, a user's pipe quota) the default capacity serves
+                int want = (int) Math.min(PIPE_MAX, Long.highestOneBit(length - 1) << 1);
+                int r = Libc.fcntl(Libc.errnoState(), pipe[1], Libc.F_SETPIPE_SZ, want);
+                if (r > SPLICE_CHUNK) {
+                    capacity = r;
+                }
+            }
             while (sent < length) {
-                int chunk = (int) Math.min(length - sent, SPLICE_CHUNK);
+                int chunk = (int) Math.min(length - sent, capacity);
                 long from = offset + sent;
                 int in = spliceOnce(fd, from, pipe[1], chunk);
                 if (in < 0) {
