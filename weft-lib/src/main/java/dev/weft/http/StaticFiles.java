@@ -6,8 +6,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -303,7 +301,7 @@ public final class StaticFiles implements Handler {
         long millis = a.lastModifiedTime().toMillis();
         String etag = "\"" + Long.toHexString(a.size()) + "-" + Long.toHexString(a.lastModifiedTime().to(
                 java.util.concurrent.TimeUnit.NANOSECONDS)) + "-" + Integer.toHexString(Objects.hashCode(a.fileKey())) + "\"";
-        String lastModified = HTTP_DATE.format(ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC));
+        String lastModified = DateHeader.imfFixdate(Math.floorDiv(millis, 1000));
         return new Entry(real, a.size(), millis, a.fileKey(), etag, lastModified, contentType(real), bytes);
     }
 

@@ -115,6 +115,24 @@ class StaticFilesTest {
     }
 
     @Test
+    void lastModifiedIsAnImfFixdateWithATwoDigitDay() throws Exception {
+        Path f = fileModifiedAt("dated.txt", "2026-03-05T10:11:12.345Z");
+        try {
+            assertEquals("Thu, 05 Mar 2026 10:11:12 GMT", get("/dated.txt").header("Last-Modified"));
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    /** A new file under the root, last modified at {@code instant}; the test deletes it. */
+    private static Path fileModifiedAt(String name, String instant) throws Exception {
+        Path f = root.resolve(name);
+        Files.writeString(f, name);
+        Files.setLastModifiedTime(f, FileTime.from(Instant.parse(instant)));
+        return f;
+    }
+
+    @Test
     void routesWinOverTheFiles() throws Exception {
         assertEquals("a route\n", get("/route").text());
     }
