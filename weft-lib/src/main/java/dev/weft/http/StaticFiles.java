@@ -6,10 +6,15 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Year;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -33,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code Content-Length}, {@code Last-Modified}, a strong {@code ETag} (from the file's
  *       size, modification time and identity) and {@code Accept-Ranges: bytes}.</li>
  *   <li>{@code If-None-Match} (a matching tag or {@code *}) and, without it,
- *       {@code If-Modified-Since} (not modified since) answer 304.</li>
+ *       {@code If-Modified-Since} (not modified since; an HTTP-date in any of its three forms)
+ *       answer 304.</li>
  *   <li>One {@code Range} ({@code bytes=a-b}, {@code a-} or {@code -n}) answers 206 with
  *       {@code Content-Range}; an unsatisfiable one answers 416 with {@code Content-Range: bytes
  *       *}{@code /size}. Several ranges, a malformed header, or an {@code If-Range} that no longer
@@ -60,7 +66,18 @@ public final class StaticFiles implements Handler {
     /** The most paths whose checks one handler remembers. */
     private static final int MAX_ENTRIES = 4096;
 
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+    /**
+     * The three forms of an HTTP-date that a recipient must accept (RFC 9110, 5.6.7): IMF-fixdate
+     * ({@code Sun, 06 Nov 1994 08:49:37 GMT}), and the obsolete rfc850-date
+     * ({@code Sunday, 06-Nov-94 08:49:37 GMT}, its two-digit year read within 50 years of now) and
+     * asctime-date ({@code Sun Nov  6 08:49:37 1994}).
+     */
+    private static final List<DateTimeFormatter> HTTP_DATES = List.of(
+            DateTimeFormatter.RFC_1123_DATE_TIME,
+            new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, Year.now(ZoneOffset.UTC).getValue() - 49)
+                    .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.US).withZone(ZoneOffset.UTC),
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),
             Map.entry("htm", "text/html; charset=utf-8"),
@@ -390,12 +407,17 @@ public final class StaticFiles implements Handler {
         return false;
     }
 
+    /** An HTTP-date in any of its three forms as epoch milliseconds, or {@code Long.MIN_VALUE} when it is none. */
     private static long parseDate(String v) {
-        try {
-            return ZonedDateTime.parse(v.trim(), HTTP_DATE).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return Long.MIN_VALUE;
+        String t = v.trim();
+        for (DateTimeFormatter form : HTTP_DATES) {
+            try {
+                return ZonedDateTime.parse(t, form).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e) {
+                // try the next form
+            }
         }
+        return Long.MIN_VALUE;
     }
 
     static final long[] UNSATISFIABLE = new long[0];

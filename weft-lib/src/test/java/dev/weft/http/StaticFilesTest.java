@@ -205,6 +205,20 @@ class StaticFilesTest {
     }
 
     @Test
+    void ifModifiedSinceIsReadInEachFormOfAnHttpDate() throws Exception {
+        Path f = fileModifiedAt("since.txt", "2026-03-05T10:11:12Z");
+        try {
+            assertEquals(304, get("/since.txt", "If-Modified-Since: Thu, 05 Mar 2026 10:11:12 GMT").status());
+            assertEquals(304, get("/since.txt", "If-Modified-Since: Thursday, 05-Mar-26 10:11:12 GMT").status());
+            assertEquals(304, get("/since.txt", "If-Modified-Since: Thu Mar  5 10:11:12 2026").status());
+            assertEquals(200, get("/since.txt", "If-Modified-Since: Wednesday, 04-Mar-26 10:11:12 GMT").status());
+            assertEquals(200, get("/since.txt", "If-Modified-Since: Wed Mar  4 10:11:12 2026").status());
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    @Test
     void oneRangeIs206() throws Exception {
         HttpTesting.Raw r = get("/hello.txt", "Range: bytes=0-4");
         assertEquals(206, r.status());
