@@ -173,7 +173,9 @@ public final class StaticFiles implements Handler {
             if (!relative.isEmpty() && !relative.endsWith("/") && isDirectory(relative)) {
                 String query = request.target().indexOf('?') >= 0
                         ? request.target().substring(request.target().indexOf('?')) : "";
-                return Response.text(301, "301 Moved Permanently\n").header("Location", request.path() + "/" + query);
+                // one leading slash: "//docs/" would be a reference to the host "docs", not a path here
+                String path = "/" + request.path().substring(leadingSlashes(request.path()));
+                return Response.text(301, "301 Moved Permanently\n").header("Location", path + "/" + query);
             }
             return notFound();
         }
@@ -260,6 +262,14 @@ public final class StaticFiles implements Handler {
             out.append('/');
         }
         return out.toString();
+    }
+
+    private static int leadingSlashes(String path) {
+        int n = 0;
+        while (n < path.length() && path.charAt(n) == '/') {
+            n++;
+        }
+        return n;
     }
 
     /** The entry for {@code relative}, checked against the file now; null when nothing may be served. */

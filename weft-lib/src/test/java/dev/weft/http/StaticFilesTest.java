@@ -158,6 +158,14 @@ class StaticFilesTest {
     }
 
     @Test
+    void theRedirectOfADirectoryAskedForWithSlashesStaysOnThisServer() throws Exception {
+        HttpTesting.Raw r = get("//docs");
+        assertEquals(301, r.status());
+        assertEquals("/docs/", r.header("Location")); // not "//docs/": the host "docs"
+        assertEquals("/docs/", get("///docs").header("Location"));
+    }
+
+    @Test
     void aDirectoryWithoutIndexIsNotListed() throws Exception {
         assertEquals(404, get("/empty/").status());
     }
