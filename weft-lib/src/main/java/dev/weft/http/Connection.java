@@ -42,6 +42,11 @@ final class Connection {
     private static final int OUT_FLUSH = 16 * 1024;
     /** Bytes read (and dropped) after an error response before the close, so the answer is not lost to a reset. */
     private static final int LINGER_BYTES = 64 * 1024;
+    /**
+     * How long, in all, that reading may last: a client that keeps sending (a slowloris client after
+     * its 408, say) cannot hold the connection open past it.
+     */
+    private static final long LINGER_NANOS = Duration.ofMillis(500).toNanos();
 
     private final HttpServer server;
     private final TcpStream stream;
@@ -378,11 +383,17 @@ final class Connection {
             put(errorAnswer(status, detail));
             flush();
             stream.shutdownOutput();
-            // read what the client still sends (bounded), so that our close does not reset the answer away
-            stream.readTimeout(Duration.ofMillis(500));
+            // read what the client still sends (bounded in bytes and time), so that our close does not
+            // reset the answer away
+            long deadline = System.nanoTime() + LINGER_NANOS;
             ByteBuffer sink = ByteBuffer.wrap(in);
             int drained = 0;
             while (drained < LINGER_BYTES) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                stream.readTimeout(Duration.ofNanos(left));
                 int n = stream.read(sink.clear());
                 if (n < 0) {
                     break;

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -329,6 +331,28 @@ class HttpServerTest {
             send(s, "GET / HTTP/1.1\r\nHo"); // and nothing more: the head never completes
             String answer = readToEnd(s);
             assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer);
+        }
+    }
+
+    @Test
+    void aSlowlorisClientThatKeepsSendingAfterIts408IsClosedAnyway() throws Exception {
+        int port = start(b -> b.headerTimeout(Duration.ofMillis(300)).get("/", r -> Response.text("x")));
+        try (Socket s = connect(port)) {
+            send(s, "GET / HTTP/1.1\r\nHo");
+            assertTrue(readToEnd(s).startsWith("HTTP/1.1 408 ")); // the server shut its side down
+            // and the client drips on, a byte well within each read's timeout, as slowloris does
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < 200 && server.openConnections() > 0; i++) {
+                try {
+                    out.write('x');
+                    out.flush();
+                } catch (IOException closed) {
+                    // the server closed its end: the count below is what is awaited
+                }
+                Thread.sleep(50);
+            }
+            assertEquals(0, server.openConnections(), "the server still reads a client that keeps sending after"
+                    + " its error answer");
         }
     }
 
