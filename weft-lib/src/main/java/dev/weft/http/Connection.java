@@ -60,6 +60,8 @@ final class Connection {
     private final int maxInput;
     private InetSocketAddress remote;
     private Throwable failure;
+    /** The request being answered; null while a head is read (a refusal of it then answers no known method). */
+    private RequestHead current;
 
     Connection(HttpServer server, TcpStream stream) {
         this.server = server;
@@ -100,10 +102,12 @@ final class Connection {
             }
             boolean first = true;
             for (;;) {
+                current = null;
                 RequestHead head = readHead(first);
                 if (head == null) {
                     return;
                 }
+                current = head;
                 first = false;
                 if (!serve(head) || server.stopping) {
                     flush();
@@ -357,6 +361,11 @@ final class Connection {
 
     /** The whole answer for a refused request: status line, Server, Date, a short text body, Connection: close. */
     static byte[] errorAnswer(int status, String detail) {
+        return errorAnswer(status, detail, true);
+    }
+
+    /** As {@link #errorAnswer(int, String)}; without the body (its Content-Length kept) for a HEAD request. */
+    static byte[] errorAnswer(int status, String detail, boolean withBody) {
         byte[] text = (status + " " + Response.reason(status) + (detail == null ? "" : ": " + detail) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] head = ("HTTP/1.1 " + status + " " + Response.reason(status) + "\r\nServer: weft\r\n")
@@ -364,11 +373,13 @@ final class Connection {
         byte[] framing = ("Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + text.length
                 + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] date = DateHeader.line();
-        byte[] all = new byte[head.length + date.length + framing.length + text.length];
+        byte[] all = new byte[head.length + date.length + framing.length + (withBody ? text.length : 0)];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(date, 0, all, head.length, date.length);
         System.arraycopy(framing, 0, all, head.length + date.length, framing.length);
-        System.arraycopy(text, 0, all, head.length + date.length + framing.length, text.length);
+        if (withBody) {
+            System.arraycopy(text, 0, all, head.length + date.length + framing.length, text.length);
+        }
         return all;
     }
 
@@ -380,7 +391,7 @@ final class Connection {
         try {
             server.errors.increment();
             server.responded(status);
-            put(errorAnswer(status, detail));
+            put(errorAnswer(status, detail, current == null || !current.method().equals("HEAD")));
             flush();
             stream.shutdownOutput();
             // read what the client still sends (bounded in bytes and time), so that our close does not

@@ -325,6 +325,19 @@ class HttpServerTest {
     }
 
     @Test
+    void aRefusalOfAHeadRequestSendsNoBody() throws Exception {
+        int port = start(b -> b.get("/boom", r -> {
+            throw new IllegalStateException("boom (expected by the test)");
+        }));
+        String failed = exchange(port, "HEAD /boom HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertTrue(failed.startsWith("HTTP/1.1 500 "), failed);
+        assertTrue(failed.endsWith("\r\n\r\n"), "the head, and nothing after it: " + failed);
+        String refused = exchange(port, "HEAD /boom HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999\r\n\r\n");
+        assertTrue(refused.startsWith("HTTP/1.1 413 "), refused);
+        assertTrue(refused.endsWith("\r\n\r\n"), "the head, and nothing after it: " + refused);
+    }
+
+    @Test
     void aSlowHeaderSectionIs408AndClosed() throws Exception {
         int port = start(b -> b.headerTimeout(Duration.ofMillis(300)).get("/", r -> Response.text("x")));
         try (Socket s = connect(port)) {
