@@ -42,6 +42,11 @@ final class Connection {
     private static final int OUT_FLUSH = 16 * 1024;
     /** Bytes read (and dropped) after an error response before the close, so the answer is not lost to a reset. */
     private static final int LINGER_BYTES = 64 * 1024;
+    /**
+     * How long, in all, that reading may last: a client that keeps sending (a slowloris client after
+     * its 408, say) cannot hold the connection open past it.
+     */
+    private static final long LINGER_NANOS = Duration.ofMillis(500).toNanos();
 
     private final HttpServer server;
     private final TcpStream stream;
@@ -55,6 +60,8 @@ final class Connection {
     private final int maxInput;
     private InetSocketAddress remote;
     private Throwable failure;
+    /** The request being answered; null while a head is read (a refusal of it then answers no known method). */
+    private RequestHead current;
 
     Connection(HttpServer server, TcpStream stream) {
         this.server = server;
@@ -95,10 +102,12 @@ final class Connection {
             }
             boolean first = true;
             for (;;) {
+                current = null;
                 RequestHead head = readHead(first);
                 if (head == null) {
                     return;
                 }
+                current = head;
                 first = false;
                 if (!serve(head) || server.stopping) {
                     flush();
@@ -352,6 +361,11 @@ final class Connection {
 
     /** The whole answer for a refused request: status line, Server, Date, a short text body, Connection: close. */
     static byte[] errorAnswer(int status, String detail) {
+        return errorAnswer(status, detail, true);
+    }
+
+    /** As {@link #errorAnswer(int, String)}; without the body (its Content-Length kept) for a HEAD request. */
+    static byte[] errorAnswer(int status, String detail, boolean withBody) {
         byte[] text = (status + " " + Response.reason(status) + (detail == null ? "" : ": " + detail) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         byte[] head = ("HTTP/1.1 " + status + " " + Response.reason(status) + "\r\nServer: weft\r\n")
@@ -359,11 +373,13 @@ final class Connection {
         byte[] framing = ("Content-Type: text/plain; charset=utf-8\r\nContent-Length: " + text.length
                 + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
         byte[] date = DateHeader.line();
-        byte[] all = new byte[head.length + date.length + framing.length + text.length];
+        byte[] all = new byte[head.length + date.length + framing.length + (withBody ? text.length : 0)];
         System.arraycopy(head, 0, all, 0, head.length);
         System.arraycopy(date, 0, all, head.length, date.length);
         System.arraycopy(framing, 0, all, head.length + date.length, framing.length);
-        System.arraycopy(text, 0, all, head.length + date.length + framing.length, text.length);
+        if (withBody) {
+            System.arraycopy(text, 0, all, head.length + date.length + framing.length, text.length);
+        }
         return all;
     }
 
@@ -375,14 +391,20 @@ final class Connection {
         try {
             server.errors.increment();
             server.responded(status);
-            put(errorAnswer(status, detail));
+            put(errorAnswer(status, detail, current == null || !current.method().equals("HEAD")));
             flush();
             stream.shutdownOutput();
-            // read what the client still sends (bounded), so that our close does not reset the answer away
-            stream.readTimeout(Duration.ofMillis(500));
+            // read what the client still sends (bounded in bytes and time), so that our close does not
+            // reset the answer away
+            long deadline = System.nanoTime() + LINGER_NANOS;
             ByteBuffer sink = ByteBuffer.wrap(in);
             int drained = 0;
             while (drained < LINGER_BYTES) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                stream.readTimeout(Duration.ofNanos(left));
                 int n = stream.read(sink.clear());
                 if (n < 0) {
                     break;

@@ -37,10 +37,18 @@ final class DateHeader {
     }
 
     private static Line format(long second) {
-        String s = IMF_FIXDATE.format(Instant.ofEpochSecond(second));
+        return new Line(second, ("Date: " + imfFixdate(second) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * {@code epochSecond} as an IMF-fixdate (RFC 9110, 5.6.7), e.g. {@code Sun, 06 Nov 1994 08:49:37 GMT}:
+     * the form a server must send in every HTTP-date field ({@code Date}, {@code Last-Modified}).
+     */
+    static String imfFixdate(long epochSecond) {
+        String s = IMF_FIXDATE.format(Instant.ofEpochSecond(epochSecond));
         if (s.charAt(6) == ' ') { // RFC_1123 writes a one-digit day as "1"; IMF-fixdate wants "01"
             s = s.substring(0, 5) + "0" + s.substring(5);
         }
-        return new Line(second, ("Date: " + s + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        return s;
     }
 }

@@ -6,12 +6,15 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Instant;
+import java.time.Year;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoField;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -35,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *       {@code Content-Length}, {@code Last-Modified}, a strong {@code ETag} (from the file's
  *       size, modification time and identity) and {@code Accept-Ranges: bytes}.</li>
  *   <li>{@code If-None-Match} (a matching tag or {@code *}) and, without it,
- *       {@code If-Modified-Since} (not modified since) answer 304.</li>
+ *       {@code If-Modified-Since} (not modified since; an HTTP-date in any of its three forms)
+ *       answer 304.</li>
  *   <li>One {@code Range} ({@code bytes=a-b}, {@code a-} or {@code -n}) answers 206 with
  *       {@code Content-Range}; an unsatisfiable one answers 416 with {@code Content-Range: bytes
  *       *}{@code /size}. Several ranges, a malformed header, or an {@code If-Range} that no longer
@@ -62,7 +66,18 @@ public final class StaticFiles implements Handler {
     /** The most paths whose checks one handler remembers. */
     private static final int MAX_ENTRIES = 4096;
 
-    private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
+    /**
+     * The three forms of an HTTP-date that a recipient must accept (RFC 9110, 5.6.7): IMF-fixdate
+     * ({@code Sun, 06 Nov 1994 08:49:37 GMT}), and the obsolete rfc850-date
+     * ({@code Sunday, 06-Nov-94 08:49:37 GMT}, its two-digit year read within 50 years of now) and
+     * asctime-date ({@code Sun Nov  6 08:49:37 1994}).
+     */
+    private static final List<DateTimeFormatter> HTTP_DATES = List.of(
+            DateTimeFormatter.RFC_1123_DATE_TIME,
+            new DateTimeFormatterBuilder().appendPattern("EEEE, dd-MMM-")
+                    .appendValueReduced(ChronoField.YEAR, 2, 2, Year.now(ZoneOffset.UTC).getValue() - 49)
+                    .appendPattern(" HH:mm:ss 'GMT'").toFormatter(Locale.US).withZone(ZoneOffset.UTC),
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US).withZone(ZoneOffset.UTC));
     private static final Map<String, String> TYPES = Map.ofEntries(
             Map.entry("html", "text/html; charset=utf-8"),
             Map.entry("htm", "text/html; charset=utf-8"),
@@ -158,7 +173,9 @@ public final class StaticFiles implements Handler {
             if (!relative.isEmpty() && !relative.endsWith("/") && isDirectory(relative)) {
                 String query = request.target().indexOf('?') >= 0
                         ? request.target().substring(request.target().indexOf('?')) : "";
-                return Response.text(301, "301 Moved Permanently\n").header("Location", request.path() + "/" + query);
+                // one leading slash: "//docs/" would be a reference to the host "docs", not a path here
+                String path = "/" + request.path().substring(leadingSlashes(request.path()));
+                return Response.text(301, "301 Moved Permanently\n").header("Location", path + "/" + query);
             }
             return notFound();
         }
@@ -247,6 +264,14 @@ public final class StaticFiles implements Handler {
         return out.toString();
     }
 
+    private static int leadingSlashes(String path) {
+        int n = 0;
+        while (n < path.length() && path.charAt(n) == '/') {
+            n++;
+        }
+        return n;
+    }
+
     /** The entry for {@code relative}, checked against the file now; null when nothing may be served. */
     private Entry lookup(String relative) throws IOException {
         Entry e = entries.get(relative);
@@ -303,7 +328,7 @@ public final class StaticFiles implements Handler {
         long millis = a.lastModifiedTime().toMillis();
         String etag = "\"" + Long.toHexString(a.size()) + "-" + Long.toHexString(a.lastModifiedTime().to(
                 java.util.concurrent.TimeUnit.NANOSECONDS)) + "-" + Integer.toHexString(Objects.hashCode(a.fileKey())) + "\"";
-        String lastModified = HTTP_DATE.format(ZonedDateTime.ofInstant(Instant.ofEpochMilli(millis), ZoneOffset.UTC));
+        String lastModified = DateHeader.imfFixdate(Math.floorDiv(millis, 1000));
         return new Entry(real, a.size(), millis, a.fileKey(), etag, lastModified, contentType(real), bytes);
     }
 
@@ -392,12 +417,17 @@ public final class StaticFiles implements Handler {
         return false;
     }
 
+    /** An HTTP-date in any of its three forms as epoch milliseconds, or {@code Long.MIN_VALUE} when it is none. */
     private static long parseDate(String v) {
-        try {
-            return ZonedDateTime.parse(v.trim(), HTTP_DATE).toInstant().toEpochMilli();
-        } catch (DateTimeParseException e) {
-            return Long.MIN_VALUE;
+        String t = v.trim();
+        for (DateTimeFormatter form : HTTP_DATES) {
+            try {
+                return ZonedDateTime.parse(t, form).toInstant().toEpochMilli();
+            } catch (DateTimeParseException e) {
+                // try the next form
+            }
         }
+        return Long.MIN_VALUE;
     }
 
     static final long[] UNSATISFIABLE = new long[0];

@@ -8,7 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -323,12 +325,47 @@ class HttpServerTest {
     }
 
     @Test
+    void aRefusalOfAHeadRequestSendsNoBody() throws Exception {
+        int port = start(b -> b.get("/boom", r -> {
+            throw new IllegalStateException("boom (expected by the test)");
+        }));
+        String failed = exchange(port, "HEAD /boom HTTP/1.1\r\nHost: h\r\n\r\n");
+        assertTrue(failed.startsWith("HTTP/1.1 500 "), failed);
+        assertTrue(failed.endsWith("\r\n\r\n"), "the head, and nothing after it: " + failed);
+        String refused = exchange(port, "HEAD /boom HTTP/1.1\r\nHost: h\r\nContent-Length: 99999999\r\n\r\n");
+        assertTrue(refused.startsWith("HTTP/1.1 413 "), refused);
+        assertTrue(refused.endsWith("\r\n\r\n"), "the head, and nothing after it: " + refused);
+    }
+
+    @Test
     void aSlowHeaderSectionIs408AndClosed() throws Exception {
         int port = start(b -> b.headerTimeout(Duration.ofMillis(300)).get("/", r -> Response.text("x")));
         try (Socket s = connect(port)) {
             send(s, "GET / HTTP/1.1\r\nHo"); // and nothing more: the head never completes
             String answer = readToEnd(s);
             assertTrue(answer.startsWith("HTTP/1.1 408 Request Timeout\r\n"), answer);
+        }
+    }
+
+    @Test
+    void aSlowlorisClientThatKeepsSendingAfterIts408IsClosedAnyway() throws Exception {
+        int port = start(b -> b.headerTimeout(Duration.ofMillis(300)).get("/", r -> Response.text("x")));
+        try (Socket s = connect(port)) {
+            send(s, "GET / HTTP/1.1\r\nHo");
+            assertTrue(readToEnd(s).startsWith("HTTP/1.1 408 ")); // the server shut its side down
+            // and the client drips on, a byte well within each read's timeout, as slowloris does
+            OutputStream out = s.getOutputStream();
+            for (int i = 0; i < 200 && server.openConnections() > 0; i++) {
+                try {
+                    out.write('x');
+                    out.flush();
+                } catch (IOException closed) {
+                    // the server closed its end: the count below is what is awaited
+                }
+                Thread.sleep(50);
+            }
+            assertEquals(0, server.openConnections(), "the server still reads a client that keeps sending after"
+                    + " its error answer");
         }
     }
 

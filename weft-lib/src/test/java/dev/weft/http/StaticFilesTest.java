@@ -115,6 +115,24 @@ class StaticFilesTest {
     }
 
     @Test
+    void lastModifiedIsAnImfFixdateWithATwoDigitDay() throws Exception {
+        Path f = fileModifiedAt("dated.txt", "2026-03-05T10:11:12.345Z");
+        try {
+            assertEquals("Thu, 05 Mar 2026 10:11:12 GMT", get("/dated.txt").header("Last-Modified"));
+        } finally {
+            Files.delete(f);
+        }
+    }
+
+    /** A new file under the root, last modified at {@code instant}; the test deletes it. */
+    private static Path fileModifiedAt(String name, String instant) throws Exception {
+        Path f = root.resolve(name);
+        Files.writeString(f, name);
+        Files.setLastModifiedTime(f, FileTime.from(Instant.parse(instant)));
+        return f;
+    }
+
+    @Test
     void routesWinOverTheFiles() throws Exception {
         assertEquals("a route\n", get("/route").text());
     }
@@ -137,6 +155,14 @@ class StaticFilesTest {
         HttpTesting.Raw r = get("/docs?x=1");
         assertEquals(301, r.status());
         assertEquals("/docs/?x=1", r.header("Location"));
+    }
+
+    @Test
+    void theRedirectOfADirectoryAskedForWithSlashesStaysOnThisServer() throws Exception {
+        HttpTesting.Raw r = get("//docs");
+        assertEquals(301, r.status());
+        assertEquals("/docs/", r.header("Location")); // not "//docs/": the host "docs"
+        assertEquals("/docs/", get("///docs").header("Location"));
     }
 
     @Test
@@ -184,6 +210,20 @@ class StaticFilesTest {
         assertEquals(200, get("/hello.txt", "If-Modified-Since: yesterday").status());
         // If-None-Match wins over If-Modified-Since
         assertEquals(200, get("/hello.txt", "If-None-Match: \"other\"", "If-Modified-Since: " + lastModified).status());
+    }
+
+    @Test
+    void ifModifiedSinceIsReadInEachFormOfAnHttpDate() throws Exception {
+        Path f = fileModifiedAt("since.txt", "2026-03-05T10:11:12Z");
+        try {
+            assertEquals(304, get("/since.txt", "If-Modified-Since: Thu, 05 Mar 2026 10:11:12 GMT").status());
+            assertEquals(304, get("/since.txt", "If-Modified-Since: Thursday, 05-Mar-26 10:11:12 GMT").status());
+            assertEquals(304, get("/since.txt", "If-Modified-Since: Thu Mar  5 10:11:12 2026").status());
+            assertEquals(200, get("/since.txt", "If-Modified-Since: Wednesday, 04-Mar-26 10:11:12 GMT").status());
+            assertEquals(200, get("/since.txt", "If-Modified-Since: Wed Mar  4 10:11:12 2026").status());
+        } finally {
+            Files.delete(f);
+        }
     }
 
     @Test
