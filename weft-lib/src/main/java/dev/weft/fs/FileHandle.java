@@ -550,7 +550,8 @@ public final class FileHandle implements AutoCloseable {
      * page-cache pages move to the socket), on NIO with {@link java.nio.channels.FileChannel#transferTo}
      * ({@code sendfile(2)}). Returns the number sent: {@code length}, or fewer when the file ends
      * first (0 when {@code offset} is at or past its end). Waits while the socket's send buffer is
-     * full.
+     * full, each wait at most the stream's {@linkplain TcpStream#writeTimeout write timeout}
+     * ({@link dev.weft.net.IoTimeoutException} when it passes).
      *
      * @throws IllegalArgumentException    for a negative offset or length
      * @throws NonReadableChannelException when the handle was opened without {@link FileOption#READ}
@@ -574,7 +575,7 @@ public final class FileHandle implements AutoCloseable {
             return 0;
         }
         try {
-            return file.transferTo(offset, length, StreamSockets.of(target));
+            return file.transferTo(offset, length, StreamSockets.of(target), StreamSockets.writeTimeoutNanos(target));
         } catch (OpenFile.TransferException e) {
             IOException typed = e.socketSide()
                     ? NetException.of("transferTo from " + path + " to " + target + " (after " + e.transferred()

@@ -36,9 +36,10 @@ import java.util.concurrent.atomic.LongAdder;
  * <p>Limits and timeouts (defaults in the builder): a request target over
  * {@link Builder#maxTargetBytes} answers 414, a header section over {@link Builder#maxHeaderBytes}
  * 431, a body over {@link Builder#maxBodyBytes} 413; a head not complete within
- * {@link Builder#headerTimeout} after its first byte (or after the connection opened) answers 408
- * and closes; a kept-alive connection with no request for {@link Builder#idleTimeout} is closed;
- * a body read or response write that stalls for {@link Builder#ioTimeout} closes the connection.
+ * {@link Builder#headerTimeout} after its first byte answers 408 and closes; a new connection
+ * that sends nothing within {@link Builder#headerTimeout}, or a kept-alive one with no request
+ * for {@link Builder#idleTimeout}, is closed without an answer; a body read or response write
+ * (a file's included) that stalls for {@link Builder#ioTimeout} closes the connection.
  *
  * <p>Every connection gets {@code Server: weft} and a {@code Date} of the second the response was
  * written. A handler that throws gets a 500, its connection closes and the connection's actor

@@ -254,7 +254,7 @@ final class NioFile implements OpenFile {
     }
 
     @Override
-    public long transferTo(long offset, long length, SocketHandle socket) throws IOException {
+    public long transferTo(long offset, long length, SocketHandle socket, long timeoutNanos) throws IOException {
         Objects.requireNonNull(socket, "socket");
         if (!(socket instanceof NioSocket s)) {
             throw new IllegalArgumentException("transferTo on the NIO backend was given " + socket
@@ -262,6 +262,7 @@ final class NioFile implements OpenFile {
         }
         SocketChannel target = s.stream("transferTo");
         long sent = 0;
+        long stalledSince = 0; // when the socket last stopped taking bytes; 0 while it takes them
         while (sent < length) {
             long from = offset + sent;
             long want = length - sent;
@@ -290,9 +291,18 @@ final class NioFile implements OpenFile {
             }
             if (n > 0) {
                 sent += n;
+                stalledSince = 0;
                 continue;
             }
-            int w = awaitWritable(s);
+            long now = System.nanoTime();
+            if (stalledSince == 0) {
+                stalledSince = now;
+            } else if (timeoutNanos >= 0 && now - stalledSince >= timeoutNanos) {
+                throw new TransferException("transferTo to " + s + ": the socket took nothing for "
+                        + timeoutNanos / 1_000_000 + " ms", Errno.ETIMEDOUT, true, sent, null);
+            }
+            long left = timeoutNanos < 0 ? IoDriver.NO_TIMEOUT : Math.max(0, timeoutNanos - (now - stalledSince));
+            int w = awaitWritable(s, left);
             if (w < 0) {
                 throw new TransferException("transferTo to " + s, -w, true, sent, null);
             }
@@ -313,10 +323,10 @@ final class NioFile implements OpenFile {
         };
     }
 
-    /** Parks until the socket can take more bytes (or closes): 0, or {@code -errno}. */
-    private static int awaitWritable(NioSocket s) throws IOException {
+    /** Parks until the socket can take more bytes (or closes), at most {@code timeoutNanos}: 0, or {@code -errno}. */
+    private static int awaitWritable(NioSocket s, long timeoutNanos) throws IOException {
         boolean[] waited = {false};
-        return (int) NioWaiter.transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, IoDriver.NO_TIMEOUT,
+        return (int) NioWaiter.transfer(s, NioSocket.WRITERS, SelectionKey.OP_WRITE, timeoutNanos,
                 "transferTo", () -> {
                     if (waited[0]) {
                         return 0; // woken: try the transfer again

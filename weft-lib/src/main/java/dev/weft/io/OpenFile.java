@@ -56,11 +56,13 @@ public interface OpenFile {
     /**
      * Sends up to {@code length} bytes of the file from {@code offset} to a connected socket of
      * the same backend, without copying them through the JVM's heap: the count sent, which is
-     * less than {@code length} only at end of file.
+     * less than {@code length} only at end of file. A wait for the socket to take more bytes
+     * that passes {@code timeoutNanos} ({@link IoDriver#NO_TIMEOUT} for none) fails the transfer
+     * on the socket side with {@code ETIMEDOUT}.
      *
      * @throws TransferException naming the side (file or socket) that failed, with its errno
      */
-    long transferTo(long offset, long length, SocketHandle socket) throws IOException;
+    long transferTo(long offset, long length, SocketHandle socket, long timeoutNanos) throws IOException;
 
     /**
      * The alignment {@code O_DIRECT} transfers need, found at open: {@code [memory, offset,

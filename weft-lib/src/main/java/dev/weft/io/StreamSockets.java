@@ -13,12 +13,17 @@ import java.util.function.Function;
 public final class StreamSockets {
 
     private static volatile Function<Object, SocketHandle> lookup;
+    private static volatile java.util.function.ToLongFunction<Object> writeTimeouts;
 
     private StreamSockets() {
     }
 
-    /** Installs the lookup; by {@code TcpStream}'s class initializer, once. */
-    public static void install(Function<Object, SocketHandle> socketOf) {
+    /**
+     * Installs the lookups: a stream's socket, and its write timeout in nanoseconds
+     * ({@link IoDriver#NO_TIMEOUT} for none); by {@code TcpStream}'s class initializer, once.
+     */
+    public static void install(Function<Object, SocketHandle> socketOf, java.util.function.ToLongFunction<Object> writeTimeoutOf) {
+        writeTimeouts = Objects.requireNonNull(writeTimeoutOf, "writeTimeoutOf");
         lookup = Objects.requireNonNull(socketOf, "socketOf");
     }
 
@@ -34,5 +39,11 @@ public final class StreamSockets {
                     + " is not a weft TcpStream");
         }
         return f.apply(stream);
+    }
+
+    /** The write timeout of {@code stream}, a {@code TcpStream} (see {@link #of}), in nanoseconds. */
+    public static long writeTimeoutNanos(Object stream) {
+        of(stream); // the same checks
+        return writeTimeouts.applyAsLong(stream);
     }
 }

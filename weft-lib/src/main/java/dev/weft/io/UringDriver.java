@@ -66,6 +66,11 @@ public final class UringDriver implements IoDriver {
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int POLLIN = 0x1;
+    /**
+     * The kernel's internal "restart the system call" (512): what a call blocked on an async
+     * worker and interrupted by {@code ASYNC_CANCEL} may complete with.
+     */
+    private static final int ERESTARTSYS = 512;
 
     private final Ring ring;
     private final KernelFeatures kernel;
@@ -684,6 +689,23 @@ public final class UringDriver implements IoDriver {
      * @return the CQE's result; {@code -ETIMEDOUT} if the timeout cancelled it
      */
     int await(UringOp op, long sqe, long token, long timeoutNanos) throws IOException {
+        return await(op, sqe, token, timeoutNanos, IoDriver.NO_TIMEOUT);
+    }
+
+    /**
+     * Submits the SQE the caller prepared for {@code op} and parks until it completes; if it has
+     * not completed after {@code timeoutNanos}, cancels it with {@code ASYNC_CANCEL} and waits
+     * for its CQE. For an operation the kernel runs on its async workers ({@code SPLICE}): a
+     * linked timeout does not stop one blocked there (a splice into the socket of a peer that
+     * stopped reading stays blocked; {@code TransferToTest}), an {@code ASYNC_CANCEL} does.
+     *
+     * @return the CQE's result; {@code -ETIMEDOUT} if the cancel after the timeout ended it
+     */
+    int awaitCancellingAfter(UringOp op, long sqe, long token, long timeoutNanos) throws IOException {
+        return await(op, sqe, token, IoDriver.NO_TIMEOUT, timeoutNanos);
+    }
+
+    private int await(UringOp op, long sqe, long token, long timeoutNanos, long cancelAfterNanos) throws IOException {
         if (timeoutNanos >= 0) {
             ring.addFlags(sqe, Abi.SQE_IO_LINK); // keep BUFFER_SELECT
             long ts = table.timespec(op, timeoutNanos);
@@ -700,10 +722,29 @@ public final class UringDriver implements IoDriver {
             requestCancel(token);
         }
         boolean cancelled = false;
+        boolean timedOut = false;
+        long cancelAt = cancelAfterNanos >= 0 ? System.nanoTime() + cancelAfterNanos : 0;
         CarrierPin.exit(); // the operation's pinned section (see the class comment): parked, the task may move
         try {
             while (!op.done) {
-                LockSupport.park(op);
+                if (cancelAt == 0) {
+                    LockSupport.park(op);
+                } else {
+                    long left = cancelAt - System.nanoTime();
+                    if (left > 0) {
+                        LockSupport.parkNanos(op, left);
+                    } else {
+                        cancelAt = 0;
+                        timedOut = true;
+                        CarrierPin.enter();
+                        try {
+                            requestCancel(token);
+                        } finally {
+                            CarrierPin.exit();
+                        }
+                        continue;
+                    }
+                }
                 // An interrupt makes park return at once: clear it while the cancel goes through (the
                 // kernel may still write into the buffer until the CQE), and set it again after.
                 if (Thread.interrupted() && !cancelled) {
@@ -724,6 +765,9 @@ public final class UringDriver implements IoDriver {
         }
         Scheduler.resumed();
         int res = op.res;
+        if (timedOut && !cancelled && (res == -Errno.EINTR || res == -ERESTARTSYS)) {
+            return -Errno.ETIMEDOUT; // a blocked call the cancel interrupted
+        }
         if (res == -Errno.ECANCELED) {
             if (cancelled) {
                 throw new InterruptedIOException("the task was cancelled while it waited for I/O");

@@ -46,8 +46,6 @@ final class UringFile implements OpenFile {
     static final int MAX_TRANSFER = 1 << 30;
     /** Bytes one splice moves through the pipe: a default pipe's capacity (16 pages). */
     static final int SPLICE_CHUNK = 64 * 1024;
-    /** The largest pipe capacity a transfer asks for: Linux's default {@code fs.pipe-max-size}. */
-    static final int PIPE_MAX = 1024 * 1024;
     /** Where in a staging buffer {@code STATX} writes its {@code struct statx} (the path, "", is at 0). */
     private static final int STATX_AT = 256;
 
@@ -188,6 +186,14 @@ final class UringFile implements OpenFile {
      * operations are (see its "Staying on the worker").
      */
     private static int submit(UringOp op, Prep prep) throws IOException {
+        return submit(op, IoDriver.NO_TIMEOUT, prep);
+    }
+
+    /**
+     * As {@link #submit(UringOp, Prep)}, cancelled after {@code timeoutNanos} ({@code -ETIMEDOUT});
+     * see {@link UringDriver#awaitCancellingAfter} for why not with a linked timeout.
+     */
+    private static int submit(UringOp op, long timeoutNanos, Prep prep) throws IOException {
         CarrierPin.enter();
         try {
             UringDriver d = driver();
@@ -202,7 +208,7 @@ final class UringFile implements OpenFile {
                 d.ring().setOpFlags(sqe, 0);
                 throw e;
             }
-            return d.await(op, sqe, token, IoDriver.NO_TIMEOUT);
+            return d.awaitCancellingAfter(op, sqe, token, timeoutNanos);
         } finally {
             CarrierPin.exit();
         }
@@ -511,13 +517,13 @@ final class UringFile implements OpenFile {
      * end; the socket's descriptor is held open meanwhile.
      */
     @Override
-    public long transferTo(long offset, long length, SocketHandle socket) throws IOException {
+    public long transferTo(long offset, long length, SocketHandle socket, long timeoutNanos) throws IOException {
         UringSocket s = UringDriver.socket(socket);
         if (!s.acquire()) {
             throw new TransferException("transferTo " + s, Errno.EBADF, true, 0, null);
         }
         try {
-            long r = holding(() -> splice(offset, length, s.fd));
+            long r = holding(() -> splice(offset, length, s.fd, timeoutNanos));
             if (r == -Errno.EBADF) {
                 throw new TransferException("transferTo from " + path + " (closed)", Errno.EBADF, false, 0, null);
             }
@@ -527,25 +533,14 @@ final class UringFile implements OpenFile {
         }
     }
 
-    private long splice(long offset, long length, int socketFd) throws IOException {
+    private long splice(long offset, long length, int socketFd, long timeoutNanos) throws IOException {
         int[] pipe = pipe();
         long sent = 0;
         try {
-            int capacity = SPLICE_CHUNK;
-            if (length > SPLICE_CHUNK) {
-                // a larger pipe moves a large region in fewer splices, each an io_uring round trip
-                // (and, for a splice, a hop through the kernel's async workers); where the system
-                // refuses (fs.pipe-max-size, a user's pipe quota) the default capacity serves
-                int want = (int) Math.min(PIPE_MAX, Long.highestOneBit(length - 1) << 1);
-                int r = Libc.fcntl(Libc.errnoState(), pipe[1], Libc.F_SETPIPE_SZ, want);
-                if (r > SPLICE_CHUNK) {
-                    capacity = r;
-                }
-            }
             while (sent < length) {
-                int chunk = (int) Math.min(length - sent, capacity);
+                int chunk = (int) Math.min(length - sent, SPLICE_CHUNK);
                 long from = offset + sent;
-                int in = spliceOnce(fd, from, pipe[1], chunk);
+                int in = spliceOnce(fd, from, pipe[1], chunk, IoDriver.NO_TIMEOUT);
                 if (in < 0) {
                     throw new TransferException("splice from " + path + " at offset " + from, -in, false, sent, null);
                 }
@@ -554,7 +549,7 @@ final class UringFile implements OpenFile {
                 }
                 int left = in;
                 while (left > 0) {
-                    int out = spliceOnce(pipe[0], -1, socketFd, left);
+                    int out = spliceOnce(pipe[0], -1, socketFd, left, timeoutNanos); // -ETIMEDOUT when it stalls
                     if (out <= 0) {
                         int errno = out == 0 ? Errno.EPIPE : -out;
                         throw new TransferException("splice to the socket (fd " + socketFd + ")", errno, true, sent, null);
@@ -571,9 +566,12 @@ final class UringFile implements OpenFile {
         }
     }
 
-    /** One {@code SPLICE} of up to {@code length} bytes from {@code in} (at {@code inOffset}, or -1 for none) to {@code out}. */
-    private static int spliceOnce(int in, long inOffset, int out, int length) throws IOException {
-        return submit(new UringOp(), (d, ring, sqe, token) -> {
+    /**
+     * One {@code SPLICE} of up to {@code length} bytes from {@code in} (at {@code inOffset}, or -1
+     * for none) to {@code out}, cancelled after {@code timeoutNanos}.
+     */
+    private static int spliceOnce(int in, long inOffset, int out, int length, long timeoutNanos) throws IOException {
+        return submit(new UringOp(), timeoutNanos, (d, ring, sqe, token) -> {
             ring.prepare(sqe, Abi.OP_SPLICE, out, inOffset, length, -1L, token); // addr: splice_off_in; off: off_out
             ring.setSpliceFdIn(sqe, in);
             ring.setOpFlags(sqe, Abi.SPLICE_F_MOVE);

@@ -58,7 +58,8 @@ public final class TcpStream implements ByteChannel, GatheringByteChannel {
 
     static {
         // dev.weft.fs sends files to a stream's socket (FileHandle.transferTo) without an API here
-        dev.weft.io.StreamSockets.install(stream -> ((TcpStream) stream).socket);
+        dev.weft.io.StreamSockets.install(stream -> ((TcpStream) stream).socket,
+                stream -> ((TcpStream) stream).writeTimeoutNanos);
     }
 
     private final SocketHandle socket;

@@ -101,8 +101,6 @@ public final class Libc {
     private static final MethodHandle GETSOCKNAME = downcall("getsockname", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle GETPEERNAME = downcall("getpeername", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, JAVA_LONG));
     private static final MethodHandle PIPE2 = downcall("pipe2", FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_INT));
-    private static final MethodHandle FCNTL_INT = downcall("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT),
-            Linker.Option.firstVariadicArg(2));
     private static final MethodHandle SHUTDOWN = downcall("shutdown", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle STRERROR = LINKER.downcallHandle(LIBC.find("strerror").orElseThrow(),
             FunctionDescriptor.of(ADDRESS, JAVA_INT));
@@ -259,18 +257,6 @@ public final class Libc {
     public static int getpeername(MemorySegment state, int fd, long addr, long lenPtr) {
         try {
             return (int) result((int) GETPEERNAME.invokeExact(state, fd, addr, lenPtr), state);
-        } catch (Throwable t) {
-            throw unexpected(t);
-        }
-    }
-
-    /** {@code fcntl} command: set a pipe's capacity (Linux; {@code F_LINUX_SPECIFIC_BASE + 7}). */
-    public static final int F_SETPIPE_SZ = 1031;
-
-    /** {@code fcntl(fd, cmd, arg)} with an int argument: the call's result, or {@code -errno}. */
-    public static int fcntl(MemorySegment state, int fd, int cmd, int arg) {
-        try {
-            return (int) result((int) FCNTL_INT.invokeExact(state, fd, cmd, arg), state);
         } catch (Throwable t) {
             throw unexpected(t);
         }

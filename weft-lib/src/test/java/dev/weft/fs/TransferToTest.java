@@ -185,6 +185,38 @@ class TransferToTest {
         }
     }
 
+    /**
+     * A transfer to a peer that never reads ends with {@link dev.weft.net.IoTimeoutException} once
+     * a wait for the socket passes the stream's write timeout, while the peer still holds the
+     * connection open.
+     */
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = IoMode.class, names = {"URING", "NIO"})
+    void aTransferStuckOnAPeerThatNeverReadsEndsAtTheWriteTimeout(IoMode mode) throws Exception {
+        Path sparse = files.path("sparse");
+        try (java.io.RandomAccessFile raf = new java.io.RandomAccessFile(sparse.toFile(), "rw")) {
+            raf.setLength(256L << 20); // far more than the connection buffers
+        }
+        rt = NetTesting.start(mode);
+        try (ServerSocket server = NetTesting.jdkListener()) {
+            JoinHandle<Long> sender = rt.spawn(() -> {
+                try (TcpStream conn = TcpStream.connect(addressOf(server), CONNECT);
+                     FileHandle f = FileHandle.open(sparse)) {
+                    conn.writeTimeout(java.time.Duration.ofMillis(300));
+                    return f.transferTo(0, 256L << 20, conn);
+                }
+            });
+            try (Socket peer = server.accept()) { // never reads, holds the connection open
+                try {
+                    long sent = NetTesting.join(sender);
+                    throw new AssertionError("the transfer ended by itself after " + sent + " bytes");
+                } catch (dev.weft.net.IoTimeoutException expected) {
+                    assertTrue(expected.getMessage().contains("transferTo"), expected.getMessage());
+                }
+            }
+        }
+    }
+
     /** A file that cannot be read (a directory) fails the transfer with the file's typed error, naming its path. */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = IoMode.class, names = {"URING", "NIO"})

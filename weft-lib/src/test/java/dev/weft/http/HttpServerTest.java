@@ -580,4 +580,27 @@ class HttpServerTest {
             stopper.join(20_000);
         }
     }
+
+    @Test
+    void aFileBodyTheClientNeverReadsClosesAfterTheIoTimeout(@TempDir Path dir) throws Exception {
+        Path big = dir.resolve("big.bin");
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(64L << 20); // far more than the connection buffers
+        }
+        int port = start(b -> b.ioTimeout(Duration.ofMillis(300))
+                .get("/big", r -> Response.file(big, 0, -1, "application/octet-stream")));
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+            send(s, "GET /big HTTP/1.1\r\nHost: h\r\n\r\n"); // and never read
+            for (int i = 0; i < 200 && server.acceptedConnections() == 0; i++) {
+                Thread.sleep(10);
+            }
+            for (int i = 0; i < 2000 && server.openConnections() > 0; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, server.acceptedConnections());
+            assertEquals(0, server.openConnections(), "the stalled file response closed its connection");
+        }
+    }
 }
