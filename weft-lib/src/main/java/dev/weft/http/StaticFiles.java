@@ -376,7 +376,7 @@ public final class StaticFiles implements Handler {
     private static boolean notModified(Request request, Entry e) {
         var inm = request.header("If-None-Match");
         if (inm.isPresent()) {
-            return etagListMatches(inm.get(), e.etag, true);
+            return etagListMatches(inm.get(), e.etag);
         }
         var ims = request.header("If-Modified-Since");
         if (ims.isPresent()) {
@@ -399,18 +399,17 @@ public final class StaticFiles implements Handler {
         return date != Long.MIN_VALUE && e.modifiedMillis / 1000 == date / 1000;
     }
 
-    /** Whether a comma-separated list of entity tags (or {@code *}) holds {@code etag}; weak comparison when asked. */
-    static boolean etagListMatches(String list, String etag, boolean weak) {
-        String tag = etag;
+    /** Whether a comma-separated list of entity tags (or {@code *}) holds {@code etag}, by weak comparison. */
+    static boolean etagListMatches(String list, String etag) {
         for (String item : list.split(",")) {
             String t = item.trim();
             if (t.equals("*")) {
                 return true;
             }
-            if (weak && t.startsWith("W/")) {
+            if (t.startsWith("W/")) {
                 t = t.substring(2);
             }
-            if (t.equals(tag)) {
+            if (t.equals(etag)) {
                 return true;
             }
         }

@@ -66,11 +66,6 @@ public final class UringDriver implements IoDriver {
     private static final int MSG_NOSIGNAL = 0x4000;
     private static final int MSG_DONTWAIT = 0x40;
     private static final int POLLIN = 0x1;
-    /**
-     * The kernel's internal "restart the system call" (512): what a call blocked on an async
-     * worker and interrupted by {@code ASYNC_CANCEL} may complete with.
-     */
-    private static final int ERESTARTSYS = 512;
 
     private final Ring ring;
     private final KernelFeatures kernel;
@@ -736,12 +731,7 @@ public final class UringDriver implements IoDriver {
                     } else {
                         cancelAt = 0;
                         timedOut = true;
-                        CarrierPin.enter();
-                        try {
-                            requestCancel(token);
-                        } finally {
-                            CarrierPin.exit();
-                        }
+                        cancelWhileParked(token);
                         continue;
                     }
                 }
@@ -749,12 +739,7 @@ public final class UringDriver implements IoDriver {
                 // kernel may still write into the buffer until the CQE), and set it again after.
                 if (Thread.interrupted() && !cancelled) {
                     cancelled = true;
-                    CarrierPin.enter();
-                    try {
-                        requestCancel(token);
-                    } finally {
-                        CarrierPin.exit();
-                    }
+                    cancelWhileParked(token);
                 }
             }
         } finally {
@@ -765,7 +750,7 @@ public final class UringDriver implements IoDriver {
         }
         Scheduler.resumed();
         int res = op.res;
-        if (timedOut && !cancelled && (res == -Errno.EINTR || res == -ERESTARTSYS)) {
+        if (timedOut && !cancelled && (res == -Errno.EINTR || res == -Errno.ERESTARTSYS)) {
             return -Errno.ETIMEDOUT; // a blocked call the cancel interrupted
         }
         if (res == -Errno.ECANCELED) {
@@ -782,6 +767,16 @@ public final class UringDriver implements IoDriver {
             return -Errno.ETIMEDOUT;
         }
         return res;
+    }
+
+    /** {@link #requestCancel} from {@link #await}'s park loop, which runs outside the operation's pinned section. */
+    private void cancelWhileParked(long token) {
+        CarrierPin.enter();
+        try {
+            requestCancel(token);
+        } finally {
+            CarrierPin.exit();
+        }
     }
 
     /** Cancels from wherever the task now runs: directly on this driver's thread, else by a control message. */

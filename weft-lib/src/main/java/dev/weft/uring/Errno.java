@@ -53,6 +53,12 @@ public final class Errno {
     public static final int EINPROGRESS = 115;
     public static final int EDQUOT = 122;
     public static final int ECANCELED = 125;
+    /**
+     * The kernel's internal "restart the system call" (512), never returned by a system call but
+     * seen in a CQE: a call blocked on io_uring's async workers that {@code ASYNC_CANCEL}
+     * interrupted may complete with it.
+     */
+    public static final int ERESTARTSYS = 512;
 
     private Errno() {
     }
@@ -94,6 +100,7 @@ public final class Errno {
             case EALREADY -> "EALREADY";
             case EINPROGRESS -> "EINPROGRESS";
             case ECANCELED -> "ECANCELED";
+            case ERESTARTSYS -> "ERESTARTSYS";
             case ENXIO -> "ENXIO";
             case EXDEV -> "EXDEV";
             case ENOTDIR -> "ENOTDIR";
